@@ -1,0 +1,48 @@
+import type { ImagegateError } from '../errors/index.js';
+import type { ImageRef } from '../images/index.js';
+import type { AdmissionRequest } from './review.js';
+import type { ImageSite } from './extract.js';
+
+/** An image that parsed, at the place it was found. */
+export interface ImageUnderReview {
+  readonly site: ImageSite;
+  readonly ref: ImageRef;
+}
+
+/** Why one container's image is refused; every field is shown to the developer. */
+export interface Violation {
+  readonly container: string;
+  readonly image: string;
+  /** The rule's stable name, e.g. "trusted-registries". */
+  readonly rule: string;
+  readonly message: string;
+  /** What to change so the image is admitted ("" when the rule gives no advice). */
+  readonly fix: string;
+}
+
+/**
+ * The outcome of one policy decision. `undecided` is not a deny and not an allow: the caller
+ * applies the configured failure policy to it, so no path turns a missing decision into an allow.
+ */
+export type Verdict =
+  | { readonly kind: 'allow'; readonly warnings: readonly string[] }
+  | { readonly kind: 'deny'; readonly violations: readonly Violation[]; readonly warnings: readonly string[] }
+  | { readonly kind: 'undecided'; readonly error: ImagegateError };
+
+/** Decides the parsed images of one request. Implemented by the policy room. */
+export interface Decider {
+  decide(opts: {
+    readonly request: AdmissionRequest;
+    readonly images: readonly ImageUnderReview[];
+    readonly signal: AbortSignal;
+  }): Promise<Verdict>;
+}
+
+export type PinOutcome =
+  | { readonly kind: 'pinned'; readonly image: string }
+  | { readonly kind: 'unresolved'; readonly reason: string };
+
+/** Resolves tagged images to digests; one outcome per image, same order. Implemented by the registry room. */
+export interface Pinner {
+  pin(opts: { readonly images: readonly ImageRef[]; readonly signal: AbortSignal }): Promise<readonly PinOutcome[]>;
+}

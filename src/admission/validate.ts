@@ -1,0 +1,100 @@
+import { ImagegateError, isImagegateError } from '../errors/index.js';
+import { tryParseImageReference } from '../images/index.js';
+import type { FailurePolicy } from '../config/index.js';
+import type { AdmissionRequest } from './review.js';
+import type { Decider, ImageUnderReview, Verdict, Violation } from './ports.js';
+import type { AdmissionOutcome } from './outcome.js';
+import { sitesToReview } from './sites.js';
+import { denialMessage } from './messages.js';
+import { withDeadline } from './deadline.js';
+
+export interface ValidateDeps {
+  readonly decider: Decider;
+  readonly failurePolicy: FailurePolicy;
+  readonly maxImages: number;
+}
+
+/** The validating webhook: every new or changed image is parsed, then decided by policy. */
+export async function validateRequest(opts: {
+  readonly request: AdmissionRequest;
+  readonly deps: ValidateDeps;
+  readonly signal: AbortSignal;
+}): Promise<AdmissionOutcome> {
+  const { request, deps } = opts;
+  const selected = sitesToReview({ request, maxImages: deps.maxImages });
+  switch (selected.kind) {
+    case 'skip':
+      return { allowed: true, verdict: 'skip', warnings: [], images: [] };
+    case 'reject':
+      return deny({ code: 400, reason: 'BadRequest', violations: [], message: selected.error.message, images: [] });
+    case 'review':
+      break;
+    default:
+      return selected satisfies never;
+  }
+  const images = selected.sites.map((s) => s.image);
+  const parsed: ImageUnderReview[] = [];
+  const violations: Violation[] = [];
+  for (const site of selected.sites) {
+    const r = tryParseImageReference(site.image);
+    if (r.ok) parsed.push({ site, ref: r.ref });
+    else violations.push({ container: site.container, image: site.image, rule: 'image-reference', message: r.error.message, fix: 'write a valid image reference such as registry.example.com/team/app:1.2.3' });
+  }
+  const verdict = parsed.length === 0 ? allowAll : await decideSafely(deps.decider, { request, images: parsed, signal: opts.signal });
+  return combine({ verdict, violations, images, failurePolicy: deps.failurePolicy });
+}
+
+const allowAll: Verdict = { kind: 'allow', warnings: [] };
+
+/** A decider that throws is undecided, never an allow. */
+async function decideSafely(decider: Decider, args: Parameters<Decider['decide']>[0]): Promise<Verdict> {
+  try {
+    return await withDeadline(decider.decide(args), args.signal, 'policy decision');
+  } catch (err) {
+    const error = isImagegateError(err) ? err : new ImagegateError('IMAGEGATE_POLICY_EVALUATION_FAILED', `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    return { kind: 'undecided', error };
+  }
+}
+
+function combine(opts: {
+  readonly verdict: Verdict;
+  readonly violations: readonly Violation[];
+  readonly images: readonly string[];
+  readonly failurePolicy: FailurePolicy;
+}): AdmissionOutcome {
+  const { verdict, images } = opts;
+  switch (verdict.kind) {
+    case 'allow':
+      if (opts.violations.length === 0) return { allowed: true, verdict: 'allow', warnings: verdict.warnings, images };
+      return deny({ code: 403, reason: 'Forbidden', violations: opts.violations, images, warnings: verdict.warnings });
+    case 'deny':
+      return deny({ code: 403, reason: 'Forbidden', violations: [...opts.violations, ...verdict.violations], images, warnings: verdict.warnings });
+    case 'undecided': {
+      const why = `imagegate could not decide (${verdict.error.code}): ${verdict.error.message}`;
+      if (opts.violations.length === 0 && opts.failurePolicy === 'Ignore') {
+        return { allowed: true, verdict: 'error', warnings: [`admitted without a decision (failurePolicy Ignore): ${why}`], images };
+      }
+      return deny({ code: 500, reason: 'InternalError', violations: opts.violations, images, message: why });
+    }
+    default:
+      return verdict satisfies never;
+  }
+}
+
+function deny(opts: {
+  readonly code: number;
+  readonly reason: string;
+  readonly violations: readonly Violation[];
+  readonly images: readonly string[];
+  readonly message?: string;
+  readonly warnings?: readonly string[];
+}): AdmissionOutcome {
+  const parts = [opts.message, opts.violations.length > 0 ? denialMessage(opts.violations) : undefined].filter((p) => p !== undefined);
+  return {
+    allowed: false,
+    verdict: opts.code === 500 ? 'error' : 'deny',
+    status: { code: opts.code, reason: opts.reason, message: parts.join('; ') },
+    warnings: opts.warnings ?? [],
+    images: opts.images,
+  };
+}

@@ -1,0 +1,1 @@
+export { runCli, usage, type CliIo } from './run.js';

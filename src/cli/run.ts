@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { ImagegateError, errorMessage, isImagegateError } from '../errors/index.js';
+import { runCertsCommand, DEFAULT_CERTS_OUT } from '../certs/index.js';
+import { serveCommand } from './serve.js';
+
+export const usage = `Usage: imagegate <command> [options]
+
+Commands:
+  serve [--config FILE]          run the admission webhook (HTTPS); embedded defaults without --config
+  certs --service NAME --namespace NS [--out DIR] [--days N]
+                                 create a CA and a serving certificate for the webhook Service and
+                                 print the caBundle for the webhook configurations
+  help                           show this text
+`;
+
+export interface CliIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+/** Runs one command line; resolves to the process exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        await serveCommand(parseServe(rest));
+        return 0;
+      case 'certs':
+        await runCertsCommand({ ...parseCerts(rest), stdout: io.stdout });
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr(`imagegate: unknown command ${JSON.stringify(command)}\n\n${usage}`);
+        return 2;
+    }
+  } catch (err) {
+    io.stderr(isImagegateError(err) ? `imagegate: ${err.code}: ${err.message}` : `imagegate: ${errorMessage(err)}`);
+    return isImagegateError(err, 'IMAGEGATE_CLI_USAGE') ? 2 : 1;
+  }
+}
+
+function usageError(command: string, err: unknown): ImagegateError {
+  return new ImagegateError('IMAGEGATE_CLI_USAGE', `${command}: ${errorMessage(err)}; run \`imagegate help\``, { cause: err });
+}
+
+function parseServe(args: readonly string[]): { configFile?: string } {
+  let v;
+  try {
+    v = parseArgs({ args: [...args], options: { config: { type: 'string', short: 'c' } }, strict: true }).values;
+  } catch (err) {
+    throw usageError('serve', err);
+  }
+  return typeof v.config === 'string' ? { configFile: v.config } : {};
+}
+
+function parseCerts(args: readonly string[]): { service: string; namespace: string; out: string; days?: number } {
+  let v;
+  try {
+    const options = { service: { type: 'string' }, namespace: { type: 'string' }, out: { type: 'string' }, days: { type: 'string' } } as const;
+    v = parseArgs({ args: [...args], options, strict: true }).values;
+  } catch (err) {
+    throw usageError('certs', err);
+  }
+  if (typeof v.service !== 'string' || typeof v.namespace !== 'string') {
+    throw new ImagegateError('IMAGEGATE_CLI_USAGE', 'certs: --service NAME and --namespace NS are required, e.g. `imagegate certs --service imagegate --namespace imagegate`');
+  }
+  const out = typeof v.out === 'string' ? v.out : DEFAULT_CERTS_OUT;
+  if (typeof v.days !== 'string') return { service: v.service, namespace: v.namespace, out };
+  const days = Number(v.days);
+  if (!Number.isInteger(days)) throw new ImagegateError('IMAGEGATE_CLI_USAGE', `certs: --days must be a whole number of days, got ${JSON.stringify(v.days)}`);
+  return { service: v.service, namespace: v.namespace, out, days };
+}

@@ -1,0 +1,23 @@
+import type { Config } from './types.js';
+
+/** The embedded defaults `imagegate serve` runs with when no config file is given. */
+export const defaultConfig: Config = {
+  server: {
+    host: '0.0.0.0',
+    port: 8443,
+    bodyLimitBytes: 7 * 1024 * 1024,
+    headersTimeoutMs: 5_000,
+    requestTimeoutMs: 15_000,
+    keepAliveTimeoutMs: 30_000,
+    maxJsonDepth: 512,
+    tls: { generatedDir: 'certs', reloadIntervalMs: 1_000 },
+  },
+  admission: {
+    failurePolicy: 'Fail',
+    maxImages: 1_000,
+    deadlineMarginMs: 500,
+    defaultTimeoutMs: 10_000,
+  },
+  log: { level: 'info' },
+  policy: { entrypoint: 'imagegate/decision' },
+};

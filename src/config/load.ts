@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ImagegateError, errorMessage } from '../errors/index.js';
+import { configSchema } from './schema.js';
+import { defaultConfig } from './defaults.js';
+import type { Config, ConfigInput } from './types.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+/** A type guard: ajv checks every key and type of ConfigInput against the schema. */
+const validate = ajv.compile<ConfigInput>(configSchema);
+
+/** Reads, validates and freezes a YAML (or JSON) config file. */
+export async function loadConfigFile(file: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ImagegateError(
+      'IMAGEGATE_CONFIG_UNREADABLE',
+      `cannot read config file ${JSON.stringify(file)}: ${errorMessage(err)}; check the path given to --config`,
+      { cause: err },
+    );
+  }
+  return parseConfig({ text, source: file });
+}
+
+/** Parses config text; `source` names it in errors. An empty document means all defaults. */
+export function parseConfig(opts: { readonly text: string; readonly source: string }): Config {
+  let doc: unknown;
+  try {
+    doc = parseYaml(opts.text, { uniqueKeys: true, maxAliasCount: 100 });
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? `:${err.linePos[0].line}:${err.linePos[0].col}` : '';
+    throw new ImagegateError(
+      'IMAGEGATE_CONFIG_INVALID',
+      `${opts.source}${where}: not valid YAML: ${errorMessage(err)}`,
+      { cause: err },
+    );
+  }
+  return validateConfig({ value: doc ?? {}, source: opts.source });
+}
+
+/** Validates a config object against the schema, applies defaults and deep-freezes it. */
+export function validateConfig(opts: { readonly value: unknown; readonly source: string }): Config {
+  if (!validate(opts.value)) {
+    const problems = (validate.errors ?? []).map(describe);
+    throw new ImagegateError(
+      'IMAGEGATE_CONFIG_INVALID',
+      `${opts.source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
+    );
+  }
+  return deepFreeze(withDefaults(opts.value));
+}
+
+function describe(e: ErrorObject): string {
+  const at = e.instancePath === '' ? '(top level)' : e.instancePath;
+  if (e.keyword === 'additionalProperties' && typeof e.params['additionalProperty'] === 'string') {
+    const key = e.params['additionalProperty'];
+    const path = `${e.instancePath}/${key}`;
+    return `${path}: unknown key ${JSON.stringify(key)}; remove it or check its spelling against README.md "Configuration"`;
+  }
+  if (e.keyword === 'enum' && Array.isArray(e.params['allowedValues'])) {
+    return `${at}: must be one of ${e.params['allowedValues'].map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return `${at}: ${e.message ?? 'invalid'}`;
+}
+
+/** Every key the file leaves out takes its embedded default (defaults.ts). */
+function withDefaults(input: ConfigInput): Config {
+  const d = defaultConfig;
+  return {
+    server: { ...d.server, ...input.server, tls: { ...d.server.tls, ...input.server?.tls } },
+    admission: { ...d.admission, ...input.admission },
+    log: { ...d.log, ...input.log },
+    policy: { ...d.policy, ...input.policy },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

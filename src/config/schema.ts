@@ -1,0 +1,64 @@
+/**
+ * The configuration schema (JSON Schema draft-07, checked by ajv at start-up). Every object
+ * rejects unknown keys so that a typo ("bodyLimt") is an error that names the key instead of a
+ * setting silently ignored. Defaults live in defaults.ts, documentation in README.md.
+ */
+const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
+const positiveMs = { type: 'integer', minimum: 1, maximum: 3_600_000 } as const;
+const path = { type: 'string', minLength: 1, maxLength: 4096 } as const;
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1, maxLength: 255 },
+        port,
+        bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024 },
+        headersTimeoutMs: positiveMs,
+        requestTimeoutMs: positiveMs,
+        keepAliveTimeoutMs: positiveMs,
+        maxJsonDepth: { type: 'integer', minimum: 8, maximum: 10_000 },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            certFile: path,
+            keyFile: path,
+            clientCAFile: path,
+            generatedDir: path,
+            reloadIntervalMs: { type: 'integer', minimum: 10, maximum: 600_000 },
+          },
+        },
+      },
+    },
+    admission: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        failurePolicy: { enum: ['Fail', 'Ignore'] },
+        maxImages: { type: 'integer', minimum: 1, maximum: 100_000 },
+        deadlineMarginMs: { type: 'integer', minimum: 0, maximum: 30_000 },
+        defaultTimeoutMs: positiveMs,
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+      },
+    },
+    policy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        bundle: path,
+        entrypoint: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)+$' },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,1 @@
+export { createUnconfiguredDecider } from './unconfigured.js';

@@ -1,0 +1,51 @@
+import t from 'tap';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig, loadConfigFile, parseConfig } from '../../src/config/index.js';
+
+t.test('an empty file means the embedded defaults', async (t) => {
+  t.same(parseConfig({ text: '', source: 'empty.yaml' }), defaultConfig);
+});
+
+t.test('keys override defaults and the result is frozen', async (t) => {
+  const c = parseConfig({ text: 'server:\n  port: 9443\n  tls:\n    reloadIntervalMs: 250\nadmission:\n  failurePolicy: Ignore\n', source: 'c.yaml' });
+  t.equal(c.server.port, 9443);
+  t.equal(c.server.tls.reloadIntervalMs, 250);
+  t.equal(c.server.tls.generatedDir, 'certs', 'untouched nested keys keep defaults');
+  t.equal(c.server.bodyLimitBytes, 7 * 1024 * 1024);
+  t.equal(c.admission.failurePolicy, 'Ignore');
+  t.ok(Object.isFrozen(c.server.tls), 'deeply frozen');
+  t.throws(() => {
+    Object.assign(c.server, { port: 1 });
+  });
+});
+
+t.test('unknown keys are rejected with their path', async (t) => {
+  t.throws(() => parseConfig({ text: 'server:\n  tls:\n    certFiel: /x\n', source: 'typo.yaml' }), {
+    code: 'IMAGEGATE_CONFIG_INVALID',
+    message: /typo\.yaml: .*\/server\/tls\/certFiel: unknown key "certFiel"/s,
+  });
+  t.throws(() => parseConfig({ text: 'polcy: {}\n', source: 'top.yaml' }), { message: /\/polcy: unknown key "polcy"/ });
+});
+
+t.test('wrong types and values are named', async (t) => {
+  t.throws(() => parseConfig({ text: 'server:\n  port: "8443"\n', source: 'c.yaml' }), { message: /\/server\/port: must be integer/ });
+  t.throws(() => parseConfig({ text: 'server:\n  port: 70000\n', source: 'c.yaml' }), { message: /\/server\/port: must be <= 65535/ });
+  t.throws(() => parseConfig({ text: 'admission:\n  failurePolicy: Open\n', source: 'c.yaml' }), { message: /\/admission\/failurePolicy: must be one of "Fail", "Ignore"/ });
+  t.throws(() => parseConfig({ text: '- 1\n- 2\n', source: 'list.yaml' }), { message: /\(top level\): must be object/ });
+});
+
+t.test('YAML errors and duplicate keys name file, line and column', async (t) => {
+  t.throws(() => parseConfig({ text: 'server:\n  port: 1\n  port: 2\n', source: 'dup.yaml' }), { code: 'IMAGEGATE_CONFIG_INVALID', message: /dup\.yaml:3:\d+: not valid YAML/ });
+  t.throws(() => parseConfig({ text: 'server: [\n', source: 'bad.yaml' }), { message: /bad\.yaml:\d+:\d+: not valid YAML/ });
+});
+
+t.test('files: missing and present', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'imagegate-config-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await t.rejects(loadConfigFile(join(dir, 'nope.yaml')), { code: 'IMAGEGATE_CONFIG_UNREADABLE', message: /nope\.yaml/ });
+  const file = join(dir, 'imagegate.yaml');
+  await writeFile(file, 'log:\n  level: debug\n');
+  t.equal((await loadConfigFile(file)).log.level, 'debug');
+});

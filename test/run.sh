@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The one test command (README, CI): builds, typechecks, runs every tap test, and ends with a
+# line "tests: N passed, M failed". Exits non-zero on any failure or when no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ]; then
+  echo "node_modules is missing: run 'npm ci' first (the README's test command does)." >&2
+  exit 1
+fi
+if [ ! -d ../shared/conformance ]; then
+  echo "note: ../shared/conformance is missing; the conformance tests will fail and say so." >&2
+fi
+
+npm run --silent build || { echo "tests: 0 passed, 1 failed (build)"; exit 1; }
+npx tsc --noEmit || { echo "tests: 0 passed, 1 failed (typecheck)"; exit 1; }
+
+log=$(mktemp)
+npx tap "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+summary=$(grep -E '^# \{ total: [0-9]+' "$log" | tail -n 1)
+rm -f "$log"
+total=$(sed -nE 's/.*total: ([0-9]+).*/\1/p' <<<"$summary")
+pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
+fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")
+echo "tests: ${pass:-0} passed, ${fail:-0} failed"
+if [ -z "$total" ] || [ "$total" = 0 ]; then
+  echo "no test ran" >&2
+  exit 1
+fi
+exit "$status"
