@@ -1,0 +1,13 @@
+# The decision imagegate evaluates for /validate (entrypoint imagegate/decision).
+# Contract: {"violations": [{container, image, rule, message, fix}], "warnings": [string]}.
+# Every rule package below contributes to `violation` and `warning`; add a package and list
+# it here to add a rule.
+package imagegate
+
+import rego.v1
+
+violations contains v if some v in data.imagegate.registries.violation
+
+warnings contains w if some w in data.imagegate.registries.warning
+
+decision := {"violations": violations, "warnings": warnings}

@@ -1,0 +1,45 @@
+# Rule trusted-registries: every image must come from a trusted registry prefix.
+# data.imagegate.config.trusted_registries lists prefixes "host[:port][/path]". A prefix
+# matches the whole host (lowercased by imagegate) and whole path segments only, so
+# "registry.example.com/team" admits registry.example.com/team/app but not
+# registry.example.com/teamster/app, evil.io/registry.example.com/team/app or
+# registry.example.com.evil.io/team/app.
+package imagegate.registries
+
+import rego.v1
+
+violation contains v if {
+	some img in input.images
+	not trusted(img.reference.repository)
+	v := {
+		"container": img.container,
+		"image": img.image,
+		"rule": "trusted-registries",
+		"message": sprintf("%s is not in a trusted registry", [img.reference.repository]),
+		"fix": sprintf("use an image under one of: %s", [concat(", ", prefixes)]),
+	}
+}
+
+warning contains msg if {
+	count(prefixes) == 0
+	msg := "no trusted registries are configured (data.imagegate.config.trusted_registries): every image is denied"
+}
+
+prefixes := object.get(data, ["imagegate", "config", "trusted_registries"], [])
+
+trusted(repository) if {
+	some prefix in prefixes
+	under(repository, lower_host(prefix))
+}
+
+under(repository, prefix) if repository == prefix
+
+under(repository, prefix) if startswith(repository, concat("", [prefix, "/"]))
+
+# Hosts compare case-insensitively; paths are lowercase by the reference grammar.
+lower_host(prefix) := lower(prefix) if not contains(prefix, "/")
+
+lower_host(prefix) := concat("/", array.concat([lower(parts[0])], array.slice(parts, 1, count(parts)))) if {
+	contains(prefix, "/")
+	parts := split(prefix, "/")
+}
