@@ -1,0 +1,3 @@
+/** OPA intermediate representation: types and a validating loader for its JSON form. */
+export type * from './types.js';
+export { loadIrPolicy, parseIrPolicy } from './load.js';

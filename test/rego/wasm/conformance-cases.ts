@@ -1,0 +1,128 @@
+/**
+ * Loads OPA's conformance cases paired with OPA's IR plans for them
+ * (shared/conformance/{opa,opa-ir} beside the checkout), runs one through emitWasm + the stock
+ * opa-wasm SDK, and judges the outcome. Shared by ir-conformance.test.ts.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import { loadIrPolicy } from '../../../src/rego/ir/index.js';
+import { SDK_JS_BUILTINS, emitWasm, nativeBuiltins } from '../../../src/rego/wasm/index.js';
+import { sharedDir } from '../../fixtures/shared.js';
+
+export const CONFORMANCE_ROOT = join(sharedDir, 'conformance');
+
+export interface Case {
+  readonly topic: string;
+  readonly note: string;
+  readonly plan: unknown;
+  readonly expected: Record<string, unknown>;
+}
+
+export type Verdict =
+  | { readonly kind: 'pass' }
+  | { readonly kind: 'fail'; readonly detail: string }
+  | { readonly kind: 'skip'; readonly reason: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function casesOf(file: string): readonly Record<string, unknown>[] {
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!isRecord(json) || !Array.isArray(json['cases'])) throw new Error(`${file}: no "cases" array`);
+  return json['cases'].filter(isRecord);
+}
+
+/** All plan cases paired (same file, same note and query) with their expectations. */
+export function loadCases(): readonly Case[] {
+  const irRoot = join(CONFORMANCE_ROOT, 'opa-ir', 'v1');
+  const out: Case[] = [];
+  for (const topic of readdirSync(irRoot).sort()) {
+    for (const file of readdirSync(join(irRoot, topic)).sort()) {
+      const expectedFile = join(CONFORMANCE_ROOT, 'opa', 'v1', topic, file);
+      const expected = existsSync(expectedFile) ? casesOf(expectedFile) : [];
+      casesOf(join(irRoot, topic, file)).forEach((c, i) => {
+        const same = (x: Record<string, unknown> | undefined): x is Record<string, unknown> =>
+          x !== undefined && x['note'] === c['note'] && x['query'] === c['query'];
+        const atIndex = expected[i];
+        const e = same(atIndex) ? atIndex : expected.find(same);
+        if (e !== undefined) out.push({ topic, note: String(c['note']), plan: c['plan'], expected: e });
+      });
+    }
+  }
+  return out;
+}
+
+/** Canonical JSON text (object keys sorted) for order-insensitive comparison. */
+function canon(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
+  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** With sort_bindings, rows and top-level array values of each binding are order-insensitive. */
+function normalise(rows: unknown, sortBindings: boolean): string {
+  if (!Array.isArray(rows)) return canon(rows);
+  if (!sortBindings) return canon(rows);
+  const norm = rows.map((r) => {
+    if (!isRecord(r)) return canon(r);
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) o[k] = Array.isArray(v) ? [...v].sort((a, b) => (canon(a) < canon(b) ? -1 : canon(a) > canon(b) ? 1 : 0)) : v;
+    return canon(o);
+  });
+  return `[${norm.sort().join(',')}]`;
+}
+
+/** Names of built-ins the case needs that neither the runtime nor the SDK implements. */
+export function missingBuiltins(plan: unknown): readonly string[] {
+  const policy = loadIrPolicy(plan);
+  const native = nativeBuiltins();
+  return policy.static.builtinFuncs.map((b) => b.name).filter((n) => !native.has(n) && !SDK_JS_BUILTINS.has(n));
+}
+
+function inputOf(c: Case): { ok: true; value: unknown } | { ok: false } {
+  if ('input' in c.expected) return { ok: true, value: c.expected['input'] };
+  const term = c.expected['input_term'];
+  if (typeof term !== 'string') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(term) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function errorText(err: unknown): string {
+  if (typeof err === 'string') return err;
+  if (err instanceof Error) return err.message;
+  if (isRecord(err) && typeof err['message'] === 'string') return err['message'];
+  return String(err);
+}
+
+/** Runs one case through emitWasm and the real SDK. */
+export async function runCase(c: Case): Promise<Verdict> {
+  const missing = missingBuiltins(c.plan);
+  if (missing.length > 0) return { kind: 'skip', reason: `needs built-in ${missing.join(', ')}` };
+  const input = inputOf(c);
+  if (!input.ok) return { kind: 'skip', reason: 'input_term is not JSON' };
+  const e = c.expected;
+  const wantConflict = e['want_error_code'] === 'eval_conflict_error';
+  let result: unknown;
+  try {
+    const wasm = emitWasm({ policy: loadIrPolicy(c.plan), optimize: process.env['IMAGEGATE_CONFORMANCE_OPTIMIZE'] === '1' });
+    const policy = await loadPolicy(wasm);
+    policy.setData(isRecord(e['data']) ? e['data'] : {});
+    result = policy.evaluate(input.value);
+  } catch (err) {
+    const text = errorText(err);
+    if (wantConflict && /conflict|multiple outputs/.test(text)) return { kind: 'pass' };
+    return { kind: 'fail', detail: `threw: ${text.slice(0, 300)}` };
+  }
+  if (wantConflict) return { kind: 'fail', detail: `expected a conflict error, got ${JSON.stringify(result)}` };
+  const sortBindings = e['sort_bindings'] === true;
+  const got = normalise(result, sortBindings);
+  if ('want_result' in e && got === normalise(e['want_result'], sortBindings)) return { kind: 'pass' };
+  if (e['strict_error'] === true && got === '[]') return { kind: 'pass' };
+  const want = 'want_result' in e ? JSON.stringify(e['want_result']) : `error ${String(e['want_error_code'])}`;
+  return { kind: 'fail', detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}` };
+}
