@@ -1,0 +1,7 @@
+/** Rego built-in functions with OPA's semantics, for the wasm host (opa-wasm custom built-ins). */
+export { hostBuiltins, rawHostBuiltins, toWire, evaluationClock, HOST_ALIASES } from './registry.js';
+export type { HostBuiltinOptions } from './registry.js';
+export { builtinDeclarations, UNSUPPORTED_BUILTINS } from './declarations.js';
+export type { BuiltinDeclaration, TypeDecl } from './declarations.js';
+export type { HostFn } from './types.js';
+export { formatValue } from './format.js';
