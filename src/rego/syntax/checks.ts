@@ -1,0 +1,80 @@
+import type { Loc, Rule } from './ast.js';
+import { operatorName } from './build.js';
+import type { RegoSyntaxError } from './errors.js';
+import type { RuleSyntax } from './rules.js';
+import { BASE_KEYWORDS, FUTURE_KEYWORDS } from './tokens.js';
+import { walkTerms } from './walk.js';
+
+const KEYWORDS_V1: ReadonlySet<string> = new Set([...BASE_KEYWORDS, ...FUTURE_KEYWORDS]);
+
+function parseError(message: string, loc: Loc): RegoSyntaxError {
+  return { code: 'rego_parse_error', message, loc };
+}
+
+/**
+ * OPA's CheckRegoV1 rule checks, applied to v1 modules and to v0 modules importing `rego.v1`:
+ * no keyword as rule name, a value or body on every rule, `if` before every body, `contains`
+ * for partial sets. Messages and locations are OPA's.
+ */
+export function checkRegoV1Rules(syntax: readonly RuleSyntax[]): RegoSyntaxError[] {
+  return syntax.flatMap(checkRule);
+}
+
+function checkRule(s: RuleSyntax): RegoSyntaxError[] {
+  const { rule } = s;
+  const errors: RegoSyntaxError[] = [];
+  const what = rule.kind === 'function' ? 'function' : 'rule';
+  const [name] = rule.head.ref;
+  if (rule.head.ref.length < 2 && KEYWORDS_V1.has(name.name)) {
+    errors.push(parseError(`${name.name} keyword cannot be used for rule name`, rule.loc));
+  }
+  if (rule.kind === 'single' && !rule.isDefault && rule.head.value === null && rule.body === null) {
+    errors.push(parseError(`${what} must have value assignment and/or body declaration`, rule.loc));
+  }
+  if (rule.body !== null && !s.hasIf && !rule.isDefault) {
+    errors.push(parseError(`\`if\` keyword is required before ${what} body`, rule.loc));
+  }
+  if (rule.kind === 'multi' && !s.usesContains) {
+    errors.push(parseError('`contains` keyword is required for partial set rules', rule.loc));
+  }
+  rule.else.forEach((clause, i) => {
+    if (clause.body !== null && s.elseHasIf[i] !== true) {
+      errors.push(parseError(`\`if\` keyword is required before ${what} body`, clause.loc));
+    }
+  });
+  return errors;
+}
+
+/** Built-ins deprecated before OPA 1.0 and absent from its v1 capabilities. */
+export const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set([
+  'any',
+  'all',
+  're_match',
+  'net.cidr_overlap',
+  'set_diff',
+  'cast_array',
+  'cast_set',
+  'cast_string',
+  'cast_boolean',
+  'cast_null',
+  'cast_object',
+]);
+
+/**
+ * Calls to deprecated built-ins are errors in v1 (OPA: rego_type_error "deprecated built-in
+ * function calls in expression: any"). A function of the same name defined in the module
+ * shadows the built-in and is not reported.
+ */
+export function checkDeprecatedBuiltins(rules: readonly Rule[]): RegoSyntaxError[] {
+  const defined = new Set(rules.map((r) => r.head.ref[0].name));
+  const errors: RegoSyntaxError[] = [];
+  for (const rule of rules) {
+    walkTerms(rule, (t) => {
+      if (t.type !== 'call') return;
+      const name = operatorName(t.operator);
+      if (name === null || !DEPRECATED_BUILTINS.has(name) || defined.has(name.split('.')[0] ?? name)) return;
+      errors.push({ code: 'rego_type_error', message: `deprecated built-in function calls in expression: ${name}`, loc: t.loc });
+    });
+  }
+  return errors;
+}
