@@ -12,6 +12,20 @@ if [ ! -d ../shared/conformance ]; then
   echo "note: ../shared/conformance is missing; the conformance tests will fail and say so." >&2
 fi
 
+# The registry tests run Debian's docker-registry (a real OCI registry) on 127.0.0.1.
+if ! command -v docker-registry >/dev/null 2>&1 && [ ! -x /usr/bin/docker-registry ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's docker-registry for the registry tests" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry >/dev/null \
+      || { echo "tests: 0 passed, 1 failed (could not install docker-registry)"; exit 1; }
+  else
+    echo "the registry tests need Debian's docker-registry; install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends docker-registry" >&2
+    echo "tests: 0 passed, 1 failed (docker-registry missing)"
+    exit 1
+  fi
+fi
+
 npm run --silent build || { echo "tests: 0 passed, 1 failed (build)"; exit 1; }
 npx tsc --noEmit || { echo "tests: 0 passed, 1 failed (typecheck)"; exit 1; }
 

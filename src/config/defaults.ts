@@ -20,4 +20,21 @@ export const defaultConfig: Config = {
   },
   log: { level: 'info' },
   policy: { entrypoint: 'imagegate/decision' },
+  registries: {
+    hosts: [],
+    mirrors: [],
+    cacheTtlMs: 30_000,
+    failureTtlMs: 5_000,
+    cacheMaxEntries: 10_000,
+    maxManifestBytes: 4 * 1024 * 1024,
+    maxIndexEntries: 1_024,
+  },
 };
+
+/** Per-registry settings a `registries.hosts` entry leaves out. */
+export const defaultRegistryHost = {
+  maxConcurrency: 8,
+  timeoutMs: 5_000,
+  insecure: false,
+  allowedHosts: [],
+} as const;

@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import { configSchema } from './schema.js';
-import { defaultConfig } from './defaults.js';
+import { defaultConfig, defaultRegistryHost } from './defaults.js';
 import type { Config, ConfigInput } from './types.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -74,6 +74,11 @@ function withDefaults(input: ConfigInput): Config {
     admission: { ...d.admission, ...input.admission },
     log: { ...d.log, ...input.log },
     policy: { ...d.policy, ...input.policy },
+    registries: {
+      ...d.registries,
+      ...input.registries,
+      hosts: (input.registries?.hosts ?? d.registries.hosts).map((h) => ({ ...defaultRegistryHost, ...h })),
+    },
   };
 }
 

@@ -6,6 +6,21 @@
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
 const positiveMs = { type: 'integer', minimum: 1, maximum: 3_600_000 } as const;
 const path = { type: 'string', minLength: 1, maxLength: 4096 } as const;
+/** `host[:port]` as an image reference names a registry: DNS name, IPv4 or [IPv6], no scheme or path. */
+const HOST = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:[0-9]{1,5})?';
+const registryHost = { type: 'string', maxLength: 255, pattern: `^${HOST}$` } as const;
+/** `host[:port]/path` naming a repository prefix, e.g. docker.io/library. */
+const repositoryPrefix = { type: 'string', maxLength: 255, pattern: `^${HOST}(/[a-z0-9]+([._-][a-z0-9]+)*)*$` } as const;
+const credentials = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 1024 },
+    password: { type: 'string', minLength: 1, maxLength: 4096 },
+    passwordFile: path,
+  },
+} as const;
 
 export const configSchema = {
   type: 'object',
@@ -58,6 +73,45 @@ export const configSchema = {
       properties: {
         bundle: path,
         entrypoint: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)+$' },
+      },
+    },
+    registries: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        hosts: {
+          type: 'array',
+          maxItems: 1_000,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['host'],
+            properties: {
+              host: registryHost,
+              caFile: path,
+              credentials,
+              maxConcurrency: { type: 'integer', minimum: 1, maximum: 1_000 },
+              timeoutMs: positiveMs,
+              insecure: { type: 'boolean' },
+              allowedHosts: { type: 'array', maxItems: 100, items: registryHost },
+            },
+          },
+        },
+        mirrors: {
+          type: 'array',
+          maxItems: 1_000,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['from', 'to'],
+            properties: { from: repositoryPrefix, to: repositoryPrefix },
+          },
+        },
+        cacheTtlMs: { type: 'integer', minimum: 0, maximum: 86_400_000 },
+        failureTtlMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
+        cacheMaxEntries: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        maxManifestBytes: { type: 'integer', minimum: 1_024, maximum: 64 * 1024 * 1024 },
+        maxIndexEntries: { type: 'integer', minimum: 1, maximum: 100_000 },
       },
     },
   },

@@ -44,11 +44,57 @@ export interface PolicyConfig {
   readonly entrypoint: string;
 }
 
+/** Static credentials for one registry; exactly one of password and passwordFile is set. */
+export interface RegistryCredentialsConfig {
+  readonly username: string;
+  readonly password?: string;
+  /** A file whose content (trailing newline trimmed) is the password, read at start-up. */
+  readonly passwordFile?: string;
+}
+
+/** One trusted registry. Images on hosts no entry names are never contacted. */
+export interface RegistryHostConfig {
+  /** `host[:port]` as images name it; matched exactly after lowercasing (port kept). */
+  readonly host: string;
+  /** PEM CA bundle trusted for this registry instead of the system store. */
+  readonly caFile?: string;
+  readonly credentials?: RegistryCredentialsConfig;
+  /** Requests in flight to this host at once (default 8). */
+  readonly maxConcurrency: number;
+  /** Overall deadline of one tag lookup, all requests and retries included (ms, default 5000). */
+  readonly timeoutMs: number;
+  /** Plain HTTP instead of HTTPS; only for hosts explicitly marked (default false). */
+  readonly insecure: boolean;
+  /** Other `host[:port]`s that redirects and the token realm may point to (default none). */
+  readonly allowedHosts: readonly string[];
+}
+
+/** Resolve repositories under `from` (e.g. docker.io/library) at `to` (e.g. mirror.example.com/hub). */
+export interface RegistryMirrorConfig {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface RegistriesConfig {
+  readonly hosts: readonly RegistryHostConfig[];
+  readonly mirrors: readonly RegistryMirrorConfig[];
+  /** How long a resolved tag→digest is reused (ms, default 30000). */
+  readonly cacheTtlMs: number;
+  /** How long a failed lookup is remembered, separately from successes (ms, default 5000). */
+  readonly failureTtlMs: number;
+  readonly cacheMaxEntries: number;
+  /** A manifest or index larger than this is refused (bytes, default 4 MiB). */
+  readonly maxManifestBytes: number;
+  /** An index listing more manifests than this is refused (default 1024). */
+  readonly maxIndexEntries: number;
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly admission: AdmissionConfig;
   readonly log: { readonly level: LogLevel };
   readonly policy: PolicyConfig;
+  readonly registries: RegistriesConfig;
 }
 
 /** What a config file may say: any key may be left out. */
@@ -57,4 +103,7 @@ export interface ConfigInput {
   readonly admission?: Partial<AdmissionConfig>;
   readonly log?: { readonly level?: LogLevel };
   readonly policy?: Partial<PolicyConfig>;
+  readonly registries?: Partial<Omit<RegistriesConfig, 'hosts'>> & {
+    readonly hosts?: readonly (Partial<Omit<RegistryHostConfig, 'host'>> & { readonly host: string })[];
+  };
 }

@@ -1,0 +1,71 @@
+/**
+ * Resolving a pod's images costs about one lookup, not one per image: against a fake registry
+ * that delays every response by DELAY_MS, it times 1 image, 3 images on 3 tags resolved by the
+ * pinner (concurrently), and the same 3 one after another for contrast. Prints medians and the
+ * ratio 3-images / 1-image (≈1.0–1.3 expected, not 3). No assertions: figures only.
+ */
+import { pathToFileURL } from 'node:url';
+import { createRegistryPinner, type RegistryPinner } from '../src/registry/index.js';
+import { parseImageReference, type ImageRef } from '../src/images/index.js';
+import { validateConfig } from '../src/config/index.js';
+import { fakeAgent, goodImage, serveManifest, startFake } from '../test/registry/fakes.js';
+
+const DELAY_MS = 50;
+const ROUNDS = 15;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+async function pinAll(pinner: RegistryPinner, images: readonly ImageRef[]): Promise<void> {
+  const outs = await pinner.pin({ images, signal: AbortSignal.timeout(10_000) });
+  const failed = outs.find((o) => o.kind === 'unresolved');
+  if (failed !== undefined) throw new Error(`bench lookup failed: ${JSON.stringify(failed)}`);
+}
+
+export async function runRegistryBench(): Promise<void> {
+  const fake = await startFake((req, res) => {
+    setTimeout(() => serveManifest(res, req, goodImage), DELAY_MS);
+  });
+  const agent = fakeAgent();
+  // No cache: every round performs real lookups (HEAD + GET by digest each).
+  const registries = validateConfig({ value: { registries: { hosts: [{ host: fake.host }], cacheTtlMs: 0, failureTtlMs: 0 } }, source: 'bench' }).registries;
+  const pinner = createRegistryPinner({ registries, dispatcher: agent });
+  const one = [parseImageReference(`${fake.host}/team/app:1`)];
+  const three = ['app:1', 'web:2', 'log:3'].map((s) => parseImageReference(`${fake.host}/team/${s}`));
+  try {
+    await pinAll(pinner, three); // warm up connections
+    const t1: number[] = [];
+    const t3: number[] = [];
+    const seq: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      t1.push(await timed(() => pinAll(pinner, one)));
+      t3.push(await timed(() => pinAll(pinner, three)));
+      seq.push(await timed(async () => {
+        for (const image of three) await pinAll(pinner, [image]);
+      }));
+    }
+    const m1 = median(t1);
+    const m3 = median(t3);
+    const ms = median(seq);
+    console.log(`registry pinning, fake registry delaying each response ${DELAY_MS} ms, median of ${ROUNDS} rounds, no cache:`);
+    console.log(`  1 image                       ${m1.toFixed(1)} ms`);
+    console.log(`  3 images on 3 tags (pinner)   ${m3.toFixed(1)} ms`);
+    console.log(`  3 images one after another    ${ms.toFixed(1)} ms`);
+    console.log(`  ratio 3 images / 1 image      ${(m3 / m1).toFixed(2)} (sequential would be ${(ms / m1).toFixed(2)})`);
+  } finally {
+    await pinner.close();
+    await agent.close();
+    await fake.close();
+  }
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) await runRegistryBench();

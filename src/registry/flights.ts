@@ -1,0 +1,104 @@
+import { LRUCache } from 'lru-cache';
+import type { Clock } from './http.js';
+
+/** Outcome of one shared lookup; failures are values so they can be cached like successes. */
+export type Settled<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+export interface FlightCacheOptions {
+  readonly clock: Clock;
+  readonly maxEntries: number;
+  /** Successes are reused this long (ms); 0 disables. */
+  readonly ttlMs: number;
+  /** Failures are remembered this long (ms), in their own cache so they never evict successes. */
+  readonly failureTtlMs: number;
+}
+
+interface Flight<T, E> {
+  readonly key: string;
+  readonly promise: Promise<Settled<T, E>>;
+  readonly controller: AbortController;
+  waiters: number;
+}
+
+/**
+ * A TTL cache with single-flight: concurrent lookups of one key share one piece of work. The
+ * work is aborted only when every caller waiting for it has given up (its own signal aborted),
+ * so a short caller deadline cannot fail a longer one that joined the same flight.
+ */
+export class FlightCache<T, E> {
+  private readonly ok: LRUCache<string, { readonly value: T }>;
+  private readonly failed: LRUCache<string, { readonly error: E }>;
+  private readonly flights = new Map<string, Flight<T, E>>();
+
+  constructor(private readonly opts: FlightCacheOptions) {
+    this.ok = new LRUCache({ max: opts.maxEntries, ttl: Math.max(1, opts.ttlMs), ttlResolution: 0, perf: opts.clock });
+    this.failed = new LRUCache({ max: opts.maxEntries, ttl: Math.max(1, opts.failureTtlMs), ttlResolution: 0, perf: opts.clock });
+  }
+
+  /**
+   * The cached or shared outcome for `key`, else runs `work`. Resolves with `onAbort()` when
+   * `signal` aborts first. `cacheable` decides whether a failure is remembered.
+   */
+  async get(opts: {
+    readonly key: string;
+    readonly signal: AbortSignal;
+    readonly work: (signal: AbortSignal) => Promise<T>;
+    readonly toError: (err: unknown) => E;
+    readonly cacheable: (error: E) => boolean;
+    readonly onAbort: () => E;
+  }): Promise<Settled<T, E>> {
+    const hit = this.ok.get(opts.key);
+    if (hit !== undefined) return { ok: true, value: hit.value };
+    const miss = this.failed.get(opts.key);
+    if (miss !== undefined) return { ok: false, error: miss.error };
+    const flight = this.flights.get(opts.key) ?? this.start(opts);
+    return this.wait(flight, opts.signal, opts.onAbort);
+  }
+
+  private start(opts: Parameters<FlightCache<T, E>['get']>[0]): Flight<T, E> {
+    const controller = new AbortController();
+    const promise = opts.work(controller.signal).then(
+      (value): Settled<T, E> => {
+        if (this.opts.ttlMs > 0) this.ok.set(opts.key, { value });
+        return { ok: true, value };
+      },
+      (err: unknown): Settled<T, E> => {
+        const error = opts.toError(err);
+        if (this.opts.failureTtlMs > 0 && !controller.signal.aborted && opts.cacheable(error)) this.failed.set(opts.key, { error });
+        return { ok: false, error };
+      },
+    );
+    const flight: Flight<T, E> = { key: opts.key, promise, controller, waiters: 0 };
+    this.flights.set(opts.key, flight);
+    void promise.finally(() => {
+      if (this.flights.get(opts.key) === flight) this.flights.delete(opts.key);
+    });
+    return flight;
+  }
+
+  private wait(flight: Flight<T, E>, signal: AbortSignal, onAbort: () => E): Promise<Settled<T, E>> {
+    if (signal.aborted) return Promise.resolve({ ok: false, error: onAbort() });
+    flight.waiters++;
+    return new Promise((resolve) => {
+      const leave = (): void => {
+        signal.removeEventListener('abort', abandon);
+        flight.waiters--;
+      };
+      const abandon = (): void => {
+        leave();
+        if (flight.waiters === 0) {
+          // Nobody waits any more: stop the work, and let the next caller start afresh.
+          if (this.flights.get(flight.key) === flight) this.flights.delete(flight.key);
+          flight.controller.abort(signal.reason);
+        }
+        resolve({ ok: false, error: onAbort() });
+      };
+      signal.addEventListener('abort', abandon, { once: true });
+      void flight.promise.then((settled) => {
+        if (signal.aborted) return;
+        leave();
+        resolve(settled);
+      });
+    });
+  }
+}

@@ -1,0 +1,131 @@
+import type { Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { problem } from './errors.js';
+import { classify } from './failures.js';
+import type { Semaphore } from './limiter.js';
+import type { RegistrySettings } from './settings.js';
+
+/** Milliseconds from an arbitrary origin; injected so cache TTLs are testable. */
+export interface Clock {
+  now(): number;
+}
+
+/** What every request of one tag lookup shares: its registry, its deadline and its host limit. */
+export interface LookupContext {
+  readonly dispatcher: Dispatcher;
+  readonly settings: RegistrySettings;
+  /** Aborts at the lookup's deadline (the caller's signal or registries.hosts[].timeoutMs). */
+  readonly signal: AbortSignal;
+  readonly deadlineAt: number;
+  readonly clock: Clock;
+  readonly limiter: Semaphore;
+  readonly random: () => number;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly url: URL;
+}
+
+export interface Exchange {
+  readonly method: 'GET' | 'HEAD';
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Sent only to the host of `url`; dropped on any redirect to another host. */
+  readonly authorization?: string;
+  /** The body is refused past this many bytes (the read is aborted, not drained). */
+  readonly maxBytes: number;
+}
+
+/** Redirects followed per request; more is a loop or an attack. */
+export const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function timeoutText(ctx: LookupContext): string {
+  return `within the deadline (at most registries.hosts[].timeoutMs = ${ctx.settings.timeoutMs} ms)`;
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, declared: string | undefined): Promise<Buffer> {
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    body.destroy();
+    throw problem('limitExceeded', `the response declares ${declared} bytes, over the limit of ${maxBytes}`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    total += buf.length;
+    if (total > maxBytes) {
+      body.destroy();
+      throw problem('limitExceeded', `the response exceeds the limit of ${maxBytes} bytes`);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Checks a redirect target: scheme never downgraded, host the origin's or an allowed one. */
+function redirectTarget(ctx: LookupContext, from: URL, location: string | undefined): URL {
+  if (location === undefined) throw problem('protocol', `a redirect (from ${from.host}) has no Location`);
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    throw problem('redirectRefused', 'a redirect points to an invalid URL');
+  }
+  if (to.protocol !== 'https:' && to.protocol !== 'http:') throw problem('redirectRefused', `a redirect uses the scheme ${to.protocol.slice(0, 10)}`);
+  if (from.protocol === 'https:' && to.protocol === 'http:') throw problem('redirectRefused', `a redirect to ${to.host} downgrades https to plain http`);
+  if (to.host !== ctx.settings.originHost && !ctx.settings.allowedHosts.has(to.host)) {
+    throw problem('redirectRefused', `a redirect points to ${to.host}, which is not in registries.hosts[].allowedHosts`);
+  }
+  return to;
+}
+
+async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolean): Promise<Reply> {
+  const headers: Record<string, string> = { ...ex.headers };
+  if (withAuth && ex.authorization !== undefined) headers['authorization'] = ex.authorization;
+  const release = await ctx.limiter.acquire(ctx.signal);
+  try {
+    const res = await ctx.dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: ex.method,
+      headers,
+      signal: ctx.signal,
+      headersTimeout: ctx.settings.timeoutMs,
+      bodyTimeout: ctx.settings.timeoutMs,
+      // undici closes the connection after every HEAD (in case a server sends a body anyway),
+      // which costs a TLS handshake per lookup. Keeping it is safe here: the connection only
+      // ever talks to this registry, and every digest is checked against the bytes of a GET.
+      reset: false,
+    });
+    const limit = REDIRECT_STATUSES.has(res.statusCode) ? 64 * 1024 : ex.maxBytes;
+    const body = await readCapped(res.body, limit, ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'));
+    return { status: res.statusCode, headers: res.headers, body, url };
+  } catch (err) {
+    throw classify(err, ctx.signal, timeoutText(ctx));
+  } finally {
+    release();
+  }
+}
+
+/**
+ * One request, following at most MAX_REDIRECTS redirects to allowed hosts. `Authorization`
+ * goes only to the host of `ex.url`, so a redirect cannot carry credentials elsewhere.
+ */
+export async function send(ctx: LookupContext, ex: Exchange): Promise<Reply> {
+  let url = ex.url;
+  for (let hop = 0; ; hop++) {
+    const reply = await once(ctx, ex, url, url.host === ex.url.host);
+    if (!REDIRECT_STATUSES.has(reply.status)) return reply;
+    if (hop >= MAX_REDIRECTS) throw problem('redirectRefused', `more than ${MAX_REDIRECTS} redirects (a loop?)`);
+    url = redirectTarget(ctx, url, header(reply.headers, 'location'));
+  }
+}

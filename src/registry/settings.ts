@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import type { RegistriesConfig, RegistryHostConfig } from '../config/index.js';
+import type { ImageRef } from '../images/index.js';
+import { errorMessage } from '../errors/index.js';
+import { configError } from './errors.js';
+import type { Credentials } from './credentials.js';
+import { apiAuthority, normalizeHost, urlHost } from './hosts.js';
+
+/** One trusted registry, ready to contact. Only loadRegistrySettings produces these. */
+export interface RegistrySettings {
+  /** The normalised host images name it by (e.g. docker.io, registry.example.com:5000). */
+  readonly host: string;
+  /** `scheme://authority` requests go to (docker.io → https://registry-1.docker.io). */
+  readonly origin: string;
+  readonly scheme: 'http' | 'https';
+  /** `URL.host` of the origin: what redirect and realm targets are compared with. */
+  readonly originHost: string;
+  readonly ca?: string;
+  readonly credentials?: Credentials;
+  readonly maxConcurrency: number;
+  readonly timeoutMs: number;
+  /** `URL.host`s besides the origin that redirects and the token realm may point to. */
+  readonly allowedHosts: ReadonlySet<string>;
+}
+
+interface Mirror {
+  /** Normalised `host/path` prefix, matched on a path-segment boundary. */
+  readonly from: string;
+  readonly to: RegistrySettings;
+  readonly toPath: string;
+}
+
+/** Where to look a tag up: the registry and the repository path on it. */
+export type Route =
+  | { readonly kind: 'route'; readonly settings: RegistrySettings; readonly path: string }
+  | { readonly kind: 'untrusted'; readonly host: string };
+
+export interface RegistryTable {
+  readonly registries: ReadonlyMap<string, RegistrySettings>;
+  route(ref: ImageRef): Route;
+}
+
+type ReadText = (file: string) => string;
+
+function readOrFail(read: ReadText, file: string, what: string): string {
+  try {
+    return read(file);
+  } catch (err) {
+    throw configError(`cannot read ${what} ${JSON.stringify(file)}: ${errorMessage(err)}`);
+  }
+}
+
+function credentialsOf(h: RegistryHostConfig, read: ReadText): Credentials | undefined {
+  const c = h.credentials;
+  if (c === undefined) return undefined;
+  if ((c.password === undefined) === (c.passwordFile === undefined)) {
+    throw configError(`registries.hosts[${JSON.stringify(h.host)}].credentials must set exactly one of password and passwordFile`);
+  }
+  const password = c.password ?? readOrFail(read, c.passwordFile ?? '', 'password file').replace(/\r?\n$/, '');
+  return { username: c.username, password };
+}
+
+function settingsOf(h: RegistryHostConfig, read: ReadText): RegistrySettings {
+  const host = normalizeHost(h.host);
+  const scheme = h.insecure ? 'http' : 'https';
+  const authority = apiAuthority(host);
+  const credentials = credentialsOf(h, read);
+  return Object.freeze({
+    host,
+    scheme,
+    origin: `${scheme}://${authority}`,
+    originHost: urlHost(authority, scheme),
+    ...(h.caFile === undefined ? {} : { ca: readOrFail(read, h.caFile, 'CA bundle') }),
+    ...(credentials === undefined ? {} : { credentials }),
+    maxConcurrency: h.maxConcurrency,
+    timeoutMs: h.timeoutMs,
+    allowedHosts: new Set(h.allowedHosts.flatMap((a) => [urlHost(a.toLowerCase(), 'https'), urlHost(a.toLowerCase(), 'http')])),
+  });
+}
+
+function splitPrefix(prefix: string): { readonly host: string; readonly path: string } {
+  const slash = prefix.indexOf('/');
+  return slash === -1 ? { host: normalizeHost(prefix), path: '' } : { host: normalizeHost(prefix.slice(0, slash)), path: prefix.slice(slash + 1) };
+}
+
+function mirrorsOf(config: RegistriesConfig, registries: ReadonlyMap<string, RegistrySettings>): Mirror[] {
+  return config.mirrors.map((m) => {
+    const from = splitPrefix(m.from);
+    const to = splitPrefix(m.to);
+    const target = registries.get(to.host);
+    if (target === undefined) throw configError(`registries.mirrors: the mirror host ${JSON.stringify(to.host)} of ${JSON.stringify(m.from)} is not listed in registries.hosts`);
+    return { from: from.path === '' ? from.host : `${from.host}/${from.path}`, to: target, toPath: to.path };
+  });
+}
+
+function under(name: string, prefix: string): string | undefined {
+  if (name === prefix) return '';
+  return name.startsWith(`${prefix}/`) ? name.slice(prefix.length + 1) : undefined;
+}
+
+/**
+ * Reads the registries section once at start-up (CA bundles, password files).
+ * @throws ImagegateError IMAGEGATE_REGISTRY_CONFIG_INVALID
+ */
+export function loadRegistrySettings(config: RegistriesConfig, read: ReadText = (f) => readFileSync(f, 'utf8')): RegistryTable {
+  const registries = new Map<string, RegistrySettings>();
+  for (const h of config.hosts) {
+    const s = settingsOf(h, read);
+    if (registries.has(s.host)) throw configError(`registries.hosts lists ${JSON.stringify(s.host)} twice`);
+    registries.set(s.host, s);
+  }
+  // Longest prefix first, so docker.io/library/x wins over docker.io.
+  const mirrors = mirrorsOf(config, registries).sort((a, b) => b.from.length - a.from.length);
+  return {
+    registries,
+    route(ref: ImageRef): Route {
+      const host = normalizeHost(ref.domain);
+      const name = `${host}/${ref.path}`;
+      for (const m of mirrors) {
+        const rest = under(name, m.from);
+        if (rest === undefined) continue;
+        const path = [m.toPath, rest].filter((p) => p !== '').join('/');
+        if (path !== '') return { kind: 'route', settings: m.to, path };
+      }
+      const settings = registries.get(host);
+      return settings === undefined ? { kind: 'untrusted', host } : { kind: 'route', settings, path: ref.path };
+    },
+  };
+}

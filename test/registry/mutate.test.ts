@@ -1,0 +1,96 @@
+import t from 'tap';
+import fjp from 'fast-json-patch';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import { buildImage, buildMultiArch, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
+import { recordingDecider } from '../fixtures/deciders.js';
+import { podCase, review } from '../fixtures/reviews.js';
+import { decodePatch, reviewResponse, startTestServer } from '../fixtures/server.js';
+import { registriesConfig } from './helpers.js';
+
+const reg = await startRegistry();
+t.teardown(() => reg.close());
+
+t.test('/mutate over real HTTPS pins a pod to the real registry digests', async (t) => {
+  const app = buildImage({ content: 'app 1' });
+  const web = buildMultiArch('web');
+  const log = buildImage({ content: 'log 3' });
+  const other = buildImage({ content: 'something else' });
+  await reg.push('team/app', '1', app);
+  await reg.push('team/web', '2', web);
+  await reg.push('team/log', '3', log);
+  await reg.push('team/tools', 'v9', other);
+
+  const paths: string[] = [];
+  const dispatcher = reg.agent.compose((dispatch) => (opts, handler) => {
+    paths.push(`${opts.method} ${opts.path}`);
+    return dispatch(opts, handler);
+  });
+  const pinner = createRegistryPinner({
+    registries: registriesConfig({ hosts: [{ host: reg.host, credentials: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } }] }),
+    dispatcher,
+  });
+  t.teardown(() => pinner.close());
+  const srv = await startTestServer({ decider: recordingDecider().decider, pinner });
+  t.teardown(() => srv.close());
+
+  // The tag v9 exists but points elsewhere: the digest the pod names must win, unresolved.
+  const pinnedTools = `${reg.host}/team/tools:v9@${app.manifest.digest}`;
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'team-a', annotations: { 'example.com/a~b': 'x/y' } },
+    spec: {
+      initContainers: [{ name: 'tools', image: pinnedTools }],
+      containers: [
+        { name: 'app', image: `${reg.host}/team/app:1`, ports: [{ containerPort: 8080 }] },
+        { name: 'web', image: `${reg.host}/team/web:2` },
+        { name: 'log', image: `${reg.host}/team/log:3` },
+      ],
+    },
+  };
+  const res = reviewResponse((await srv.post('/mutate', review(podCase, { object: pod }))).json);
+  t.equal(res['allowed'], true);
+  t.same(res['warnings'] ?? [], [], 'no warnings');
+  const ops = decodePatch(res);
+  const after = fjp.applyPatch(fjp.deepClone(pod), fjp.deepClone(ops), true, false).newDocument;
+  t.same(
+    fjp.compare(pod, after),
+    [
+      { op: 'replace', path: '/spec/containers/2/image', value: `${reg.host}/team/log:3@${log.manifest.digest}` },
+      { op: 'replace', path: '/spec/containers/1/image', value: `${reg.host}/team/web:2@${web.manifest.digest}` },
+      { op: 'replace', path: '/spec/containers/0/image', value: `${reg.host}/team/app:1@${app.manifest.digest}` },
+    ],
+    'only the three tagged image fields change, each to the digest pushed',
+  );
+  t.notOk(paths.some((p) => p.includes('/team/tools/')), 'the tag+digest image was never resolved');
+
+  const before = paths.length;
+  const again = reviewResponse((await srv.post('/mutate', review(podCase, { object: after }))).json);
+  t.notOk('patch' in again, 'a second pass over its own output yields no patch');
+  t.equal(paths.length, before, 'and contacts no registry');
+});
+
+t.test('/mutate leaves unresolvable images alone and says why in warnings', async (t) => {
+  const pinner = createRegistryPinner({
+    registries: registriesConfig({ hosts: [{ host: reg.host, caFile: reg.caFile }] }),
+  });
+  t.teardown(() => pinner.close());
+  const srv = await startTestServer({ decider: recordingDecider().decider, pinner });
+  t.teardown(() => srv.close());
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web' },
+    spec: { containers: [{ name: 'app', image: `${reg.host}/team/app:1` }, { name: 'hub', image: 'nginx:1.27' }] },
+  };
+  const res = reviewResponse((await srv.post('/mutate', review(podCase, { object: pod }))).json);
+  t.equal(res['allowed'], true);
+  t.notOk('patch' in res);
+  const warnings = res['warnings'];
+  if (!Array.isArray(warnings)) throw new Error('no warnings');
+  const text = warnings.join('\n');
+  t.match(text, `${reg.host}/team/app:1`);
+  t.match(text, /401/);
+  t.match(text, /nginx:1\.27/);
+  t.match(text, /not in the trusted registries/);
+});
