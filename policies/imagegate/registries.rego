@@ -25,7 +25,9 @@ warning contains msg if {
 	msg := "no trusted registries are configured (data.imagegate.config.trusted_registries): every image is denied"
 }
 
-prefixes := object.get(data, ["imagegate", "config", "trusted_registries"], [])
+default prefixes := []
+
+prefixes := data.imagegate.config.trusted_registries
 
 trusted(repository) if {
 	some prefix in prefixes

@@ -10,13 +10,15 @@ Commands:
   certs --service NAME --namespace NS [--out DIR] [--days N]
                                  create a CA and a serving certificate for the webhook Service and
                                  print the caBundle for the webhook configurations
+  policy build|eval|test|capabilities
+                                 compile, evaluate and test Rego policies (see \`imagegate policy help\`)
   help                           show this text
 `;
 
-export interface CliIo {
-  readonly stdout: (line: string) => void;
-  readonly stderr: (line: string) => void;
-}
+import type { CliIo } from './io.js';
+import { policyCommand } from './policy.js';
+
+export type { CliIo } from './io.js';
 
 /** Runs one command line; resolves to the process exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -26,6 +28,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'serve':
         await serveCommand(parseServe(rest));
         return 0;
+      case 'policy':
+        return await policyCommand(rest, io);
       case 'certs':
         await runCertsCommand({ ...parseCerts(rest), stdout: io.stdout });
         return 0;

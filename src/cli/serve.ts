@@ -13,7 +13,7 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
   const pinner = createRegistryPinner({ registries: config.registries });
   const running = await startServer({ config, logger, decider, pinner });
   logger.info(
-    { event: 'server.started', port: running.port, config: opts.configFile ?? '(embedded defaults)', policy: config.policy.bundle ?? '(none: every image is denied)', revision: decider.revision },
+    { event: 'server.started', port: running.port, config: opts.configFile ?? '(embedded defaults)', policy: decider.source, revision: decider.revision },
     `imagegate listening on https://${config.server.host}:${running.port} (POST /validate, POST /mutate)`,
   );
   await new Promise<void>((resolve) => {

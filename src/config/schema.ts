@@ -73,6 +73,7 @@ export const configSchema = {
       properties: {
         bundle: path,
         entrypoint: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)+$' },
+        data: { type: 'object' },
       },
     },
     registries: {

@@ -38,10 +38,12 @@ export interface AdmissionConfig {
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface PolicyConfig {
-  /** An OPA bundle (bundle.tar.gz with /policy.wasm). Absent: every image is denied. */
+  /** An OPA bundle (bundle.tar.gz with /policy.wasm). Absent: the policies shipped in policies/. */
   readonly bundle?: string;
   /** The entrypoint evaluated, "pkg/rule" as in `opa build -e` (default imagegate/decision). */
   readonly entrypoint: string;
+  /** Laid over the bundle's data, winning on conflicts (e.g. imagegate.config.trusted_registries). */
+  readonly data?: Readonly<Record<string, unknown>>;
 }
 
 /** Static credentials for one registry; exactly one of password and passwordFile is set. */

@@ -4,3 +4,5 @@ export { readBundle, writeBundle, mergeAt, type Bundle, type BundleManifest } fr
 export { policyInput, type PolicyInput, type PolicyImage } from './input.js';
 export { verdictFromResult } from './result.js';
 export { loadDecider } from './load.js';
+export { loadPolicySources, type PolicySources, type RegoFile } from './sources.js';
+export { embeddedPolicyDir } from './embedded.js';

@@ -2,20 +2,53 @@ import { readFile } from 'node:fs/promises';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import type { Decider } from '../admission/index.js';
 import type { PolicyConfig } from '../config/index.js';
-import { readBundle } from './bundle.js';
-import { createBundleDecider, type HostBuiltins } from './decider.js';
-import { createUnconfiguredDecider } from './unconfigured.js';
+import { compileEntrypoints, hostBuiltins } from '../rego/index.js';
+import { readBundle, type Bundle } from './bundle.js';
+import { createBundleDecider } from './decider.js';
+import { embeddedPolicyDir } from './embedded.js';
+import { loadPolicySources } from './sources.js';
 
-/** The decider `imagegate serve` uses: the configured bundle, or one that denies everything. */
-export async function loadDecider(opts: { readonly policy: PolicyConfig; readonly builtins?: HostBuiltins }): Promise<Decider & { readonly revision: string }> {
-  const file = opts.policy.bundle;
-  if (file === undefined) return { ...createUnconfiguredDecider(), revision: '' };
+/**
+ * The decider `imagegate serve` uses: the configured bundle, or else the policies shipped in
+ * `policies/`, compiled at start-up. `policy.data` is merged over the bundle's data, so
+ * trusted registries and other settings need no rebuild.
+ */
+export async function loadDecider(opts: { readonly policy: PolicyConfig }): Promise<Decider & { readonly revision: string; readonly source: string }> {
+  const { policy } = opts;
+  const { bundle, source } = policy.bundle === undefined ? await embeddedBundle(policy.entrypoint) : await bundleFile(policy.bundle);
+  const data = policy.data === undefined ? bundle.data : overlay(bundle.data, policy.data);
+  const decider = await createBundleDecider({ bundle: { ...bundle, data }, entrypoint: policy.entrypoint, source, builtins: hostBuiltins() });
+  return { ...decider, source };
+}
+
+async function bundleFile(file: string): Promise<{ bundle: Bundle; source: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (err) {
     throw new ImagegateError('IMAGEGATE_BUNDLE_UNREADABLE', `cannot read policy.bundle ${JSON.stringify(file)}: ${errorMessage(err)}`, { cause: err });
   }
-  const bundle = await readBundle({ bytes, source: file });
-  return createBundleDecider({ bundle, entrypoint: opts.policy.entrypoint, source: file, ...(opts.builtins === undefined ? {} : { builtins: opts.builtins }) });
+  return { bundle: await readBundle({ bytes, source: file }), source: file };
+}
+
+async function embeddedBundle(entrypoint: string): Promise<{ bundle: Bundle; source: string }> {
+  const dir = embeddedPolicyDir();
+  const { modules, data } = await loadPolicySources([dir]);
+  const wasm = compileEntrypoints({ sources: modules.filter((m) => !m.file.endsWith('_test.rego')), entrypoints: [entrypoint] });
+  const manifest = { revision: 'embedded', roots: [''], wasm: [{ entrypoint, module: '/policy.wasm' }], rego_version: 1 };
+  return { bundle: { manifest, wasm, data, files: new Map() }, source: `${dir} (embedded)` };
+}
+
+function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `over` wins: objects merge key by key, any other value replaces what the bundle had. */
+function overlay(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    out[k] = isRecord(prev) && isRecord(v) ? overlay(prev, v) : v;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-import { isArray, isObject, sortedKeys } from './values.js';
+import { NumberText } from './json-text.js';
+import { isArray, isObject, isRegoSet, sortedKeys } from './values.js';
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
@@ -43,8 +44,8 @@ export function formatNumber(n: number | bigint): string {
 
 /**
  * A value in Rego syntax, as OPA's Term.String() prints it (sprintf %v of collections,
- * template strings): strings quoted, object keys sorted. Sets arrive as arrays and print as
- * arrays; an empty set therefore prints `[]`, not `set()`.
+ * template strings): strings quoted, object keys sorted. A RegoSet prints as OPA prints a set
+ * (`{1, 2}`, `set()`); sets that arrived as plain JSON arrays print as arrays.
  */
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
@@ -55,6 +56,8 @@ export function formatValue(v: unknown): string {
     default: break;
   }
   if (isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  if (isRegoSet(v)) return v.elems.length === 0 ? 'set()' : `{${v.elems.map(formatValue).join(', ')}}`;
+  if (v instanceof NumberText) return v.text;
   if (isObject(v)) return `{${sortedKeys(v).map((k) => `${goQuote(k)}: ${formatValue(v[k])}`).join(', ')}}`;
   return String(v);
 }

@@ -2,7 +2,7 @@ import { contains, formatCidr, formatIp, lastOf, parseCidr, parseIp } from './ip
 import type { Cidr } from './ip.js';
 import { MAX_RANGE } from './numbers.js';
 import type { HostFn } from './types.js';
-import { asSet, isArray, isObject, isString } from './values.js';
+import { asSet, isArray, isObject, isRegoSet, isString } from './values.js';
 
 /**
  * net.cidr_* built-ins (Go net semantics). Invalid addresses make the call undefined.
@@ -40,11 +40,16 @@ function cidrExpand(a: unknown): string[] | undefined {
   return out;
 }
 
-/** (key, address text) pairs of a cidr_contains_matches operand; arrays/objects may hold `[addr, ...]` tuples. */
+/**
+ * (key, address text) pairs of a cidr_contains_matches operand; arrays/objects/sets may hold
+ * `[addr, ...]` tuples. A set's key is the element itself, which needs the set as RegoSet
+ * (Rego value text); through plain JSON a set is an array and keys are indexes.
+ */
 function entries(v: unknown): Array<readonly [unknown, string]> | undefined {
   if (isString(v)) return [[v, v]];
-  const items: Array<readonly [unknown, unknown]> = isArray(v) ? v.map((x, i) => [i, x] as const) : isObject(v) ? Object.entries(v) : [];
-  if (!isArray(v) && !isObject(v)) return undefined;
+  const items: Array<readonly [unknown, unknown]> = isArray(v) ? v.map((x, i) => [i, x] as const)
+    : isRegoSet(v) ? v.elems.map((x) => [x, x] as const) : isObject(v) ? Object.entries(v) : [];
+  if (!isArray(v) && !isObject(v) && !isRegoSet(v)) return undefined;
   const out: Array<readonly [unknown, string]> = [];
   for (const [k, x] of items) {
     const addr = isArray(x) ? x[0] : x;

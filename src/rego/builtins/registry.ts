@@ -18,13 +18,14 @@ import { timeBuiltins } from './time.js';
 import type { HostFn } from './types.js';
 import { isArray, isObject } from './values.js';
 import { yamlBuiltins } from './yaml.js';
+import { parseRegoText } from './rego-text.js';
 
 /**
- * Built-ins the opa-wasm SDK implements itself in JS; the SDK calls its own version before
- * the custom object, and those differ from OPA (sprintf on big integers and collections,
- * regex.split with JS regex syntax, YAML 1.2). The emitter must list these in the module's
- * builtins() export under the alias name, so the OPA-exact host version runs.
- * `imagegate.sprintf` also accepts its values argument as JSON text (exact big integers).
+ * Built-ins the module calls under an `imagegate.*` alias (the emitter lists the alias in the
+ * module's builtins() export). Two reasons: the opa-wasm SDK implements sprintf, regex.split,
+ * json.is_valid and yaml.* itself in JS and calls its own version before the custom object,
+ * and those differ from OPA (big integers and collections in sprintf, JS regex syntax, YAML
+ * 1.2); and the aliases of HOST_TEXT_ARGS take some arguments as Rego value text.
  */
 export const HOST_ALIASES: Readonly<Record<string, string>> = {
   sprintf: 'imagegate.sprintf',
@@ -33,7 +34,37 @@ export const HOST_ALIASES: Readonly<Record<string, string>> = {
   'yaml.marshal': 'imagegate.yaml.marshal',
   'yaml.unmarshal': 'imagegate.yaml.unmarshal',
   'yaml.is_valid': 'imagegate.yaml.is_valid',
+  'internal.template_string': 'imagegate.internal.template_string',
+  'net.cidr_contains_matches': 'imagegate.net.cidr_contains_matches',
 };
+
+/**
+ * Argument positions (0-based) that the alias version (HOST_ALIASES) takes as the argument's
+ * Rego value text (the runtime's value dump): the SDK hands arguments over as JSON through
+ * JSON.parse, which rounds integers beyond 2^53 to doubles and turns sets into arrays. These
+ * built-ins need exact integers (sprintf) or must tell sets from arrays (template strings
+ * print them differently, cidr_contains_matches keys set elements by value). A string at such
+ * a position is always read as text, so the alias cannot take a plain string there.
+ */
+export const HOST_TEXT_ARGS: Readonly<Record<string, readonly number[]>> = {
+  sprintf: [1],
+  'internal.template_string': [0],
+  'net.cidr_contains_matches': [0, 1],
+};
+
+/** f reading the string arguments at `positions` as Rego value text (unreadable text: undefined result). */
+function withTextArgs(f: HostFn, positions: readonly number[]): HostFn {
+  return (...args: unknown[]) => {
+    const decoded: unknown[] = [];
+    for (const [i, a] of args.entries()) {
+      if (!positions.includes(i) || typeof a !== 'string') { decoded.push(a); continue; }
+      const v = parseRegoText(a);
+      if (v === undefined) return undefined;
+      decoded.push(v);
+    }
+    return f(...decoded);
+  };
+}
 
 export interface HostBuiltinOptions {
   /** Clock in Unix nanoseconds for time.now_ns. OPA returns one value per evaluation: pass a clock frozen per evaluation (see evaluationClock). */
@@ -51,7 +82,8 @@ export function rawHostBuiltins(opts: HostBuiltinOptions = {}): Record<string, H
   };
   for (const [name, alias] of Object.entries(HOST_ALIASES)) {
     const f = name === 'sprintf' ? sprintfAlias : all[name];
-    if (f !== undefined) all[alias] = f;
+    const text = HOST_TEXT_ARGS[name];
+    if (f !== undefined) all[alias] = text === undefined || name === 'sprintf' ? f : withTextArgs(f, text);
   }
   return all;
 }

@@ -1,7 +1,8 @@
 import { formatValue, goQuote } from './format.js';
 import { formatE, formatF, formatG } from './gofloat.js';
-import { NumberText, parseLossless } from './json-text.js';
-import { isArray, isString } from './values.js';
+import { NumberText } from './json-text.js';
+import { parseRegoText } from './rego-text.js';
+import { isArray, isRegoSet, isString, RegoSet } from './values.js';
 
 /**
  * OPA's sprintf: Go's fmt.Sprintf over the array's elements converted the way OPA converts
@@ -40,6 +41,7 @@ function toArg(v: unknown): Arg {
 function losslessToPlain(v: unknown): unknown {
   if (v instanceof NumberText) return /^-?\d+$/.test(v.text) ? BigInt(v.text) : Number(v.text);
   if (Array.isArray(v)) return v.map(losslessToPlain);
+  if (isRegoSet(v)) return new RegoSet(v.elems.map(losslessToPlain));
   if (typeof v === 'object' && v !== null) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, losslessToPlain(x)]));
   }
@@ -244,16 +246,10 @@ export function sprintf(format: unknown, values: unknown): string | undefined {
 }
 
 /**
- * `imagegate.sprintf(format, valuesJson)`: the alias the emitter routes `sprintf` to. `values`
- * may be the array itself or, for exact big integers, its JSON text (from the runtime's native
- * json.marshal), which is read without rounding numbers to doubles.
+ * `imagegate.sprintf(format, values)`: the alias the emitter routes `sprintf` to. `values`
+ * may be the array itself or its Rego value text (JSON is a subset), which is how the module
+ * passes it: integers beyond 2^53 stay exact and sets print as sets.
  */
 export function sprintfAlias(format: unknown, values: unknown): string | undefined {
-  if (isString(values)) {
-    const parsed = parseLossless(values);
-    if (!Array.isArray(parsed) || !isString(format)) return undefined;
-    return goSprintf(format, parsed.map(toArg));
-  }
-  return sprintf(format, values);
+  return sprintf(format, isString(values) ? parseRegoText(values) : values);
 }
-

@@ -25,8 +25,21 @@ export function isArray(v: unknown): v is readonly unknown[] {
   return Array.isArray(v);
 }
 
+/**
+ * A Rego set, as the set-aware host built-ins see it when the module passes an argument as
+ * Rego value text (HOST_TEXT_ARGS): elements in OPA's value order, without duplicates.
+ * Host built-ins called through plain JSON never see one (sets arrive as arrays there).
+ */
+export class RegoSet {
+  constructor(readonly elems: readonly unknown[]) {}
+}
+
+export function isRegoSet(v: unknown): v is RegoSet {
+  return v instanceof RegoSet;
+}
+
 export function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof ArrayBuffer);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof ArrayBuffer) && !(v instanceof RegoSet);
 }
 
 /** Strings of a collection argument (array or set, which arrives as an array); undefined when any element is not a string. */

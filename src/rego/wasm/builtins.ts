@@ -5,7 +5,8 @@
  * in the module's builtins() export and called through opa_builtin0..4, which the SDK
  * routes to its own JS built-ins first (SDK_JS_BUILTINS) and only then to the custom
  * object imagegate passes as loadPolicy's third argument (HostBuiltins). So a built-in
- * whose SDK version imagegate must not use has to be native in the runtime.
+ * whose SDK version imagegate must not use is either native in the runtime or listed
+ * under an alias (HOST_ALIASES in src/rego/builtins, applied by host-calls.ts).
  */
 
 /** One host built-in: receives JSON-decoded arguments (sets arrive as arrays), returns a JSON-able value or undefined. */

@@ -6,6 +6,7 @@ import binaryen from 'binaryen';
 import { ImagegateError } from '../../errors/index.js';
 import type { Block, Func, IrPolicy, Plan, Stmt } from '../ir/index.js';
 import { MAX_HOST_ARITY, nativeExportName } from './builtins.js';
+import { hostCallShape } from './host-calls.js';
 import { DataBuilder, type ConstAddr } from './layout.js';
 import { BodyLowerer, ERR_FUNCTION_CONFLICT, ERR_VAR_CONFLICT, type CallTarget, type DynamicTarget, type LowerEnv } from './lower.js';
 import { dataSegments, runtimeBytes } from './runtime-module.js';
@@ -104,14 +105,16 @@ function resolver(policy: IrPolicy, link: Linker, funcNames: ReadonlyMap<string,
       if (arity === argc) return { kind: 'native', wasmName: native, arity };
     }
     const id = policy.static.builtinFuncs.findIndex((b) => b.name === name);
-    if (id < 0) {
+    const decl = policy.static.builtinFuncs[id];
+    if (decl === undefined) {
       throw new ImagegateError('IMAGEGATE_WASM_UNKNOWN_FUNCTION', `${where}: call to "${name}", which is neither a planned function nor a declared built-in; regenerate the plan`);
     }
     if (argc > MAX_HOST_ARITY) {
       throw new ImagegateError('IMAGEGATE_WASM_BUILTIN_ARITY', `${where}: built-in "${name}" takes ${argc} arguments but host built-ins take at most ${MAX_HOST_ARITY}; implement it natively in the runtime`);
     }
     link.hostArities.add(argc);
-    return { kind: 'host', id, arity: argc };
+    const shape = hostCallShape(name, decl.decl);
+    return { kind: 'host', id, arity: argc, textArgs: shape.textArgs, setResult: shape.setResult };
   };
 }
 
@@ -217,11 +220,14 @@ function optimizeGenerated(m: binaryen.Module, policy: IrPolicy): void {
   m.runPasses(['inlining-optimizing', 'remove-unused-module-elements']);
 }
 
-/** {name: id} of the host built-ins the policy calls (ids are indexes in static.builtin_funcs). */
+/**
+ * {name: id} of the host built-ins the policy calls (ids are indexes in
+ * static.builtin_funcs), under the name the host object holds them by (hostCallShape).
+ */
 function builtinsJson(policy: IrPolicy, link: Linker): string {
   const out: Record<string, number> = {};
   policy.static.builtinFuncs.forEach((b, i) => {
-    if (!link.exports.has(nativeExportName(b.name))) out[b.name] = i;
+    if (!link.exports.has(nativeExportName(b.name))) out[hostCallShape(b.name, b.decl).hostName] = i;
   });
   return JSON.stringify(out);
 }

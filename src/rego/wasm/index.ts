@@ -34,8 +34,12 @@
  *   conflict" / "object insert conflict" / "functions must not produce multiple outputs
  *   for same inputs" (functions with arguments).
  * - Built-ins: native ones are called directly; others go through opa_builtinN with
- *   OPA's ids (index in static.builtin_funcs) and are listed by builtins(). A policy
- *   that calls no host built-in imports none. See builtins.ts for the host interface.
+ *   OPA's ids (index in static.builtin_funcs) and are listed by builtins() under their
+ *   host name (host-calls.ts: `imagegate.*` aliases where the SDK's own JS version of
+ *   the OPA name differs from OPA). Set-typed host results come back as arrays and are
+ *   turned into sets (rt_to_set); arguments listed in HOST_TEXT_ARGS go as Rego value
+ *   text (rt_value_text) so big integers stay exact and sets stay sets. A policy that calls no host built-in imports none. See
+ *   builtins.ts for the host interface; src/rego/builtins' hostBuiltins() implements it.
  */
 import { exportNames, runtimeBytes } from './runtime-module.js';
 import { builtinNameOfExport } from './builtins.js';
@@ -45,6 +49,7 @@ export {
   type HostBuiltin, type HostBuiltins, SDK_JS_BUILTINS, MAX_HOST_ARITY, nativeExportName,
 } from './builtins.js';
 export { RUNTIME_URL } from './runtime-module.js';
+export { hostBuiltinName, hostCallShape, type HostCallShape } from './host-calls.js';
 
 let natives: ReadonlySet<string> | undefined;
 

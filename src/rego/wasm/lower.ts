@@ -19,7 +19,13 @@ import type { ConstAddr, DataBuilder } from './layout.js';
 export type CallTarget =
   | { readonly kind: 'func'; readonly wasmName: string; readonly arity: number }
   | { readonly kind: 'native'; readonly wasmName: string; readonly arity: number }
-  | { readonly kind: 'host'; readonly id: number; readonly arity: number };
+  | {
+    readonly kind: 'host'; readonly id: number; readonly arity: number;
+    /** Argument positions passed as their Rego value text (rt_value_text). */
+    readonly textArgs: ReadonlySet<number>;
+    /** The result arrives as an array and must become a set (rt_to_set). */
+    readonly setResult: boolean;
+  };
 
 /** A planned function CallDynamicStmt may select, by its rule path. */
 export interface DynamicTarget {
@@ -348,9 +354,12 @@ export class BodyLowerer {
       case 'native':
         call = m.call(t.wasmName, ops, i32);
         break;
-      case 'host':
-        call = m.call(`opa_builtin${t.arity}`, [m.i32.const(t.id), m.i32.const(0), ...ops], i32);
+      case 'host': {
+        const wire = ops.map((op, i) => (t.textArgs.has(i) ? this.rt('rt_value_text', [op]) : op));
+        call = m.call(`opa_builtin${t.arity}`, [m.i32.const(t.id), m.i32.const(0), ...wire], i32);
+        if (t.setResult) call = this.rt('rt_to_set', [call]);
         break;
+      }
       default: {
         const never: never = t;
         return never;

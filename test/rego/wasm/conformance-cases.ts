@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { loadIrPolicy } from '../../../src/rego/ir/index.js';
-import { SDK_JS_BUILTINS, emitWasm, nativeBuiltins } from '../../../src/rego/wasm/index.js';
+import { UNSUPPORTED_BUILTINS, evaluationClock, hostBuiltins } from '../../../src/rego/builtins/index.js';
+import { emitWasm, hostBuiltinName, nativeBuiltins } from '../../../src/rego/wasm/index.js';
 import { sharedDir } from '../../fixtures/shared.js';
 
 export const CONFORMANCE_ROOT = join(sharedDir, 'conformance');
@@ -74,11 +75,25 @@ function normalise(rows: unknown, sortBindings: boolean): string {
   return `[${norm.sort().join(',')}]`;
 }
 
-/** Names of built-ins the case needs that neither the runtime nor the SDK implements. */
+/** One clock for all cases, latched before each evaluation (time.now_ns is per evaluation). */
+const clock = evaluationClock();
+const host = hostBuiltins({ now: clock.now });
+
+/** Built-ins of OPA's test tooling only, not part of the language imagegate compiles. */
+const TEST_ONLY_BUILTINS: Readonly<Record<string, string>> = {
+  'test.sleep': 'test-only built-in of OPA (sleeps the evaluator)',
+};
+
+/** Why a built-in cannot run here, or undefined when the runtime or the host implements it. */
+function unsupportedReason(name: string): string | undefined {
+  return UNSUPPORTED_BUILTINS[name] ?? TEST_ONLY_BUILTINS[name];
+}
+
+/** Built-ins the case needs that neither the runtime nor the host implements. */
 export function missingBuiltins(plan: unknown): readonly string[] {
   const policy = loadIrPolicy(plan);
   const native = nativeBuiltins();
-  return policy.static.builtinFuncs.map((b) => b.name).filter((n) => !native.has(n) && !SDK_JS_BUILTINS.has(n));
+  return policy.static.builtinFuncs.map((b) => b.name).filter((n) => !native.has(n) && host[hostBuiltinName(n)] === undefined);
 }
 
 function inputOf(c: Case): { ok: true; value: unknown } | { ok: false } {
@@ -102,7 +117,10 @@ function errorText(err: unknown): string {
 /** Runs one case through emitWasm and the real SDK. */
 export async function runCase(c: Case): Promise<Verdict> {
   const missing = missingBuiltins(c.plan);
-  if (missing.length > 0) return { kind: 'skip', reason: `needs built-in ${missing.join(', ')}` };
+  const reasons = missing.map((n) => [n, unsupportedReason(n)] as const);
+  const unexplained = reasons.filter(([, r]) => r === undefined).map(([n]) => n);
+  if (unexplained.length > 0) return { kind: 'fail', detail: `no implementation of built-in ${unexplained.join(', ')}` };
+  if (missing.length > 0) return { kind: 'skip', reason: reasons.map(([n, r]) => `${n}: ${String(r)}`).join('; ') };
   const input = inputOf(c);
   if (!input.ok) return { kind: 'skip', reason: 'input_term is not JSON' };
   const e = c.expected;
@@ -110,8 +128,9 @@ export async function runCase(c: Case): Promise<Verdict> {
   let result: unknown;
   try {
     const wasm = emitWasm({ policy: loadIrPolicy(c.plan), optimize: process.env['IMAGEGATE_CONFORMANCE_OPTIMIZE'] === '1' });
-    const policy = await loadPolicy(wasm);
+    const policy = await loadPolicy(wasm, undefined, host);
     policy.setData(isRecord(e['data']) ? e['data'] : {});
+    clock.begin();
     result = policy.evaluate(input.value);
   } catch (err) {
     const text = errorText(err);

@@ -3,11 +3,12 @@
 
 import { runtimeError } from "./abort";
 import { compare } from "./compare";
+import { dump, dumpLen } from "./dump";
 import { memoInit, memoPush, memoPop, memoGet, memoSet } from "./memo";
 import { textToI64, numI64 } from "./number";
 import { merge, upsert } from "./ops";
 import {
-  T_ARRAY, T_OBJECT, mkInt, mkNumText, mkArray, mkObject, mkSet, arrayAppend,
+  T_ARRAY, T_OBJECT, mkInt, mkString, mkNumText, mkArray, mkObject, mkSet, arrayAppend,
   objInsert, objGet, setAdd, valueGet, valueLength, collLen, arrayAt, objKeyAt, objValAt, setAt,
 } from "./value";
 
@@ -128,4 +129,26 @@ export function rt_memo_set(i: u32, v: u32): void {
 
 export function rt_error(file: u32, row: u32, col: u32, kind: i32): void {
   runtimeError(file, row, col, kind);
+}
+
+/**
+ * A host built-in's set-typed result, which crosses the JSON boundary as an array,
+ * as a set (duplicates collapse). Undefined (0) and non-arrays pass through unchanged.
+ */
+export function rt_to_set(v: u32): u32 {
+  if (v == 0 || load<u8>(v) != T_ARRAY) return v;
+  const s = mkSet();
+  const n = collLen(v);
+  for (let i: u32 = 0; i < n; i++) setAdd(s, arrayAt(v, i));
+  return s;
+}
+
+/**
+ * v's Rego value text (OPA's value dump: sets as `{..}` / `set()`) as a string value, for
+ * host built-ins that must see big integers exactly and tell sets from arrays.
+ */
+export function rt_value_text(v: u32): u32 {
+  if (v == 0) return 0;
+  const p = dump(v, true);
+  return mkString(p, dumpLen());
 }

@@ -96,3 +96,4 @@ export * from "./builtins/core";
 export * from "./builtins/collections";
 export * from "./builtins/strings";
 export * from "./builtins/strings2";
+export * from "./builtins/graph";

@@ -1,0 +1,15 @@
+/**
+ * Rego compiler middle stage (parse → **compile** → plan → emit): resolves packages,
+ * imports and rule refs, renames locals, rewrites `some … in`, `every`, `with` and calls,
+ * reorders bodies for safety and checks arity, recursion and rule conflicts the way OPA's
+ * compiler does. Errors are collected and thrown together as RegoCompileError
+ * (IMAGEGATE_REGO_COMPILE) with the typed list on `.problems`.
+ */
+export { compileProgram, type CompileOptions } from './program.js';
+export {
+  RegoCompileError, isRegoCompileError, formatCompileProblems, REGO_COMPILE_ERROR_CODE,
+  type CompileProblem, type CompileErrorCode,
+} from './errors.js';
+export { BUILTIN_ARITY, NETWORK_BUILTINS, RELATION_BUILTINS } from './builtins.js';
+export { deepTermVars } from './vars.js';
+export type * from './types.js';

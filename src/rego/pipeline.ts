@@ -1,0 +1,79 @@
+import { ImagegateError } from '../errors/index.js';
+import { parseModuleResult, parseQuery, RegoParseError, type Body, type Module, type RegoSyntaxError } from './syntax/index.js';
+import { compileProgram } from './compile/index.js';
+import { planPolicy, type Entrypoint } from './plan/index.js';
+import { emitWasm } from './wasm/index.js';
+
+/** One Rego source file. */
+export interface RegoSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** 1 = Rego v1 (OPA 1.x, the default); 0 = pre-1.0 syntax (`--v0-compatible`). */
+export type RegoVersion = 0 | 1;
+
+/**
+ * Parses every source, collecting the errors of all files (as `opa build` reports them) into
+ * one RegoParseError.
+ */
+export function parseSources(opts: { readonly sources: readonly RegoSource[]; readonly regoVersion?: RegoVersion }): Module[] {
+  const modules: Module[] = [];
+  const errors: RegoSyntaxError[] = [];
+  for (const s of opts.sources) {
+    const r = parseModuleResult(s.text, { file: s.file, regoVersion: opts.regoVersion ?? 1 });
+    if (r.ok) modules.push(r.value);
+    else errors.push(...r.errors);
+  }
+  if (errors.length > 0) throw new RegoParseError(errors);
+  return modules;
+}
+
+/**
+ * Compiles modules to one wasm module with an entrypoint per `pkg/rule` path (as
+ * `opa build -t wasm -e pkg/rule`); each evaluates to `[{"result": value}]` or `[]`.
+ * Throws RegoParseError or RegoCompileError listing every problem.
+ */
+export function compileEntrypoints(opts: {
+  readonly sources: readonly RegoSource[];
+  readonly entrypoints: readonly string[];
+  readonly regoVersion?: RegoVersion;
+  /** Run binaryen's -O2 over the module (slower to build; `policy build -O 1`). Default false. */
+  readonly optimize?: boolean;
+}): Uint8Array {
+  const modules = parseSources(opts);
+  checkEntrypoints(modules, opts.entrypoints);
+  const program = compileProgram({ modules });
+  const entrypoints: Entrypoint[] = opts.entrypoints.map((path) => ({ kind: 'path', path }));
+  return emitWasm({ policy: planPolicy({ program, entrypoints }), optimize: opts.optimize ?? false });
+}
+
+/** Compiles a query (as `opa eval QUERY` takes it) against modules; rows bind its named vars. */
+export function compileQuery(opts: {
+  readonly sources: readonly RegoSource[];
+  readonly query: Body | string;
+  readonly regoVersion?: RegoVersion;
+}): Uint8Array {
+  const modules = parseSources(opts);
+  const query = typeof opts.query === 'string' ? parseQuery(opts.query, { file: '<query>' }) : opts.query;
+  const program = compileProgram({ modules, query });
+  return emitWasm({ policy: planPolicy({ program, entrypoints: [{ kind: 'query' }] }), optimize: false });
+}
+
+/**
+ * Every entrypoint must name a rule, or a package or rule-path prefix that holds rules
+ * (as `opa build -e` requires); a typo would otherwise build a decision that is always undefined.
+ */
+function checkEntrypoints(modules: readonly Module[], entrypoints: readonly string[]): void {
+  const paths = modules.flatMap((m) => {
+    const pkg = m.package.path.path.map((s) => s.value);
+    return m.rules.map((r) => [...pkg, r.head.ref[0].name].join('/'));
+  });
+  const missing = entrypoints.filter((ep) => !paths.some((p) => p === ep || p.startsWith(`${ep}/`)));
+  if (missing.length > 0) {
+    throw new ImagegateError(
+      'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED',
+      `entrypoint ${missing.map((m) => JSON.stringify(m)).join(', ')} does not refer to a rule or package in the policy; entrypoints are "package/path/rule", e.g. imagegate/decision`,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * How the emitter calls one host built-in: the name it lists in builtins() (the SDK looks
+ * that name up first among its own JS built-ins, then in the custom object, so built-ins
+ * whose SDK version differs from OPA go by their `imagegate.*` alias), which arguments it
+ * passes as Rego value text, and whether the result, which crosses the JSON boundary as a sorted
+ * array, must become a set again.
+ */
+import { builtinDeclarations, HOST_ALIASES, HOST_TEXT_ARGS } from '../builtins/index.js';
+
+export interface HostCallShape {
+  /** Name in the module's builtins() export and in the host object. */
+  readonly hostName: string;
+  /** Argument positions passed as their Rego value text (exact big integers, sets kept). */
+  readonly textArgs: ReadonlySet<number>;
+  /** The declared result type is a set: convert the returned array. */
+  readonly setResult: boolean;
+}
+
+const declaredResults: ReadonlyMap<string, string> = new Map(builtinDeclarations.map((d) => [d.name, d.decl.result.type]));
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Result type named by an IR declaration ({"result": {"type": ...}}), if any. */
+function irResultType(decl: unknown): string | undefined {
+  if (!isRecord(decl)) return undefined;
+  const result = decl['result'];
+  return isRecord(result) && typeof result['type'] === 'string' ? result['type'] : undefined;
+}
+
+/** Name a built-in goes by in builtins() and the host object. */
+export function hostBuiltinName(name: string): string {
+  return HOST_ALIASES[name] ?? name;
+}
+
+/**
+ * The call shape for built-in `name`; imagegate's own declaration decides the result
+ * type, the IR's declaration (`irDecl`) only for built-ins imagegate does not declare.
+ */
+export function hostCallShape(name: string, irDecl: unknown): HostCallShape {
+  const hostName = hostBuiltinName(name);
+  const aliased = hostName !== name;
+  return {
+    hostName,
+    textArgs: new Set(aliased ? HOST_TEXT_ARGS[name] ?? [] : []),
+    setResult: (declaredResults.get(name) ?? irResultType(irDecl)) === 'set',
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * End-to-end Rego conformance: OPA's cases through parse → compile → plan → emitWasm → the
+ * stock opa-wasm SDK (see conformance/run.ts). Prints the per-topic table and fails when the
+ * number of passing cases falls below PASS_FLOOR, or when the shared/ folder is missing.
+ */
+import t from 'tap';
+import { formatReport, runAll } from './conformance/run.js';
+
+/** Cases passing end to end when this floor was last raised; raise it as coverage grows. */
+const PASS_FLOOR = 1235;
+/** Passing cases in the language topics (not the built-in function topics). */
+const LANGUAGE_FLOOR = 624;
+
+t.setTimeout(900_000);
+
+t.test('OPA conformance end to end', async (t) => {
+  const result = await runAll();
+  t.comment(formatReport(result));
+  if (process.env['IMAGEGATE_CONFORMANCE_VERBOSE'] === '1') for (const f of result.failures) t.comment(`FAIL ${f.note}: ${f.detail}`);
+  t.ok(result.pass >= PASS_FLOOR, `at least ${PASS_FLOOR} cases pass (got ${result.pass})`);
+  t.ok(result.languagePass >= LANGUAGE_FLOOR, `at least ${LANGUAGE_FLOOR} language cases pass (got ${result.languagePass})`);
+  t.ok(result.skips.every((s) => s.reason !== ''), 'every skip has a reason');
+});
