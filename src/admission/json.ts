@@ -66,12 +66,14 @@ function scan(text: string, maxDepth: number): string | undefined {
   return undefined;
 }
 
-/** Index of the closing quote of the string opening at `start`, or -1. */
+/** Index of the closing quote of the string opening at `start`, or -1 (indexOf runs natively). */
 function stringEnd(text: string, start: number): number {
-  for (let j = start + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === BACKSLASH) j++;
-    else if (c === QUOTE) return j;
+  let j = text.indexOf('"', start + 1);
+  while (j !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return j;
+    j = text.indexOf('"', j + 1);
   }
   return -1;
 }
