@@ -5,7 +5,7 @@ import { formatHeadRef } from './format-term.js';
 import type { Mark, Parser } from './parser-core.js';
 import { validateDefaultRule } from './rule-default.js';
 import { parseExprStatement } from './rule-from-expr.js';
-import { parseTermIn } from './terms.js';
+import { parseRefKey, parseTermIn } from './terms.js';
 import { parseTermList } from './collections.js';
 import { binaryOp, Tk } from './tokens.js';
 
@@ -138,24 +138,9 @@ function valueHint(ref: HeadRef, args: Term[] | null, isDefault: boolean, assign
 function parseHeadRef(p: Parser, ref: Term[]): Term[] | null | undefined {
   while (!p.tok.ws) {
     const t = p.tok;
-    if (t.kind === Tk.Dot) {
-      p.next();
-      const key = p.tok;
-      if (key.kind !== Tk.Word || key.ws) {
-        p.unexpected('expected identifier');
-        return undefined;
-      }
-      ref.push({ type: 'string', value: key.text, loc: p.loc(key) });
-      p.next();
-    } else if (t.kind === Tk.LBrack) {
-      p.next();
-      const key = parseTermIn(p, true);
+    if (t.kind === Tk.Dot || t.kind === Tk.LBrack) {
+      const key = parseRefKey(p);
       if (key === null) return undefined;
-      if (p.kind() !== Tk.RBrack) {
-        p.unexpected('expected ]');
-        return undefined;
-      }
-      p.next();
       ref.push(key);
     } else if (t.kind === Tk.LParen) {
       p.next();

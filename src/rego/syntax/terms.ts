@@ -139,30 +139,38 @@ const REF_HEADS: ReadonlySet<Term['type']> = new Set<Term['type']>([
   'call',
 ]);
 
+/** One `.key` or `[term]` step of a ref, starting at its `.` or `[` token; null after an error. */
+export function parseRefKey(p: Parser): Term | null {
+  const dot = p.tok.kind === Tk.Dot;
+  p.next();
+  if (dot) {
+    const key = p.tok;
+    if (key.kind !== Tk.Word || key.ws) {
+      p.unexpected('expected identifier');
+      return null;
+    }
+    p.next();
+    return { type: 'string', value: key.text, loc: p.loc(key) };
+  }
+  const key = parseTermIn(p, true);
+  if (key === null) return null;
+  if (p.kind() !== Tk.RBrack) {
+    p.unexpected('expected ]');
+    return null;
+  }
+  p.next();
+  return key;
+}
+
 function parseRef(p: Parser, head: Term): Term | null {
   if (!REF_HEADS.has(head.type)) p.error(head.loc, `illegal ref (head cannot be ${valueName(head)})`);
   let cur = head;
   let path: Term[] = [];
   while (!p.tok.ws) {
     const t = p.tok;
-    if (t.kind === Tk.Dot) {
-      p.next();
-      const key = p.tok;
-      if (key.kind !== Tk.Word || key.ws) {
-        p.unexpected('expected identifier');
-        return null;
-      }
-      path.push({ type: 'string', value: key.text, loc: p.loc(key) });
-      p.next();
-    } else if (t.kind === Tk.LBrack) {
-      p.next();
-      const key = parseTermIn(p, true);
+    if (t.kind === Tk.Dot || t.kind === Tk.LBrack) {
+      const key = parseRefKey(p);
       if (key === null) return null;
-      if (p.kind() !== Tk.RBrack) {
-        p.unexpected('expected ]');
-        return null;
-      }
-      p.next();
       path.push(key);
     } else if (t.kind === Tk.LParen) {
       const call = parseCall(p, cur, path);
