@@ -51,6 +51,16 @@ function invalid(message: string): ImagegateError {
  * never mistaken for one without images.
  */
 export function extractImages(opts: { readonly kind: GroupVersionKind; readonly object: unknown }): ImageSite[] {
+  const { spec, pointer } = locatePodSpec(opts);
+  return FIELDS.flatMap((field) => containerImages(spec[field], field, `${pointer}/${field}`));
+}
+
+/** The pod spec of an object of a supported kind, and its JSON pointer. Throws like extractImages. */
+export function podSpecOf(opts: { readonly kind: GroupVersionKind; readonly object: unknown }): Readonly<Record<string, unknown>> {
+  return locatePodSpec(opts).spec;
+}
+
+function locatePodSpec(opts: { readonly kind: GroupVersionKind; readonly object: unknown }): { spec: Readonly<Record<string, unknown>>; pointer: string } {
   const path = POD_SPEC_PATHS.get(`${opts.kind.group}/${opts.kind.kind}`);
   if (path === undefined) {
     throw new ImagegateError(
@@ -66,8 +76,7 @@ export function extractImages(opts: { readonly kind: GroupVersionKind; readonly 
     pointer.push(key);
   }
   if (!isRecord(node)) throw invalid(`${describeKind(opts.kind)}: expected a pod spec object at /${pointer.join('/')}, found ${typeName(node)}`);
-  const spec = node;
-  return FIELDS.flatMap((field) => containerImages(spec[field], field, `/${pointer.join('/')}/${field}`));
+  return { spec: node, pointer: `/${pointer.join('/')}` };
 }
 
 function containerImages(list: unknown, field: ContainerField, base: string): ImageSite[] {

@@ -1,8 +1,8 @@
 import { tryParseImageReference, type ImageRef } from '../images/index.js';
 import type { AdmissionRequest } from './review.js';
-import type { Pinner, PinOutcome } from './ports.js';
+import type { PinContext, Pinner, PinOutcome } from './ports.js';
 import type { AdmissionOutcome, ReplaceOp } from './outcome.js';
-import type { ImageSite } from './extract.js';
+import { podSpecOf, type ImageSite } from './extract.js';
 import { sitesToReview } from './sites.js';
 import { withDeadline } from './deadline.js';
 
@@ -40,7 +40,7 @@ export async function mutateRequest(opts: {
     if (!r.ok) warnings.push(`container ${site.container}: not pinned: ${r.error.message}`);
     else if (r.ref.digest === undefined) toPin.push({ site, ref: r.ref });
   }
-  const outcomes = await pinAll(opts.deps.pinner, toPin.map((p) => p.ref), opts.signal);
+  const outcomes = await pinAll({ pinner: opts.deps.pinner, refs: toPin.map((p) => p.ref), signal: opts.signal, context: pinContext(opts.request) });
   const patch: ReplaceOp[] = [];
   toPin.forEach(({ site }, i) => {
     const outcome = outcomes[i] ?? { kind: 'unresolved', reason: 'no answer from the resolver' };
@@ -59,13 +59,24 @@ export async function mutateRequest(opts: {
   return patch.length > 0 ? { allowed: true, verdict: 'allow', warnings, images, patch } : { allowed: true, verdict: 'allow', warnings, images };
 }
 
-async function pinAll(pinner: Pinner | undefined, refs: readonly ImageRef[], signal: AbortSignal): Promise<readonly PinOutcome[]> {
+/** The pod's namespace, pull secrets and service account, for registries that need credentials. */
+function pinContext(request: AdmissionRequest): PinContext | undefined {
+  if (request.namespace === '') return undefined;
+  const spec = podSpecOf({ kind: request.kind, object: request.object });
+  const secrets = Array.isArray(spec['imagePullSecrets']) ? spec['imagePullSecrets'] : [];
+  const imagePullSecrets = secrets.flatMap((s: unknown) => (typeof s === 'object' && s !== null && 'name' in s && typeof s.name === 'string' ? [s.name] : []));
+  const account = spec['serviceAccountName'];
+  return { namespace: request.namespace, imagePullSecrets, ...(typeof account === 'string' && account !== '' ? { serviceAccountName: account } : {}) };
+}
+
+async function pinAll(opts: { pinner: Pinner | undefined; refs: readonly ImageRef[]; signal: AbortSignal; context: PinContext | undefined }): Promise<readonly PinOutcome[]> {
+  const { pinner, refs, signal, context } = opts;
   if (refs.length === 0) return [];
   if (pinner === undefined) {
     return refs.map(() => ({ kind: 'unresolved', reason: 'no registry is configured for tag resolution' }));
   }
   try {
-    return await withDeadline(pinner.pin({ images: refs, signal }), signal, 'tag resolution');
+    return await withDeadline(pinner.pin({ images: refs, signal, ...(context === undefined ? {} : { context }) }), signal, 'tag resolution');
   } catch (err) {
     const reason = `resolution failed: ${err instanceof Error ? err.message : String(err)}`;
     return refs.map(() => ({ kind: 'unresolved', reason }));

@@ -42,7 +42,16 @@ export type PinOutcome =
   | { readonly kind: 'pinned'; readonly image: string }
   | { readonly kind: 'unresolved'; readonly reason: string };
 
+/** Whose images these are: lets the resolver use the pod's pull secrets. */
+export interface PinContext {
+  readonly namespace: string;
+  /** Names of the pod spec's imagePullSecrets, in order. */
+  readonly imagePullSecrets: readonly string[];
+  /** The pod spec's serviceAccountName; absent means `default`. */
+  readonly serviceAccountName?: string;
+}
+
 /** Resolves tagged images to digests; one outcome per image, same order. Implemented by the registry room. */
 export interface Pinner {
-  pin(opts: { readonly images: readonly ImageRef[]; readonly signal: AbortSignal }): Promise<readonly PinOutcome[]>;
+  pin(opts: { readonly images: readonly ImageRef[]; readonly signal: AbortSignal; readonly context?: PinContext }): Promise<readonly PinOutcome[]>;
 }

@@ -1,6 +1,6 @@
 import { defaultConfig, loadConfigFile, type Config } from '../config/index.js';
 import { createLogger } from '../log/index.js';
-import { startServer } from '../server/index.js';
+import { createMetrics, registryMetricsSink, startServer } from '../server/index.js';
 import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
 
@@ -10,8 +10,9 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
   const logger = createLogger({ level: config.log.level });
   const decider = await loadDecider({ policy: config.policy });
   // Only registries.hosts are ever contacted; with none, every tag stays unpinned with a warning.
-  const pinner = createRegistryPinner({ registries: config.registries });
-  const running = await startServer({ config, logger, decider, pinner });
+  const metrics = createMetrics();
+  const pinner = createRegistryPinner({ registries: config.registries, metrics: registryMetricsSink(metrics) });
+  const running = await startServer({ config, logger, decider, pinner, metrics });
   logger.info(
     { event: 'server.started', port: running.port, config: opts.configFile ?? '(embedded defaults)', policy: decider.source, revision: decider.revision },
     `imagegate listening on https://${config.server.host}:${running.port} (POST /validate, POST /mutate)`,

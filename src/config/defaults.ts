@@ -28,6 +28,23 @@ export const defaultConfig: Config = {
     cacheMaxEntries: 10_000,
     maxManifestBytes: 4 * 1024 * 1024,
     maxIndexEntries: 1_024,
+    blockedCidrs: [
+      '0.0.0.0/8',
+      '169.254.0.0/16',
+      '100.64.0.0/10',
+      '224.0.0.0/4',
+      '240.0.0.0/4',
+      '::/128',
+      'fe80::/10',
+      'ff00::/8',
+    ],
+    pullSecrets: {
+      enabled: false,
+      tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+      cacheTtlMs: 10_000,
+      timeoutMs: 2_000,
+    },
   },
 };
 

@@ -78,6 +78,7 @@ function withDefaults(input: ConfigInput): Config {
       ...d.registries,
       ...input.registries,
       hosts: (input.registries?.hosts ?? d.registries.hosts).map((h) => ({ ...defaultRegistryHost, ...h })),
+      pullSecrets: { ...d.registries.pullSecrets, ...input.registries?.pullSecrets },
     },
   };
 }

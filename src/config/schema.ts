@@ -113,6 +113,20 @@ export const configSchema = {
         cacheMaxEntries: { type: 'integer', minimum: 1, maximum: 1_000_000 },
         maxManifestBytes: { type: 'integer', minimum: 1_024, maximum: 64 * 1024 * 1024 },
         maxIndexEntries: { type: 'integer', minimum: 1, maximum: 100_000 },
+        /** Each entry is checked as an address/prefix when the registry client starts. */
+        blockedCidrs: { type: 'array', maxItems: 1_000, items: { type: 'string', minLength: 2, maxLength: 64, pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' } },
+        pullSecrets: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            apiServer: { type: 'string', maxLength: 2048, pattern: '^https://[^/?#\\s]+/?$' },
+            tokenFile: path,
+            caFile: path,
+            cacheTtlMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
+            timeoutMs: positiveMs,
+          },
+        },
       },
     },
   },

@@ -77,6 +77,22 @@ export interface RegistryMirrorConfig {
   readonly to: string;
 }
 
+/** Reading imagePullSecrets through the Kubernetes API (needs RBAC get on secrets and serviceaccounts). */
+export interface PullSecretsConfig {
+  /** Use the pod's and its service account's imagePullSecrets (default false). */
+  readonly enabled: boolean;
+  /** `https://host:port` of the API server; default from KUBERNETES_SERVICE_HOST/PORT. */
+  readonly apiServer?: string;
+  /** Service account token, re-read whenever the file changes (bound tokens rotate). */
+  readonly tokenFile: string;
+  /** CA bundle of the API server, read at start-up. */
+  readonly caFile: string;
+  /** How long a secret, service account, or 404/403 answer is reused (ms, default 10000). */
+  readonly cacheTtlMs: number;
+  /** Deadline of one API read (ms, default 2000). */
+  readonly timeoutMs: number;
+}
+
 export interface RegistriesConfig {
   readonly hosts: readonly RegistryHostConfig[];
   readonly mirrors: readonly RegistryMirrorConfig[];
@@ -89,6 +105,13 @@ export interface RegistriesConfig {
   readonly maxManifestBytes: number;
   /** An index listing more manifests than this is refused (default 1024). */
   readonly maxIndexEntries: number;
+  /**
+   * Address ranges (CIDR, or a bare address) registries may never resolve to; replaces the
+   * default list (metadata, link-local, CGNAT, multicast, reserved). IPv4-mapped IPv6 forms of
+   * IPv4 ranges are matched too. Loopback and private ranges are allowed unless listed.
+   */
+  readonly blockedCidrs: readonly string[];
+  readonly pullSecrets: PullSecretsConfig;
 }
 
 export interface Config {
@@ -105,7 +128,8 @@ export interface ConfigInput {
   readonly admission?: Partial<AdmissionConfig>;
   readonly log?: { readonly level?: LogLevel };
   readonly policy?: Partial<PolicyConfig>;
-  readonly registries?: Partial<Omit<RegistriesConfig, 'hosts'>> & {
+  readonly registries?: Partial<Omit<RegistriesConfig, 'hosts' | 'pullSecrets'>> & {
     readonly hosts?: readonly (Partial<Omit<RegistryHostConfig, 'host'>> & { readonly host: string })[];
+    readonly pullSecrets?: Partial<PullSecretsConfig>;
   };
 }

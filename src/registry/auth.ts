@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { problem } from './errors.js';
-import type { Credentials } from './credentials.js';
+import { credentialsId, type Credentials } from './credentials.js';
 import type { Clock, LookupContext } from './http.js';
 import { sendWithRetry } from './retry.js';
 
@@ -49,7 +49,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * Registry authentication state shared by all lookups: which scheme each registry asked for and
- * the bearer tokens obtained, cached per (realm, service, scope, user) until expiry minus a margin.
+ * the bearer tokens obtained, cached per (registry, scope, credentials) until expiry minus a margin.
+ * Keyed by a hash of username and password, not the username alone: two pull secrets naming the
+ * same user with different passwords must never share a token.
  */
 export class RegistryAuth {
   private readonly schemes = new Map<string, 'basic' | 'bearer'>();
@@ -64,7 +66,7 @@ export class RegistryAuth {
     const scheme = this.schemes.get(ctx.settings.origin);
     if (scheme === 'basic') return creds === undefined ? undefined : basicAuthorization(creds);
     if (scheme === 'bearer') {
-      const token = this.tokens.get(this.tokenKeyPrefix(ctx) + `|${scope}|${creds?.username ?? ''}`);
+      const token = this.tokens.get(this.tokenKeyPrefix(ctx) + `|${scope}|${credentialsId(creds)}`);
       return token === undefined ? undefined : `Bearer ${token}`;
     }
     return undefined;
@@ -127,7 +129,7 @@ export class RegistryAuth {
     }
     if (reply.status !== 200) throw problem('unavailable', `the token service answered HTTP ${reply.status}`);
     const { token, ttlMs } = parseTokenReply(reply.body);
-    if (ttlMs > 0) this.tokens.set(`${this.tokenKeyPrefix(ctx)}|${scope}|${creds?.username ?? ''}`, token, { ttl: ttlMs });
+    if (ttlMs > 0) this.tokens.set(`${this.tokenKeyPrefix(ctx)}|${scope}|${credentialsId(creds)}`, token, { ttl: ttlMs });
     return token;
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { REGISTRY_CODES } from './errors.js';
 import { ImagegateError } from '../errors/index.js';
 import { normalizeHost } from './hosts.js';
@@ -78,4 +79,10 @@ export function parseDockerConfigJson(data: string | Uint8Array): DockerConfigCr
 /** A provider answering from fixed credentials by normalised host. */
 export function staticCredentialsProvider(byHost: DockerConfigCredentials): CredentialsProvider {
   return { credentialsFor: ({ registry }) => Promise.resolve(byHost.get(normalizeHost(registry))) };
+}
+
+/** A stable key for cache entries made with `c` ('' for anonymous); reveals nothing of the password. */
+export function credentialsId(c: Credentials | undefined): string {
+  if (c === undefined) return '';
+  return createHash('sha256').update(c.username).update('\0').update(c.password).digest('hex').slice(0, 32);
 }

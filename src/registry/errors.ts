@@ -19,6 +19,8 @@ export const REGISTRY_CODES = {
   protocol: 'IMAGEGATE_REGISTRY_PROTOCOL',
   configInvalid: 'IMAGEGATE_REGISTRY_CONFIG_INVALID',
   pullSecretInvalid: 'IMAGEGATE_REGISTRY_PULL_SECRET_INVALID',
+  pullSecretUnavailable: 'IMAGEGATE_REGISTRY_PULL_SECRET_UNAVAILABLE',
+  addressBlocked: 'IMAGEGATE_REGISTRY_ADDRESS_BLOCKED',
 } as const;
 
 export type RegistryFailureKind = keyof typeof REGISTRY_CODES;
@@ -38,6 +40,8 @@ const FIXES: Record<RegistryFailureKind, string> = {
   protocol: 'the registry did not answer as an OCI distribution registry: check the host in registries.hosts',
   configInvalid: 'fix the registries section of the config',
   pullSecretInvalid: 'recreate the secret with `kubectl create secret docker-registry`',
+  pullSecretUnavailable: 'fix the imagePullSecrets named by the pod or its service account, or let the webhook read them (RBAC get on secrets and serviceaccounts)',
+  addressBlocked: 'registries never resolve to internal ranges (cloud metadata, link-local, multicast); fix the registry DNS, or change registries.blockedCidrs if the address is intended',
 };
 
 /** A registry failure before the image is known; `problem` never contains upstream bodies. */

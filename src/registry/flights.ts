@@ -4,6 +4,9 @@ import type { Clock } from './http.js';
 /** Outcome of one shared lookup; failures are values so they can be cached like successes. */
 export type Settled<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
+/** A settled outcome and whether it came from the cache (no work started or joined). */
+export type Served<T, E> = Settled<T, E> & { readonly cached: boolean };
+
 export interface FlightCacheOptions {
   readonly clock: Clock;
   readonly maxEntries: number;
@@ -46,13 +49,13 @@ export class FlightCache<T, E> {
     readonly toError: (err: unknown) => E;
     readonly cacheable: (error: E) => boolean;
     readonly onAbort: () => E;
-  }): Promise<Settled<T, E>> {
+  }): Promise<Served<T, E>> {
     const hit = this.ok.get(opts.key);
-    if (hit !== undefined) return { ok: true, value: hit.value };
+    if (hit !== undefined) return { ok: true, value: hit.value, cached: true };
     const miss = this.failed.get(opts.key);
-    if (miss !== undefined) return { ok: false, error: miss.error };
+    if (miss !== undefined) return { ok: false, error: miss.error, cached: true };
     const flight = this.flights.get(opts.key) ?? this.start(opts);
-    return this.wait(flight, opts.signal, opts.onAbort);
+    return { ...(await this.wait(flight, opts.signal, opts.onAbort)), cached: false };
   }
 
   private start(opts: Parameters<FlightCache<T, E>['get']>[0]): Flight<T, E> {

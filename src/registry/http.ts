@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { problem } from './errors.js';
 import { classify } from './failures.js';
 import type { Semaphore } from './limiter.js';
+import type { AddressPins } from './addresses.js';
 import type { RegistrySettings } from './settings.js';
 
 /** Milliseconds from an arbitrary origin; injected so cache TTLs are testable. */
@@ -20,6 +21,8 @@ export interface LookupContext {
   readonly clock: Clock;
   readonly limiter: Semaphore;
   readonly random: () => number;
+  /** The SSRF guard: the checked address each host name of this lookup connects to. */
+  readonly addresses: AddressPins;
 }
 
 export interface Reply {
@@ -88,13 +91,23 @@ function redirectTarget(ctx: LookupContext, from: URL, location: string | undefi
   return to;
 }
 
+/**
+ * The origin with the host name replaced by the address checked for it. The Host header keeps
+ * the name, and undici derives the TLS servername (SNI and certificate check) from it.
+ */
+function pinnedOrigin(url: URL, address: string): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `${url.protocol}//${host}${url.port === '' ? '' : `:${url.port}`}`;
+}
+
 async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolean): Promise<Reply> {
-  const headers: Record<string, string> = { ...ex.headers };
+  const headers: Record<string, string> = { ...ex.headers, host: url.host };
   if (withAuth && ex.authorization !== undefined) headers['authorization'] = ex.authorization;
+  const address = await ctx.addresses.addressOf(url.hostname);
   const release = await ctx.limiter.acquire(ctx.signal);
   try {
     const res = await ctx.dispatcher.request({
-      origin: url.origin,
+      origin: pinnedOrigin(url, address),
       path: url.pathname + url.search,
       method: ex.method,
       headers,

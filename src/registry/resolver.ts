@@ -1,11 +1,14 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { RegistriesConfig } from '../config/index.js';
-import type { ImagegateError } from '../errors/index.js';
 import type { ImageRef } from '../images/index.js';
 import { RegistryAuth } from './auth.js';
 import { resolveTag, type Resolution } from './client.js';
-import type { CredentialsProvider } from './credentials.js';
-import { RegistryProblem, imageError, problem } from './errors.js';
+import { credentialsId, type Credentials, type CredentialsProvider } from './credentials.js';
+import { ImagegateError } from '../errors/index.js';
+import { REGISTRY_CODES, RegistryProblem, imageError, problem } from './errors.js';
+import { AddressPins, systemResolver, type HostResolver } from './addresses.js';
+import { noMetrics, UNTRUSTED_HOST_LABEL, type RegistryMetrics } from './metrics.js';
+import type { PullCredentials } from './pullsecrets.js';
 import { classify } from './failures.js';
 import { FlightCache } from './flights.js';
 import type { Clock, LookupContext } from './http.js';
@@ -24,16 +27,23 @@ export interface RegistryResolverOptions {
   readonly random?: () => number;
   /** Reads CA bundles and password files at creation; default fs.readFileSync(…, 'utf8'). */
   readonly readFile?: (file: string) => string;
+  /** Resolves registry host names for the SSRF guard; default dns.promises.lookup(…, { all: true }). */
+  readonly resolveHost?: HostResolver;
+  /** Told about every lookup (host, result, seconds); default none. */
+  readonly metrics?: RegistryMetrics;
 }
 
+/** Credentials of the object under review (its pull secrets), read once per pin call. */
+export type PullCredentialsSource = () => Promise<PullCredentials>;
+
 export type ResolveResult =
-  | { readonly ok: true; readonly resolution: Resolution; readonly registry: string }
+  | { readonly ok: true; readonly resolution: Resolution; readonly registry: string; readonly cached: boolean }
   | { readonly ok: false; readonly error: ImagegateError };
 
 /** Resolves tags of trusted registries to digests, with caching and single-flight. */
 export interface RegistryResolver {
   /** Never rejects; an image on an untrusted host fails without any network I/O. */
-  resolve(opts: { readonly ref: ImageRef; readonly signal: AbortSignal }): Promise<ResolveResult>;
+  resolve(opts: { readonly ref: ImageRef; readonly signal: AbortSignal; readonly pullCredentials?: PullCredentialsSource }): Promise<ResolveResult>;
   /** Closes the connection pools this resolver created (not a dispatcher passed in). */
   close(): Promise<void>;
 }
@@ -71,37 +81,74 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
     failureTtlMs: opts.registries.failureTtlMs,
   });
 
-  async function lookup(host: Host, path: string, tag: string, flight: AbortSignal): Promise<Resolution> {
+  const metrics = opts.metrics ?? noMetrics;
+  const resolveHost = opts.resolveHost ?? systemResolver;
+
+  async function lookup(host: Host, job: Job, flight: AbortSignal): Promise<Resolution> {
     const { settings } = host;
     const signal = AbortSignal.any([flight, AbortSignal.timeout(settings.timeoutMs)]);
-    const ctx: LookupContext = { ...host, signal, deadlineAt: clock.now() + settings.timeoutMs, clock, random };
-    const credentials = settings.credentials ?? (await opts.credentials?.credentialsFor({ registry: settings.host, signal }));
-    return resolveTag({ ctx, auth, credentials, path, tag, maxManifestBytes: opts.registries.maxManifestBytes, maxIndexEntries: opts.registries.maxIndexEntries });
+    const addresses = new AddressPins({ resolve: resolveHost, blocked: table.blocked, signal });
+    const ctx: LookupContext = { ...host, signal, deadlineAt: clock.now() + settings.timeoutMs, clock, random, addresses };
+    return resolveTag({ ctx, auth, credentials: job.credentials, path: job.path, tag: job.tag, maxManifestBytes: opts.registries.maxManifestBytes, maxIndexEntries: opts.registries.maxIndexEntries });
+  }
+
+  /** Static config credentials win; then the object's pull secrets; then the provider. */
+  async function credentialsOf(settings: RegistrySettings, signal: AbortSignal, pull: PullCredentials | undefined): Promise<Credentials | undefined> {
+    return settings.credentials ?? pull?.byHost.get(settings.host) ?? (await opts.credentials?.credentialsFor({ registry: settings.host, signal }));
+  }
+
+  function finish(started: number, host: string, result: ResolveResult): ResolveResult {
+    metrics.lookup(host, result.ok ? result.cached ? 'cached' : 'resolved' : result.error.code, Math.max(0, clock.now() - started) / 1000);
+    return result;
   }
 
   return {
-    async resolve({ ref, signal }) {
+    async resolve({ ref, signal, pullCredentials }) {
+      const started = clock.now();
       const route = table.route(ref);
       if (route.kind === 'untrusted') {
         const p = problem('untrusted', 'not in the trusted registries (registries.hosts)');
-        return { ok: false, error: imageError({ image: ref.original, registry: route.host, problem: p }) };
+        return finish(started, UNTRUSTED_HOST_LABEL, { ok: false, error: imageError({ image: ref.original, registry: route.host, problem: p }) });
       }
       const host = hosts.get(route.settings.host);
       if (host === undefined) throw new Error(`no host state for ${route.settings.host}`);
-      const tag = ref.tag ?? 'latest';
+      const pull = route.settings.credentials === undefined && pullCredentials !== undefined ? await pullCredentials() : undefined;
+      const job: Job = { path: route.path, tag: ref.tag ?? 'latest', credentials: await credentialsOf(route.settings, signal, pull) };
       const settled = await cache.get({
-        key: `${route.settings.origin}/${route.path}:${tag}`,
+        // Keyed by who asks too: one tenant's credentials never answer (or fail) for another.
+        key: `${route.settings.origin}/${job.path}:${job.tag}#${credentialsId(job.credentials)}`,
         signal,
-        work: (flight) => lookup(host, route.path, tag, flight),
+        work: (flight) => lookup(host, job, flight),
         toError: (err) => classify(err, signal, 'within the review deadline'),
         cacheable: () => true,
         onAbort: () => problem('timeout', 'no answer within the review deadline (the API server timeout minus admission.deadlineMarginMs)'),
       });
-      if (settled.ok) return { ok: true, resolution: settled.value, registry: route.settings.host };
-      return { ok: false, error: imageError({ image: ref.original, registry: route.settings.host, problem: settled.error }) };
+      const registry = route.settings.host;
+      if (settled.ok) return finish(started, registry, { ok: true, resolution: settled.value, registry, cached: settled.cached });
+      return finish(started, registry, { ok: false, error: failure(ref, registry, settled.error, job.credentials === undefined ? pull : undefined) });
     },
     async close() {
       await Promise.all(owned.map((a) => a.close()));
     },
   };
+}
+
+interface Job {
+  readonly path: string;
+  readonly tag: string;
+  readonly credentials: Credentials | undefined;
+}
+
+/**
+ * The user-facing failure. When the registry wanted credentials that a pull secret we could not
+ * read may have held, the unreadable secret is named first: it is the likely fix.
+ */
+function failure(ref: ImageRef, registry: string, p: RegistryProblem, pull: PullCredentials | undefined): ImagegateError {
+  const unread = pull?.problems[0];
+  if (p.kind !== 'unauthorized' || unread === undefined) return imageError({ image: ref.original, registry, problem: p });
+  return new ImagegateError(
+    REGISTRY_CODES.pullSecretUnavailable,
+    `registry ${registry}: ${unread.message}; without it: ${p.problem} (image ${ref.original})`,
+    { cause: unread },
+  );
 }

@@ -5,6 +5,7 @@ import { errorMessage } from '../errors/index.js';
 import { configError } from './errors.js';
 import type { Credentials } from './credentials.js';
 import { apiAuthority, normalizeHost, urlHost } from './hosts.js';
+import { parseCidr, type Cidr } from './cidr.js';
 
 /** One trusted registry, ready to contact. Only loadRegistrySettings produces these. */
 export interface RegistrySettings {
@@ -37,6 +38,8 @@ export type Route =
 
 export interface RegistryTable {
   readonly registries: ReadonlyMap<string, RegistrySettings>;
+  /** registries.blockedCidrs, parsed: no registry connection goes to these addresses. */
+  readonly blocked: readonly Cidr[];
   route(ref: ImageRef): Route;
 }
 
@@ -93,6 +96,14 @@ function mirrorsOf(config: RegistriesConfig, registries: ReadonlyMap<string, Reg
   });
 }
 
+function blockedOf(config: RegistriesConfig): Cidr[] {
+  return config.blockedCidrs.map((text) => {
+    const cidr = parseCidr(text);
+    if (cidr === undefined) throw configError(`registries.blockedCidrs: ${JSON.stringify(text)} is not an address/prefix such as 169.254.0.0/16 or fe80::/10`);
+    return cidr;
+  });
+}
+
 function under(name: string, prefix: string): string | undefined {
   if (name === prefix) return '';
   return name.startsWith(`${prefix}/`) ? name.slice(prefix.length + 1) : undefined;
@@ -113,6 +124,7 @@ export function loadRegistrySettings(config: RegistriesConfig, read: ReadText = 
   const mirrors = mirrorsOf(config, registries).sort((a, b) => b.from.length - a.from.length);
   return {
     registries,
+    blocked: blockedOf(config),
     route(ref: ImageRef): Route {
       const host = normalizeHost(ref.domain);
       const name = `${host}/${ref.path}`;

@@ -94,3 +94,56 @@ t.test('/mutate leaves unresolvable images alone and says why in warnings', asyn
   t.match(text, /nginx:1\.27/);
   t.match(text, /not in the trusted registries/);
 });
+
+t.test('/mutate after another mutator added a tagged sidecar pins only the sidecar (class 6)', async (t) => {
+  const app = buildImage({ content: 'reinvoked app' });
+  const side = buildImage({ content: 'injected sidecar' });
+  const init = buildImage({ content: 'reinvoked init' });
+  await reg.push('team/app', 'r1', app);
+  await reg.push('mesh/proxy', '1.2', side);
+  await reg.push('team/init', 'r1', init);
+  const paths: string[] = [];
+  const dispatcher = reg.agent.compose((dispatch) => (opts, handler) => {
+    paths.push(`${opts.method} ${opts.path}`);
+    return dispatch(opts, handler);
+  });
+  const pinner = createRegistryPinner({
+    registries: registriesConfig({ hosts: [{ host: reg.host, credentials: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } }] }),
+    dispatcher,
+  });
+  t.teardown(() => pinner.close());
+  const srv = await startTestServer({ decider: recordingDecider().decider, pinner });
+  t.teardown(() => srv.close());
+
+  // Our first pass pinned app and init; a mesh injector then added a tagged native sidecar and container.
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'team-a', annotations: { 'sidecar.example.com/status': 'injected' } },
+    spec: {
+      initContainers: [
+        { name: 'init', image: `${reg.host}/team/init:r1@${init.manifest.digest}` },
+        { name: 'proxy-init', image: `${reg.host}/mesh/proxy:1.2`, restartPolicy: 'Always' },
+      ],
+      containers: [
+        { name: 'app', image: `${reg.host}/team/app:r1@${app.manifest.digest}` },
+        { name: 'proxy', image: `${reg.host}/mesh/proxy:1.2` },
+      ],
+    },
+  };
+  const res = reviewResponse((await srv.post('/mutate', review(podCase, { object: pod }))).json);
+  t.equal(res['allowed'], true);
+  t.same(res['warnings'] ?? [], []);
+  const ops = decodePatch(res);
+  const after = fjp.applyPatch(fjp.deepClone(pod), fjp.deepClone(ops), true, false).newDocument;
+  const sidecar = `${reg.host}/mesh/proxy:1.2@${side.manifest.digest}`;
+  t.same(
+    fjp.compare(pod, after).sort((a, b) => a.path.localeCompare(b.path)),
+    [
+      { op: 'replace', path: '/spec/containers/1/image', value: sidecar },
+      { op: 'replace', path: '/spec/initContainers/1/image', value: sidecar },
+    ],
+    'only the two injected image fields change; the pinned ones stay byte-identical',
+  );
+  t.same([...new Set(paths.filter((p) => p.includes('/manifests/')).map((p) => p.split('/manifests/')[0]))], ['HEAD /v2/mesh/proxy', 'GET /v2/mesh/proxy'], 'only the sidecar repository was contacted');
+});
