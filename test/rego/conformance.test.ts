@@ -7,7 +7,7 @@ import t from 'tap';
 import { formatReport, runAll } from './conformance/run.js';
 
 /** Cases passing end to end when this floor was last raised; raise it as coverage grows. */
-const PASS_FLOOR = 1235;
+const PASS_FLOOR = 1241;
 /** Passing cases in the language topics (not the built-in function topics). */
 const LANGUAGE_FLOOR = 624;
 

@@ -1,5 +1,5 @@
 /** Rego built-in functions with OPA's semantics, for the wasm host (opa-wasm custom built-ins). */
-export { hostBuiltins, rawHostBuiltins, toWire, evaluationClock, HOST_ALIASES, HOST_TEXT_ARGS } from './registry.js';
+export { hostBuiltins, rawHostBuiltins, toWire, evaluationClock, HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from './registry.js';
 export type { HostBuiltinOptions } from './registry.js';
 export { builtinDeclarations, UNSUPPORTED_BUILTINS } from './declarations.js';
 export type { BuiltinDeclaration, TypeDecl } from './declarations.js';

@@ -1,5 +1,6 @@
 import { formatNumber } from './format.js';
-import { jsonFilter, jsonRemove, jsonPatch } from './json-paths.js';
+import { jsonPatch } from './json-patch.js';
+import { jsonFilter, jsonRemove } from './json-paths.js';
 import type { HostFn } from './types.js';
 import { isObject, isString, sortedKeys } from './values.js';
 

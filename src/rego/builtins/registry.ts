@@ -18,7 +18,7 @@ import { timeBuiltins } from './time.js';
 import type { HostFn } from './types.js';
 import { isArray, isObject } from './values.js';
 import { yamlBuiltins } from './yaml.js';
-import { parseRegoText } from './rego-text.js';
+import { parseRegoText, regoText } from './rego-text.js';
 
 /**
  * Built-ins the module calls under an `imagegate.*` alias (the emitter lists the alias in the
@@ -36,13 +36,20 @@ export const HOST_ALIASES: Readonly<Record<string, string>> = {
   'yaml.is_valid': 'imagegate.yaml.is_valid',
   'internal.template_string': 'imagegate.internal.template_string',
   'net.cidr_contains_matches': 'imagegate.net.cidr_contains_matches',
+  'json.patch': 'imagegate.json.patch',
+  'time.date': 'imagegate.time.date',
+  'time.clock': 'imagegate.time.clock',
+  'time.weekday': 'imagegate.time.weekday',
+  'time.add_date': 'imagegate.time.add_date',
+  'time.diff': 'imagegate.time.diff',
+  'time.format': 'imagegate.time.format',
 };
 
 /**
  * Argument positions (0-based) that the alias version (HOST_ALIASES) takes as the argument's
  * Rego value text (the runtime's value dump): the SDK hands arguments over as JSON through
  * JSON.parse, which rounds integers beyond 2^53 to doubles and turns sets into arrays. These
- * built-ins need exact integers (sprintf) or must tell sets from arrays (template strings
+ * built-ins need exact integers (sprintf, time.* nanoseconds) or must tell sets from arrays (template strings
  * print them differently, cidr_contains_matches keys set elements by value). A string at such
  * a position is always read as text, so the alias cannot take a plain string there.
  */
@@ -50,10 +57,28 @@ export const HOST_TEXT_ARGS: Readonly<Record<string, readonly number[]>> = {
   sprintf: [1],
   'internal.template_string': [0],
   'net.cidr_contains_matches': [0, 1],
+  'json.patch': [0, 1],
+  // Nanosecond timestamps (alone or as [ns, zone, layout?]) beyond 2^53 must stay exact.
+  'time.date': [0],
+  'time.clock': [0],
+  'time.weekday': [0],
+  'time.add_date': [0],
+  'time.diff': [0, 1],
+  'time.format': [0],
 };
 
-/** f reading the string arguments at `positions` as Rego value text (unreadable text: undefined result). */
-function withTextArgs(f: HostFn, positions: readonly number[]): HostFn {
+/**
+ * Alias built-ins (HOST_ALIASES) whose result may hold sets anywhere inside (json.patch of a
+ * document with sets): the alias returns the result's Rego value text as a string, and the
+ * module reads it back with its value reader (rt_value_parse), so nested sets stay sets.
+ */
+export const HOST_TEXT_RESULTS: ReadonlySet<string> = new Set(['json.patch']);
+
+/**
+ * f reading the string arguments at `positions` as Rego value text (unreadable text: undefined
+ * result), and with `textResult` returning its result as Rego value text.
+ */
+function withTextArgs(f: HostFn, positions: readonly number[], textResult: boolean): HostFn {
   return (...args: unknown[]) => {
     const decoded: unknown[] = [];
     for (const [i, a] of args.entries()) {
@@ -62,7 +87,8 @@ function withTextArgs(f: HostFn, positions: readonly number[]): HostFn {
       if (v === undefined) return undefined;
       decoded.push(v);
     }
-    return f(...decoded);
+    const r = f(...decoded);
+    return textResult && r !== undefined ? regoText(r) : r;
   };
 }
 
@@ -83,7 +109,7 @@ export function rawHostBuiltins(opts: HostBuiltinOptions = {}): Record<string, H
   for (const [name, alias] of Object.entries(HOST_ALIASES)) {
     const f = name === 'sprintf' ? sprintfAlias : all[name];
     const text = HOST_TEXT_ARGS[name];
-    if (f !== undefined) all[alias] = text === undefined || name === 'sprintf' ? f : withTextArgs(f, text);
+    if (f !== undefined) all[alias] = text === undefined || name === 'sprintf' ? f : withTextArgs(f, text, HOST_TEXT_RESULTS.has(name));
   }
   return all;
 }

@@ -5,9 +5,9 @@
  * (NumberText); a non-string object key becomes its Rego text. Returns undefined on any syntax
  * error. Nesting is bounded, so hostile input cannot overflow the stack.
  */
-import { formatValue } from './format.js';
+import { formatNumber, formatValue } from './format.js';
 import { NumberText } from './json-text.js';
-import { RegoSet, setOwn } from './values.js';
+import { isArray, isObject, isRegoSet, RegoSet, setOwn } from './values.js';
 
 const MAX_DEPTH = 512;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -118,4 +118,24 @@ export function parseRegoText(text: string): unknown {
     if (err instanceof SyntaxError) return undefined;
     throw err;
   }
+}
+
+/**
+ * Rego value text of a host result that the runtime parses back with its value reader
+ * (HOST_TEXT_RESULTS): JSON plus sets (`{1, 2}`, `set()`); integers beyond 2^53 (bigint)
+ * and NumberText stay exact. Strings use JSON escapes, which that reader understands.
+ */
+export function regoText(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'boolean': return v ? 'true' : 'false';
+    case 'number': case 'bigint': return formatNumber(v);
+    case 'string': return JSON.stringify(v);
+    default: break;
+  }
+  if (isArray(v)) return `[${v.map(regoText).join(',')}]`;
+  if (isRegoSet(v)) return v.elems.length === 0 ? 'set()' : `{${v.elems.map(regoText).join(',')}}`;
+  if (v instanceof NumberText) return v.text;
+  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${regoText(x)}`).join(',')}}`;
+  return 'null';
 }

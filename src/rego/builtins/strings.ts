@@ -1,4 +1,5 @@
 import type { HostFn } from './types.js';
+import { mapCase } from './unicase.js';
 import { codePoints, isInteger, isNumber, isObject, isString, sortedKeys, stringList } from './values.js';
 
 /** String built-ins. Non-string operands make the call undefined (OPA: type error). */
@@ -40,17 +41,6 @@ function indexofN(s: unknown, sub: unknown): number[] | undefined {
     out.push(codePoints(s.slice(0, at)).length);
     from = at + ((s.codePointAt(at) ?? 0) > 0xffff ? 2 : 1);
   }
-}
-
-/** Go's unicode simple case mapping per code point (JS's full mapping would turn "ß" into "SS"). */
-function mapCase(s: string, upper: boolean): string {
-  let out = '';
-  for (const ch of s) {
-    if (!upper && ch === '\u0130') { out += 'i'; continue; }
-    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
-    out += codePoints(m).length === 1 ? m : ch;
-  }
-  return out;
 }
 
 function replaceAll(s: string, old: string, rep: string): string {

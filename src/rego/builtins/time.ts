@@ -7,13 +7,15 @@ import { isArray, isInteger, isNumber, isString } from './values.js';
 import { normalizeZone } from './zone.js';
 
 /**
- * time.* built-ins. Nanosecond timestamps arrive as doubles (exact only to 2^53 ns, about
- * 104 days from the epoch; later instants are off by up to a few hundred ns) and are
- * returned exactly as bigint. Results outside int64 nanoseconds (years 1678–2262) are
- * undefined, as are unknown zones.
+ * time.* built-ins. Nanosecond timestamps are bigint when exact (the module passes them as
+ * Rego value text through the HOST_TEXT_ARGS aliases, so instants beyond 2^53 ns, i.e. after
+ * April 1970, keep every nanosecond) or numbers (plain JSON callers: exact only to 2^53;
+ * fractions are truncated). Results are returned exactly as bigint. Timestamps and results
+ * outside int64 nanoseconds (years 1678–2262) are undefined, as are unknown zones.
  */
 
 function nsArg(v: unknown): bigint | undefined {
+  if (typeof v === 'bigint') return inInt64(v) ? v : undefined;
   if (!isNumber(v)) return undefined;
   const ns = BigInt(Math.trunc(v));
   return inInt64(ns) ? ns : undefined;

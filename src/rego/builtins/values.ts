@@ -4,6 +4,8 @@
  * Results may contain `bigint` for integers beyond 2^53; `toWire` (registry.ts) turns those
  * into exact JSON text.
  */
+import { NumberText } from './json-text.js';
+
 export type Value = null | boolean | number | bigint | string | readonly Value[] | { readonly [key: string]: Value };
 
 export type Obj = { readonly [key: string]: unknown };
@@ -39,7 +41,7 @@ export function isRegoSet(v: unknown): v is RegoSet {
 }
 
 export function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof ArrayBuffer) && !(v instanceof RegoSet);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof ArrayBuffer) && !(v instanceof RegoSet) && !(v instanceof NumberText);
 }
 
 /** Strings of a collection argument (array or set, which arrives as an array); undefined when any element is not a string. */
@@ -65,33 +67,40 @@ export function compareStrings(a: string, b: string): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-function typeRank(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  switch (typeof v) {
-    case 'boolean': return 1;
-    case 'number': case 'bigint': return 2;
-    case 'string': return 3;
-    default: return Array.isArray(v) ? 4 : 6;
-  }
+type Num = number | bigint | NumberText;
+
+function isNum(v: unknown): v is Num {
+  return typeof v === 'number' || typeof v === 'bigint' || v instanceof NumberText;
 }
 
-function compareNumbers(a: number | bigint, b: number | bigint): number {
+function typeRank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'boolean') return 1;
+  if (isNum(v)) return 2;
+  if (typeof v === 'string') return 3;
+  if (Array.isArray(v)) return 4;
+  return v instanceof RegoSet ? 7 : 6;
+}
+
+/** Exact for integers (bigint); NumberText (beyond a double's range) compares as a double. */
+function compareNumbers(a: Num, b: Num): number {
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
-  const x = Number(a);
-  const y = Number(b);
+  const x = a instanceof NumberText ? Number(a.text) : Number(a);
+  const y = b instanceof NumberText ? Number(b.text) : Number(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** OPA's total order on values: null < booleans < numbers < strings < arrays < (sets) < objects. */
+/** OPA's total order on values: null < booleans < numbers < strings < arrays < objects < sets (RegoSet). */
 export function compareValues(a: unknown, b: unknown): number {
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
-  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return compareNumbers(a, b);
+  if (isNum(a) && isNum(b)) return compareNumbers(a, b);
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (isArray(a) && isArray(b)) return compareSequences(a, b);
   if (isObject(a) && isObject(b)) return compareObjects(a, b);
+  if (a instanceof RegoSet && b instanceof RegoSet) return compareSequences(a.elems, b.elems);
   return 0;
 }
 

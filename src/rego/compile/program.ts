@@ -7,6 +7,7 @@ import { Rewriter } from './rewrite.js';
 import { compileRule, ruleShape } from './rules.js';
 import { reorderBody } from './safety.js';
 import { Scopes } from './scope.js';
+import { checkTypes } from './typecheck.js';
 import type { CQuery, CRule, Program } from './types.js';
 import { deepBodyVars, exprVars } from './vars.js';
 
@@ -69,6 +70,8 @@ export function compileProgram(options: CompileOptions): Program {
   }
   checkRuleSet(rules, problems);
   const query = options.query === undefined ? null : compileQuery(options.query, globals);
+  // Like OPA, types are checked only once every earlier stage passed.
+  if (problems.list.length === 0) checkTypes({ rules, query, problems });
   if (problems.list.length > 0) throw new RegoCompileError(sortProblems(problems.list));
   return { rules, packages, query };
 }

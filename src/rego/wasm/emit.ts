@@ -114,7 +114,7 @@ function resolver(policy: IrPolicy, link: Linker, funcNames: ReadonlyMap<string,
     }
     link.hostArities.add(argc);
     const shape = hostCallShape(name, decl.decl);
-    return { kind: 'host', id, arity: argc, textArgs: shape.textArgs, setResult: shape.setResult };
+    return { kind: 'host', id, arity: argc, textArgs: shape.textArgs, setResult: shape.setResult, textResult: shape.textResult };
   };
 }
 

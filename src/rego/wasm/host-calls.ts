@@ -3,9 +3,9 @@
  * that name up first among its own JS built-ins, then in the custom object, so built-ins
  * whose SDK version differs from OPA go by their `imagegate.*` alias), which arguments it
  * passes as Rego value text, and whether the result, which crosses the JSON boundary as a sorted
- * array, must become a set again.
+ * array, must become a set again, or arrives as Rego value text to parse.
  */
-import { builtinDeclarations, HOST_ALIASES, HOST_TEXT_ARGS } from '../builtins/index.js';
+import { builtinDeclarations, HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from '../builtins/index.js';
 
 export interface HostCallShape {
   /** Name in the module's builtins() export and in the host object. */
@@ -14,6 +14,8 @@ export interface HostCallShape {
   readonly textArgs: ReadonlySet<number>;
   /** The declared result type is a set: convert the returned array. */
   readonly setResult: boolean;
+  /** The host returns the result's Rego value text (a string): parse it (nested sets kept). */
+  readonly textResult: boolean;
 }
 
 const declaredResults: ReadonlyMap<string, string> = new Map(builtinDeclarations.map((d) => [d.name, d.decl.result.type]));
@@ -45,5 +47,6 @@ export function hostCallShape(name: string, irDecl: unknown): HostCallShape {
     hostName,
     textArgs: new Set(aliased ? HOST_TEXT_ARGS[name] ?? [] : []),
     setResult: (declaredResults.get(name) ?? irResultType(irDecl)) === 'set',
+    textResult: aliased && HOST_TEXT_RESULTS.has(name),
   };
 }

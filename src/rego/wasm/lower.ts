@@ -25,6 +25,8 @@ export type CallTarget =
     readonly textArgs: ReadonlySet<number>;
     /** The result arrives as an array and must become a set (rt_to_set). */
     readonly setResult: boolean;
+    /** The result arrives as Rego value text in a string and must be parsed (rt_value_parse). */
+    readonly textResult: boolean;
   };
 
 /** A planned function CallDynamicStmt may select, by its rule path. */
@@ -357,7 +359,8 @@ export class BodyLowerer {
       case 'host': {
         const wire = ops.map((op, i) => (t.textArgs.has(i) ? this.rt('rt_value_text', [op]) : op));
         call = m.call(`opa_builtin${t.arity}`, [m.i32.const(t.id), m.i32.const(0), ...wire], i32);
-        if (t.setResult) call = this.rt('rt_to_set', [call]);
+        if (t.textResult) call = this.rt('rt_value_parse', [call]);
+        else if (t.setResult) call = this.rt('rt_to_set', [call]);
         break;
       }
       default: {

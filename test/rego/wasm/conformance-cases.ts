@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { loadIrPolicy } from '../../../src/rego/ir/index.js';
 import { UNSUPPORTED_BUILTINS, evaluationClock, hostBuiltins } from '../../../src/rego/builtins/index.js';
+import { parseTerm, type Term } from '../../../src/rego/syntax/index.js';
 import { emitWasm, hostBuiltinName, nativeBuiltins } from '../../../src/rego/wasm/index.js';
 import { sharedDir } from '../../fixtures/shared.js';
 
@@ -96,15 +97,49 @@ export function missingBuiltins(plan: unknown): readonly string[] {
   return policy.static.builtinFuncs.map((b) => b.name).filter((n) => !native.has(n) && host[hostBuiltinName(n)] === undefined);
 }
 
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * JSON text of a ground Rego term (the SDK takes input as JSON only): sets become arrays in
+ * their written order, non-string object keys their JSON text, numbers keep their exact text.
+ * Undefined when the term is not ground.
+ */
+function termJson(t: Term): string | undefined {
+  switch (t.type) {
+    case 'null': return 'null';
+    case 'boolean': return t.value ? 'true' : 'false';
+    case 'number': return JSON_NUMBER.test(t.text) ? t.text : JSON.stringify(Number(t.text));
+    case 'string': return JSON.stringify(t.value);
+    case 'array': case 'set': {
+      const items = t.items.map(termJson);
+      return items.every((i) => i !== undefined) ? `[${items.join(',')}]` : undefined;
+    }
+    case 'object': {
+      const parts: string[] = [];
+      for (const e of t.entries) {
+        const k = termJson(e.key);
+        const v = termJson(e.value);
+        if (k === undefined || v === undefined) return undefined;
+        parts.push(`${e.key.type === 'string' ? k : JSON.stringify(k)}:${v}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    default: return undefined;
+  }
+}
+
+/** The case's input: JSON `input`, or `input_term` in Rego syntax read by imagegate's parser and passed as JSON text. */
 function inputOf(c: Case): { ok: true; value: unknown } | { ok: false } {
   if ('input' in c.expected) return { ok: true, value: c.expected['input'] };
   const term = c.expected['input_term'];
   if (typeof term !== 'string') return { ok: true, value: undefined };
+  let text: string | undefined;
   try {
-    return { ok: true, value: JSON.parse(term) };
+    text = termJson(parseTerm(term));
   } catch {
     return { ok: false };
   }
+  return text === undefined ? { ok: false } : { ok: true, value: new TextEncoder().encode(text).buffer };
 }
 
 function errorText(err: unknown): string {
@@ -122,7 +157,7 @@ export async function runCase(c: Case): Promise<Verdict> {
   if (unexplained.length > 0) return { kind: 'fail', detail: `no implementation of built-in ${unexplained.join(', ')}` };
   if (missing.length > 0) return { kind: 'skip', reason: reasons.map(([n, r]) => `${n}: ${String(r)}`).join('; ') };
   const input = inputOf(c);
-  if (!input.ok) return { kind: 'skip', reason: 'input_term is not JSON' };
+  if (!input.ok) return { kind: 'skip', reason: 'input_term is not a ground Rego value' };
   const e = c.expected;
   const wantConflict = e['want_error_code'] === 'eval_conflict_error';
   let result: unknown;

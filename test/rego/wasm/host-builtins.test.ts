@@ -87,3 +87,22 @@ t.test('graph.reachable and graph.reachable_paths', async (t) => {
   t.same(await call('graph.reachable_paths', 2, { a: { a: ['b'], b: ['gone'] }, b: ['a', 'b'] }), [{ x: [['a', 'b'], ['b']] }]);
   t.same(await call('graph.reachable', 2, { a: 1, b: ['a'] }), [], 'a non-object graph is undefined');
 });
+
+t.test('json.patch keeps sets nested in the document (text result)', async (t) => {
+  // doc := {"s": {"a"}}; json.patch(doc, input.a).s["b"]: indexing by element works only on a set.
+  const stmts: Stmt[] = [
+    { type: 'MakeSetStmt', target: 10, ...at },
+    { type: 'SetAddStmt', set: 10, value: str(2), ...at },
+    { type: 'MakeObjectStmt', target: 11, ...at },
+    { type: 'ObjectInsertStmt', key: str(3), value: loc(10), object: 11, ...at },
+    { type: 'DotStmt', source: loc(0), key: str(1), target: 12, ...at },
+    { type: 'CallStmt', func: 'json.patch', args: [loc(11), loc(12)], result: 20, ...at },
+    { type: 'DotStmt', source: loc(20), key: str(3), target: 21, ...at },
+    { type: 'DotStmt', source: loc(21), key: str(4), target: 22, ...at },
+  ];
+  const policy = planPolicy({ stmts, result: 22, strings: ['a', 'a', 's', 'b'], builtins: [{ name: 'json.patch', arity: 2 }] });
+  const p = await loadPolicy(emitWasm({ policy, optimize: false }), undefined, hostBuiltins());
+  t.same(p.evaluate({ a: [{ op: 'add', path: 's/b', value: 'b' }] }), [{ x: 'b' }]);
+  t.same(p.evaluate({ a: [{ op: 'add', path: 's/b', value: 'c' }] }), [], 'a set key must equal its value');
+  t.same(p.evaluate({ a: [{ op: 'remove', path: 's/a' }] }), [], 'no element b');
+});

@@ -4,11 +4,12 @@
 import { runtimeError } from "./abort";
 import { compare } from "./compare";
 import { dump, dumpLen } from "./dump";
+import { parseJson } from "./json";
 import { memoInit, memoPush, memoPop, memoGet, memoSet } from "./memo";
 import { textToI64, numI64 } from "./number";
 import { merge, upsert } from "./ops";
 import {
-  T_ARRAY, T_OBJECT, mkInt, mkString, mkNumText, mkArray, mkObject, mkSet, arrayAppend,
+  T_ARRAY, T_OBJECT, T_STRING, strLen, strPtr, mkInt, mkString, mkNumText, mkArray, mkObject, mkSet, arrayAppend,
   objInsert, objGet, setAdd, valueGet, valueLength, collLen, arrayAt, objKeyAt, objValAt, setAt,
 } from "./value";
 
@@ -151,4 +152,13 @@ export function rt_value_text(v: u32): u32 {
   if (v == 0) return 0;
   const p = dump(v, true);
   return mkString(p, dumpLen());
+}
+
+/**
+ * The value a host built-in returned as Rego value text (a string value), for results
+ * with sets nested inside. Undefined (0), a non-string or unreadable text gives undefined.
+ */
+export function rt_value_parse(v: u32): u32 {
+  if (v == 0 || load<u8>(v) != T_STRING) return 0;
+  return parseJson(strPtr(v), strLen(v), true);
 }

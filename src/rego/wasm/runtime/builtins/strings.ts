@@ -1,9 +1,11 @@
 // Native string built-ins. Indexes and lengths in Rego are code points.
 
-import { alloc } from "../alloc";
+import { alloc, heapSet } from "../alloc";
 import { compare } from "../compare";
 import { numToI64, numI64, textToI64, decFromText, decToNum } from "../number";
 import { utf8Count, utf8Offset, bytesIndexOf } from "../strutil";
+import { decodeRune, decodeLastRune, encodeRune, runeSize } from "../utf8";
+import { toUpperRune, toLowerRune, isSpaceRune } from "../unicase";
 import {
   T_STRING, T_ARRAY, T_SET, T_NUMBER, T_BOOL, T_NULL, mkBool, mkInt, mkString, mkArray, arrayAppend,
   arrayAt, setAt, collLen, strLen, strPtr, mkStringCopy,
@@ -55,17 +57,40 @@ export function bi_indexof_n(s: u32, p: u32): u32 {
   return r;
 }
 
+/** Whether the n bytes at p are all ASCII. */
+function isAscii(p: u32, n: u32): bool {
+  for (let i: u32 = 0; i < n; i++) if (load<u8>(p + i) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Go's strings.ToUpper / ToLower: ASCII bytes in place, other runes through the Unicode
+ * simple case mapping; an invalid UTF-8 byte becomes U+FFFD, as Go's strings.Map writes it.
+ */
 function mapCase(s: u32, upper: bool): u32 {
   if (!isStr(s)) return 0;
   const n = strLen(s);
-  const p = alloc(n);
-  for (let i: u32 = 0; i < n; i++) {
-    let c = load<u8>(strPtr(s) + i);
-    if (upper && c >= 97 && c <= 122) c -= 32;
-    else if (!upper && c >= 65 && c <= 90) c += 32;
-    store<u8>(p + i, c);
+  const src = strPtr(s);
+  if (isAscii(src, n)) {
+    const p = alloc(n);
+    for (let i: u32 = 0; i < n; i++) {
+      let c = load<u8>(src + i);
+      if (upper && c >= 97 && c <= 122) c -= 32;
+      else if (!upper && c >= 65 && c <= 90) c += 32;
+      store<u8>(p + i, c);
+    }
+    return mkString(p, n);
   }
-  return mkString(p, n);
+  // Worst case 3 bytes out per byte in (an invalid byte becomes U+FFFD); trimmed after.
+  const p = alloc(n * 3);
+  let w: u32 = 0;
+  const end = src + n;
+  for (let q = src; q < end; q += runeSize) {
+    const r = decodeRune(q, end);
+    w += encodeRune(p + w, upper ? toUpperRune(r) : toLowerRune(r));
+  }
+  heapSet(p + w);
+  return mkString(p, w);
 }
 
 export function bi_lower(s: u32): u32 { return mapCase(s, false); }
@@ -183,18 +208,36 @@ export function bi_replace(s: u32, o: u32, w: u32): u32 {
   return replaceN(s, o, w, -1);
 }
 
-/** Whether byte c occurs in the cutset string (ASCII cutsets; multi-byte handled bytewise). */
-function inCutset(cs: u32, c: u8): bool {
-  for (let i: u32 = 0; i < strLen(cs); i++) if (load<u8>(strPtr(cs) + i) == c) return true;
+/** Whether rune r occurs in the cutset string (runes decoded as Go does; clobbers runeSize). */
+function inCutset(cs: u32, r: u32): bool {
+  const p = strPtr(cs);
+  const end = p + strLen(cs);
+  if (r < 0x80) {
+    for (let q = p; q < end; q++) if (<u32>load<u8>(q) == r) return true;
+    return false;
+  }
+  for (let q = p; q < end; q += runeSize) if (decodeRune(q, end) == r) return true;
   return false;
 }
 
+/** Go's strings.Trim / TrimLeft / TrimRight: the cutset is a set of runes. */
 function trimWith(s: u32, cs: u32, left: bool, right: bool): u32 {
   if (!isStr(s) || !isStr(cs)) return 0;
   let a = strPtr(s);
   let b = a + strLen(s);
-  if (left) while (a < b && inCutset(cs, load<u8>(a))) a++;
-  if (right) while (b > a && inCutset(cs, load<u8>(b - 1))) b--;
+  if (strLen(cs) == 0) return s;
+  while (left && a < b) {
+    const r = decodeRune(a, b);
+    const size = runeSize;
+    if (!inCutset(cs, r)) break;
+    a += size;
+  }
+  while (right && b > a) {
+    const r = decodeLastRune(a, b);
+    const size = runeSize;
+    if (!inCutset(cs, r)) break;
+    b -= size;
+  }
   return mkString(a, b - a);
 }
 
@@ -202,16 +245,13 @@ export function bi_trim(s: u32, c: u32): u32 { return trimWith(s, c, true, true)
 export function bi_trim_left(s: u32, c: u32): u32 { return trimWith(s, c, true, false); }
 export function bi_trim_right(s: u32, c: u32): u32 { return trimWith(s, c, false, true); }
 
-function isSpace(c: u8): bool {
-  return c == 32 || (c >= 9 && c <= 13);
-}
-
+/** Go's strings.TrimSpace: leading and trailing runes with unicode.IsSpace. */
 export function bi_trim_space(s: u32): u32 {
   if (!isStr(s)) return 0;
   let a = strPtr(s);
   let b = a + strLen(s);
-  while (a < b && isSpace(load<u8>(a))) a++;
-  while (b > a && isSpace(load<u8>(b - 1))) b--;
+  while (a < b && isSpaceRune(decodeRune(a, b))) a += runeSize;
+  while (b > a && isSpaceRune(decodeLastRune(a, b))) b -= runeSize;
   return mkString(a, b - a);
 }
 
