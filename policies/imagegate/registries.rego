@@ -16,9 +16,13 @@ violation contains v if {
 		"image": img.image,
 		"rule": "trusted-registries",
 		"message": sprintf("%s is not in a trusted registry", [img.reference.repository]),
-		"fix": sprintf("use an image under one of: %s", [concat(", ", prefixes)]),
+		"fix": fix,
 	}
 }
+
+fix := sprintf("use an image under one of: %s", [concat(", ", prefixes)]) if count(prefixes) > 0
+
+fix := "list the registries you trust in data.imagegate.config.trusted_registries (policy.data in imagegate's config)" if count(prefixes) == 0
 
 warning contains msg if {
 	count(prefixes) == 0

@@ -40,4 +40,6 @@ test_no_configuration_denies_everything_and_warns if {
 	d := data.imagegate.decision with input as {"images": [image("ghcr.io/org/tool")]} with data.imagegate.config as {}
 	count(d.violations) == 1
 	count(d.warnings) == 1
+	some v in d.violations
+	startswith(v.fix, "list the registries you trust")
 }
