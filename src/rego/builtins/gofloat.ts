@@ -11,11 +11,47 @@ interface Digits {
 function digitsOf(x: number, prec: number | undefined, trim: boolean): Digits {
   const a = Math.abs(x);
   if (a === 0) return { d: prec === undefined || trim ? '0' : '0'.repeat(Math.max(prec, 1)), dp: 1 };
-  const e = prec === undefined ? a.toExponential() : a.toExponential(Math.max(prec, 1) - 1);
-  const [mant = '0', ex = '0'] = e.split('e');
-  let d = mant.replace('.', '');
-  if (trim || prec === undefined) d = d.replace(/0+$/, '') || '0';
-  return { d, dp: Number(ex) + 1 };
+  if (prec === undefined) {
+    const [mant = '0', ex = '0'] = a.toExponential().split('e');
+    return { d: mant.replace('.', '').replace(/0+$/, '') || '0', dp: Number(ex) + 1 };
+  }
+  const g = roundDigits(exactDigits(a), Math.max(prec, 1));
+  return trim ? g : { d: g.d.padEnd(Math.max(prec, 1), '0'), dp: g.dp };
+}
+
+/** The exact decimal value of a finite, non-negative double (no rounding at all). */
+function exactDigits(a: number): Digits {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, a);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mant = biased === 0 ? fraction : fraction | (1n << 52n);
+  const e2 = (biased === 0 ? 1 : biased) - 1075;
+  // value = mant × 2^e2 = s × 10^-k
+  const k = Math.max(0, -e2);
+  const s = (e2 >= 0 ? mant << BigInt(e2) : mant * 5n ** BigInt(k)).toString();
+  return { d: s.replace(/0+$/, '') || '0', dp: s.length - k };
+}
+
+/**
+ * Rounds to `n` significant digits with ties to even, as Go's strconv does on the exact value
+ * (JS toFixed/toExponential round ties up: %.1f of 2.25 is 2.3 in JS, 2.2 in Go). n may be ≤ 0
+ * when %f asks for fewer decimals than the number has leading zeros.
+ */
+export function roundDigits(g: Digits, n: number): Digits {
+  if (g.d.length <= n) return g;
+  if (n < 0) return { d: '0', dp: 1 };
+  const head = g.d.slice(0, n);
+  const next = g.d.charAt(n);
+  const tail = g.d.slice(n + 1);
+  const lastDigit = n === 0 ? 0 : Number(head.charAt(n - 1));
+  const up = next > '5' || (next === '5' && (/[1-9]/.test(tail) || lastDigit % 2 === 1));
+  if (head === '') return up ? { d: '1', dp: g.dp + 1 } : { d: '0', dp: 1 };
+  // head starts with a non-zero digit (g.d has no leading zeros), so trimming never empties it.
+  if (!up) return { d: head.replace(/0+$/, ''), dp: g.dp };
+  const bumped = (BigInt(head) + 1n).toString();
+  return { d: bumped.replace(/0+$/, ''), dp: bumped.length > head.length ? g.dp + 1 : g.dp };
 }
 
 function fixedFromDigits(g: Digits, decimals: number): string {
@@ -52,8 +88,9 @@ export function formatF(x: number, prec: number | undefined): string {
     const g = digitsOf(a, undefined, true);
     return fixedFromDigits(g, Math.max(g.d.length - g.dp, 0));
   }
-  if (a < 1e21) return a.toFixed(Math.min(prec, 100)) + '0'.repeat(Math.max(0, prec - 100));
-  return BigInt(a).toString() + (prec > 0 ? `.${'0'.repeat(prec)}` : '');
+  if (a === 0) return prec > 0 ? `0.${'0'.repeat(prec)}` : '0';
+  const exact = exactDigits(a);
+  return fixedFromDigits(roundDigits(exact, exact.dp + prec), prec);
 }
 
 /** %g / %G (and %v, shortest): exponent form when exp < -4 or exp >= precision (6 when shortest), as Go does. */
