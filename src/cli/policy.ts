@@ -13,14 +13,17 @@ import type { CliIo } from './io.js';
 
 export const policyUsage = `Usage: imagegate policy <build|eval|test|capabilities> [options]
 
-  build [-e PKG/RULE]... [-o FILE] [-O 0|1] [--revision R] [--v0-compatible] PATH...
+  build [-e PKG/RULE]... [-o FILE] [-O 0|1] [--revision R] [--enable-print] [--v0-compatible] PATH...
         compile .rego and data files to an OPA wasm bundle (default entrypoint
         imagegate/decision, output bundle.tar.gz), like \`opa build -t wasm\`;
-        -O 1 also optimises the module (smaller, slower to build)
+        -O 1 also optimises the module (smaller, slower to build); print() calls
+        are dropped unless --enable-print (\`policy eval -b\` writes them to stderr)
   eval [-d PATH]... [-b BUNDLE] [-i INPUT] [-f json] [--v0-compatible] QUERY
-        evaluate a query and print what \`opa eval -f json\` prints
+        evaluate a query and print what \`opa eval -f json\` prints; the
+        lines of Rego print() calls go to stderr
   test [-r REGEX] [--v0-compatible] PATH...
-        run the test_* rules, like \`opa test -v\`; exits 1 when any fails
+        run the test_* rules, like \`opa test -v\`; exits 1 when any fails;
+        each test's print() lines are shown indented under it
   capabilities
         print the supported built-ins in OPA's capabilities JSON shape
 `;
@@ -63,13 +66,13 @@ const versionOption = { 'v0-compatible': { type: 'boolean' } } as const;
 const regoVersion = (v0: unknown): RegoVersion => (v0 === true ? 0 : 1);
 
 async function build(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { entrypoint: { type: 'string', short: 'e', multiple: true }, output: { type: 'string', short: 'o' }, optimize: { type: 'string', short: 'O' }, revision: { type: 'string' }, ...versionOption }, 'build');
+  const { values, positionals } = parse(args, { entrypoint: { type: 'string', short: 'e', multiple: true }, output: { type: 'string', short: 'o' }, optimize: { type: 'string', short: 'O' }, revision: { type: 'string' }, 'enable-print': { type: 'boolean' }, ...versionOption }, 'build');
   if (positionals.length === 0) throw usageError('build needs at least one PATH (a .rego file, data file or directory)');
   const entrypoints = values.entrypoint ?? ['imagegate/decision'];
   const version = regoVersion(values['v0-compatible']);
   const { modules, data } = await loadPolicySources(positionals);
   if (values.optimize !== undefined && values.optimize !== '0' && values.optimize !== '1') throw usageError(`build: -O takes 0 or 1, got ${JSON.stringify(values.optimize)}`);
-  const wasm = compileEntrypoints({ sources: modules, entrypoints, regoVersion: version, optimize: values.optimize === '1' });
+  const wasm = compileEntrypoints({ sources: modules, entrypoints, regoVersion: version, optimize: values.optimize === '1', enablePrint: values['enable-print'] === true });
   const manifest = { revision: values.revision ?? '', roots: [''], wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })), rego_version: version };
   const files = new Map(modules.map((m) => [m.file, Buffer.from(m.text)]));
   const out = values.output ?? 'bundle.tar.gz';
@@ -86,8 +89,8 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
   const input = values.input === undefined ? undefined : await readDocument(values.input);
   try {
     const result = values.bundle === undefined
-      ? await evalSources({ paths: values.data ?? [], query, input, regoVersion: regoVersion(values['v0-compatible']) })
-      : await evalBundle({ file: values.bundle, query, input });
+      ? await evalSources({ paths: values.data ?? [], query, input, regoVersion: regoVersion(values['v0-compatible']), print: io.stderr })
+      : await evalBundle({ file: values.bundle, query, input, print: io.stderr });
     io.stdout(JSON.stringify(result.length === 0 ? {} : { result }, null, 2));
     return 0;
   } catch (err) {
@@ -98,25 +101,26 @@ async function evaluate(args: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-async function evalSources(opts: { paths: readonly string[]; query: string; input: unknown; regoVersion: RegoVersion }) {
+/** Print lines go to `print` (the CLI's stderr, as `opa eval` writes them). */
+async function evalSources(opts: { paths: readonly string[]; query: string; input: unknown; regoVersion: RegoVersion; print: (line: string) => void }) {
   const { modules, data } = await loadPolicySources(opts.paths);
   const { body, expressions } = instrumentQuery(parseQuery(opts.query, { file: '<query>' }));
-  const wasm = compileQuery({ sources: modules, query: body, regoVersion: opts.regoVersion });
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins());
+  const wasm = compileQuery({ sources: modules, query: body, regoVersion: opts.regoVersion, enablePrint: true });
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins({ print: opts.print }));
   policy.setData(data);
   const rows: unknown = evaluateOrThrow(() => policy.evaluate(opts.input));
   return evalRows({ rows: Array.isArray(rows) ? rows : [], expressions });
 }
 
 /** A bundle's module is already compiled: the query must name one of its entrypoints. */
-async function evalBundle(opts: { file: string; query: string; input: unknown }) {
+async function evalBundle(opts: { file: string; query: string; input: unknown; print: (line: string) => void }) {
   const bundle = await readBundle({ bytes: await readFile(opts.file), source: opts.file });
   const entrypoint = /^data((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(opts.query.trim())?.[1]?.slice(1).replaceAll('.', '/');
   const names = bundle.manifest.wasm.map((w) => w.entrypoint);
   if (entrypoint === undefined || !names.includes(entrypoint)) {
     throw usageError(`eval -b: a bundle answers only its entrypoints (${names.map((n) => `data.${n.replaceAll('/', '.')}`).join(', ')}); got ${JSON.stringify(opts.query)}`);
   }
-  const policy = await loadPolicy(bundle.wasm, undefined, hostBuiltins());
+  const policy = await loadPolicy(bundle.wasm, undefined, hostBuiltins({ print: opts.print }));
   policy.setData(bundle.data);
   const rows: unknown = evaluateOrThrow(() => policy.evaluate(opts.input, entrypoint));
   const location = { row: 1, col: 1 };
@@ -173,6 +177,7 @@ async function test(args: readonly string[], io: CliIo): Promise<number> {
     if (r.file !== file) io.stdout(`${(file = r.file)}:`);
     const mark = r.outcome === 'pass' ? 'PASS' : r.outcome === 'fail' ? 'FAIL' : 'ERROR';
     io.stdout(`${r.name}: ${mark} (${r.durationMs.toFixed(3)}ms)${r.error === undefined ? '' : `\n  ${r.error}`}`);
+    for (const line of r.output) io.stdout(`  ${line}`);
   }
   const passed = results.filter((r) => r.outcome === 'pass').length;
   io.stdout('-'.repeat(80));

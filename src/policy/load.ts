@@ -34,7 +34,8 @@ async function bundleFile(file: string): Promise<{ bundle: Bundle; source: strin
 async function embeddedBundle(entrypoint: string): Promise<{ bundle: Bundle; source: string }> {
   const dir = embeddedPolicyDir();
   const { modules, data } = await loadPolicySources([dir]);
-  const wasm = compileEntrypoints({ sources: modules.filter((m) => !m.file.endsWith('_test.rego')), entrypoints: [entrypoint] });
+  // print() is erased, as `opa build` does: admission decisions write nothing per request.
+  const wasm = compileEntrypoints({ sources: modules.filter((m) => !m.file.endsWith('_test.rego')), entrypoints: [entrypoint], enablePrint: false });
   const manifest = { revision: 'embedded', roots: [''], wasm: [{ entrypoint, module: '/policy.wasm' }], rego_version: 1 };
   return { bundle: { manifest, wasm, data, files: new Map() }, source: `${dir} (embedded)` };
 }

@@ -40,10 +40,12 @@ export function compileEntrypoints(opts: {
   readonly regoVersion?: RegoVersion;
   /** Run binaryen's -O2 over the module (slower to build; `policy build -O 1`). Default false. */
   readonly optimize?: boolean;
+  /** Keep `print(…)` as calls of the host's `internal.print` (OPA's WithEnablePrintStatements). Default false: erased. */
+  readonly enablePrint?: boolean;
 }): Uint8Array {
   const modules = parseSources(opts);
   checkEntrypoints(modules, opts.entrypoints);
-  const program = compileProgram({ modules });
+  const program = compileProgram({ modules, enablePrint: opts.enablePrint ?? false });
   const entrypoints: Entrypoint[] = opts.entrypoints.map((path) => ({ kind: 'path', path }));
   return emitWasm({ policy: planPolicy({ program, entrypoints }), optimize: opts.optimize ?? false });
 }
@@ -53,10 +55,12 @@ export function compileQuery(opts: {
   readonly sources: readonly RegoSource[];
   readonly query: Body | string;
   readonly regoVersion?: RegoVersion;
+  /** As for compileEntrypoints. Default false. */
+  readonly enablePrint?: boolean;
 }): Uint8Array {
   const modules = parseSources(opts);
   const query = typeof opts.query === 'string' ? parseQuery(opts.query, { file: '<query>' }) : opts.query;
-  const program = compileProgram({ modules, query });
+  const program = compileProgram({ modules, query, enablePrint: opts.enablePrint ?? false });
   return emitWasm({ policy: planPolicy({ program, entrypoints: [{ kind: 'query' }] }), optimize: false });
 }
 

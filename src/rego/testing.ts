@@ -13,6 +13,8 @@ export interface RegoTestResult {
   readonly durationMs: number;
   /** For errors: what went wrong while evaluating. */
   readonly error?: string;
+  /** Lines the test's `print(…)` calls wrote, in order (what `opa test -v` shows under it). */
+  readonly output: readonly string[];
 }
 
 /**
@@ -28,17 +30,20 @@ export async function runRegoTests(opts: {
 }): Promise<RegoTestResult[]> {
   const tests = discoverTests(parseSources(opts)).filter((t) => opts.filter?.test(t.name) ?? true);
   if (tests.length === 0) return [];
-  const wasm = compileEntrypoints({ ...opts, entrypoints: tests.map((t) => t.entrypoint), optimize: false });
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins());
+  const wasm = compileEntrypoints({ ...opts, entrypoints: tests.map((t) => t.entrypoint), optimize: false, enablePrint: true });
+  // Tests run one after another: the lines printed while a test runs are that test's output.
+  let output: string[] = [];
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins({ print: (line) => output.push(line) }));
   policy.setData(opts.data);
   return tests.map((t) => {
     const started = performance.now();
+    output = [];
     try {
       const rs: unknown = policy.evaluate(undefined, t.entrypoint);
       const passed = Array.isArray(rs) && rs.length === 1 && isTrueResult(rs[0]);
-      return { name: t.name, file: t.file, outcome: passed ? 'pass' : 'fail', durationMs: performance.now() - started };
+      return { name: t.name, file: t.file, outcome: passed ? 'pass' : 'fail', durationMs: performance.now() - started, output };
     } catch (err) {
-      return { name: t.name, file: t.file, outcome: 'error', durationMs: performance.now() - started, error: describe(err) };
+      return { name: t.name, file: t.file, outcome: 'error', durationMs: performance.now() - started, error: describe(err), output };
     }
   });
 }

@@ -137,3 +137,65 @@ t.test('capabilities lists built-ins in OPA shape, without network ones', async 
   for (const name of ['startswith', 'glob.match', 'regex.match', 'sprintf', 'object.get', 'count', 'time.now_ns', 'semver.compare', 'net.cidr_contains']) t.ok(names.includes(name), name);
   t.notOk(names.includes('http.send'), 'http.send is not offered');
 });
+
+const printPolicy = [
+  'package p',
+  '',
+  'r if {',
+  '\tsome x in [1, 2]',
+  '\tprint("x is", x, input.nope)',
+  '\tx > 1',
+  '}',
+  '',
+  'test_one if {',
+  '\tprint("in test_one", {"a": {1}})',
+  '\tr',
+  '}',
+  '',
+  'test_two if {',
+  '\tprint("two")',
+  '\tfalse',
+  '}',
+  '',
+  'test_quiet if count([1]) == 1',
+  '',
+].join('\n');
+
+t.test('policy eval writes print() lines to stderr and the result to stdout', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'p.rego'), printPolicy);
+  const r = io();
+  t.equal(await runCli(['policy', 'eval', '-d', dir, 'data.p.r; print("q", {"s"})'], r.io), 0, r.err.join('\n'));
+  t.same(r.err, ['x is 1 <undefined>', 'x is 2 <undefined>', 'q {"s"}']);
+  t.match(JSON.parse(r.out.join('\n')), { result: [{ expressions: [{ value: true, text: 'data.p.r' }, { value: true, text: 'print("q", {"s"})' }] }] });
+});
+
+t.test('policy test shows each test\'s print() lines indented under it', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'p_test.rego'), printPolicy);
+  const r = io();
+  t.equal(await runCli(['policy', 'test', dir], r.io), 1, 'test_two fails');
+  const lines = r.out.map((l) => l.replace(/\(\d+\.\d+ms\)/, '(T)'));
+  const at = (name: string) => lines.findIndex((l) => l.startsWith(`data.p.${name}:`));
+  t.same(lines.slice(at('test_one'), at('test_one') + 4), ['data.p.test_one: PASS (T)', '  in test_one {"a": {1}}', '  x is 1 <undefined>', '  x is 2 <undefined>']);
+  t.same(lines.slice(at('test_two'), at('test_two') + 2), ['data.p.test_two: FAIL (T)', '  two']);
+  t.match(lines[at('test_quiet') + 1] ?? '', /^-+$/, 'a test run after a printing one shows only its own lines');
+  t.same(r.err, []);
+});
+
+t.test('policy build drops print() unless --enable-print', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'p.rego'), printPolicy);
+  const evalBundle = async (file: string) => {
+    const r = io();
+    t.equal(await runCli(['policy', 'eval', '-b', file, 'data.p.r'], r.io), 0, r.err.join('\n'));
+    t.match(JSON.parse(r.out.join('\n')), { result: [{ expressions: [{ value: true }] }] });
+    return r.err;
+  };
+  for (const [flags, expected] of [[[], []], [['--enable-print'], ['x is 1 <undefined>', 'x is 2 <undefined>']]] as const) {
+    const out = join(dir, `b${flags.length}.tar.gz`);
+    const r = io();
+    t.equal(await runCli(['policy', 'build', '-e', 'p/r', '-o', out, ...flags, dir], r.io), 0, r.err.join('\n'));
+    t.same(await evalBundle(out), expected, `build ${flags.join(' ') || 'without flags'}`);
+  }
+});

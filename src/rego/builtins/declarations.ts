@@ -25,13 +25,13 @@ native equal(a,a)b neq(a,a)b gt(a,a)b gte(a,a)b lt(a,a)b lte(a,a)b and(S<a>,S<a>
 native intersection(S<S<a>>)S<a> union(S<S<a>>)S<a> set_diff(S<a>,S<a>)S<a>
 native is_number(a)b is_string(a)b is_boolean(a)b is_array(a)b is_set(a)b is_object(a)b is_null(a)b
 native bits.or(n,n)n bits.and(n,n)n bits.negate(n)n bits.xor(n,n)n bits.lsh(n,n)n bits.rsh(n,n)n
-native internal.member_2(a,a)b internal.member_3(a,a,a)b walk(a)A<a> print(*a)b internal.print(A<S<a>>)b
+native internal.member_2(a,a)b internal.member_3(a,a,a)b walk(a)A<a> print(*a)b
 native graph.reachable(o,C<a>)S<a> graph.reachable_paths(o,C<a>)S<A<a>> cast_array(a)A<a> cast_set(a)S<a>
 host concat(s,C<s>)s contains(s,s)b startswith(s,s)b endswith(s,s)b format_int(n,n)s indexof(s,s)n indexof_n(s,s)A<n>
 host lower(s)s upper(s)s replace(s,s,s)s split(s,s)A<s> sprintf(s,A<a>)s strings.any_prefix_match(s|C<s>,s|C<s>)b
 host strings.any_suffix_match(s|C<s>,s|C<s>)b strings.count(s,s)n strings.replace_n(o,s)s strings.reverse(s)s
 host substring(s,n,n)s trim(s,s)s trim_left(s,s)s trim_prefix(s,s)s trim_right(s,s)s trim_suffix(s,s)s trim_space(s)s
-host to_number(x|b|n|s)n type_name(a)s internal.template_string(A<a>)s
+host to_number(x|b|n|s)n type_name(a)s internal.template_string(A<a>)s internal.print(A<S<a>>)b
 host regex.match(s,s)b re_match(s,s)b regex.is_valid(a)b regex.find_n(s,s,n)A<s> regex.find_all_string_submatch_n(s,s,n)A<A<s>>
 host regex.replace(s,s,s)s regex.split(s,s)A<s> regex.template_match(s,s,s,s)b regex.globs_match(s,s)b
 host glob.match(s,A<s>|x,s)b glob.quote_meta(s)s

@@ -5,3 +5,4 @@ export { builtinDeclarations, UNSUPPORTED_BUILTINS } from './declarations.js';
 export type { BuiltinDeclaration, TypeDecl } from './declarations.js';
 export type { HostFn } from './types.js';
 export { formatValue } from './format.js';
+export { printLines, type PrintSink } from './print.js';

@@ -19,6 +19,7 @@ import type { HostFn } from './types.js';
 import { isArray, isObject } from './values.js';
 import { yamlBuiltins } from './yaml.js';
 import { parseRegoText, regoText } from './rego-text.js';
+import { printBuiltin, type PrintSink } from './print.js';
 
 /**
  * Built-ins the module calls under an `imagegate.*` alias (the emitter lists the alias in the
@@ -43,6 +44,7 @@ export const HOST_ALIASES: Readonly<Record<string, string>> = {
   'time.add_date': 'imagegate.time.add_date',
   'time.diff': 'imagegate.time.diff',
   'time.format': 'imagegate.time.format',
+  'internal.print': 'imagegate.internal.print',
 };
 
 /**
@@ -65,6 +67,8 @@ export const HOST_TEXT_ARGS: Readonly<Record<string, readonly number[]>> = {
   'time.add_date': [0],
   'time.diff': [0, 1],
   'time.format': [0],
+  // The arguments' value sets, kept as sets (and with exact numbers) for printing.
+  'internal.print': [0],
 };
 
 /**
@@ -95,6 +99,8 @@ function withTextArgs(f: HostFn, positions: readonly number[], textResult: boole
 export interface HostBuiltinOptions {
   /** Clock in Unix nanoseconds for time.now_ns. OPA returns one value per evaluation: pass a clock frozen per evaluation (see evaluationClock). */
   readonly now?: () => bigint;
+  /** Sink for the lines of Rego `print(…)` (modules compiled with print enabled). Default: none, the lines are dropped. */
+  readonly print?: PrintSink;
 }
 
 /** All host built-ins by OPA name (plain values; bigint for exact big integers). */
@@ -104,7 +110,7 @@ export function rawHostBuiltins(opts: HostBuiltinOptions = {}): Record<string, H
     ...stringBuiltins, ...regexBuiltins, ...globBuiltins, ...objectBuiltins, ...arrayBuiltins,
     ...jsonBuiltins, ...yamlBuiltins, ...encodingBuiltins, ...numberBuiltins, ...semverBuiltins,
     ...netBuiltins, ...timeBuiltins(now), ...cryptoBuiltins, ...templateBuiltins, ...miscBuiltins,
-    sprintf,
+    sprintf, 'internal.print': printBuiltin(opts.print),
   };
   for (const [name, alias] of Object.entries(HOST_ALIASES)) {
     const f = name === 'sprintf' ? sprintfAlias : all[name];

@@ -19,6 +19,8 @@ export interface Globals {
   readonly problems: Problems;
   /** Counter for program-wide unique local names. */
   readonly names: { n: number };
+  /** Rewrite `print(…)` to `internal.print` (true) or erase it (false, as `opa build` by default). */
+  readonly enablePrint: boolean;
 }
 
 export interface PackageEnv {

@@ -15,6 +15,11 @@ export interface CompileOptions {
   readonly modules: readonly Module[];
   /** A parsed query (as for `opa eval QUERY`), or omitted when only entrypoints are planned. */
   readonly query?: Body;
+  /**
+   * Keep `print(…)` calls as calls of the host built-in `internal.print` (OPA's
+   * WithEnablePrintStatements). Default false: they are erased, as `opa build` does.
+   */
+  readonly enablePrint?: boolean;
 }
 
 function importsOf(m: Module): Map<string, ImportTarget> {
@@ -52,7 +57,7 @@ function functionArities(modules: readonly Module[], problems: Problems): Map<st
  */
 export function compileProgram(options: CompileOptions): Program {
   const problems = new Problems();
-  const globals: Globals = { functions: functionArities(options.modules, problems), problems, names: { n: 0 } };
+  const globals: Globals = { functions: functionArities(options.modules, problems), problems, names: { n: 0 }, enablePrint: options.enablePrint ?? false };
   const ruleNames = new Map<string, Set<string>>();
   for (const m of options.modules) {
     const key = joinPath(m.package.path.path.map((s) => s.value));

@@ -103,8 +103,7 @@ export class Rewriter {
         }
         return { core: { type: 'unify', a: this.term(a), b: this.term(b) }, negated, with: w, loc };
       }
-      // `print` is erased, as `opa build` does when print statements are not enabled.
-      if (op !== null && op.length === 1 && op[0] === 'print' && !this.isLocal(op)) return null;
+      if (op !== null && op.length === 1 && op[0] === 'print' && !this.isLocal(op)) return this.print(term, negated, w, loc);
       const call = this.callStatement(term);
       if (call === null) return null;
       return { core: call, negated, with: w, loc };
@@ -173,21 +172,43 @@ export class Rewriter {
   private template(parts: Extract<Term, { type: 'templateString' }>['parts'], loc: Loc): CTerm {
     const out = parts.map((p) => {
       if (p.type === 'string') return { kind: 'text' as const, value: p.value };
-      return this.scoped(() => {
-        const v = this.freshVar(p.loc);
-        const inner = this.termExpr(p.term, false, [], p.loc);
-        const body: CExpr[] = [];
-        if (inner !== null) {
-          body.push(inner.core.type === 'term'
-            ? { core: { type: 'unify', a: v, b: inner.core.term }, negated: false, with: [], loc: p.loc }
-            : inner.core.type === 'call' && inner.core.output === null
-              ? { core: { type: 'unify', a: v, b: { type: 'call', target: inner.core.target, args: inner.core.args, loc: p.loc } }, negated: false, with: [], loc: p.loc }
-              : inner);
-        }
-        return { kind: 'expr' as const, body, out: v };
-      });
+      return this.scoped(() => ({ kind: 'expr' as const, ...this.valueBody(p.term, p.loc) }));
     });
     return { type: 'template', parts: out, loc };
+  }
+
+  /**
+   * A body binding a fresh var `out` to each value of `t` (none when `t` is undefined);
+   * the caller opens the scope. Template parts and print arguments are evaluated this way.
+   */
+  private valueBody(t: Term, loc: Loc): { readonly body: CBody; readonly out: CVar } {
+    const v = this.freshVar(loc);
+    const inner = this.termExpr(t, false, [], loc);
+    const body: CExpr[] = [];
+    if (inner !== null) {
+      body.push(inner.core.type === 'term'
+        ? { core: { type: 'unify', a: v, b: inner.core.term }, negated: false, with: [], loc }
+        : inner.core.type === 'call' && inner.core.output === null
+          ? { core: { type: 'unify', a: v, b: { type: 'call', target: inner.core.target, args: inner.core.args, loc } }, negated: false, with: [], loc }
+          : inner);
+    }
+    return { body, out: v };
+  }
+
+  /**
+   * `print(a, b)`: erased unless print is enabled (as `opa build` without print statements);
+   * enabled, OPA's rewrite `internal.print([{x | x = a}, {y | y = b}])`: each argument is
+   * the set of its values, so an undefined argument is an empty set (printed `<undefined>`)
+   * and the call, which always returns true, never makes the body undefined.
+   */
+  private print(term: CallTerm, negated: boolean, w: readonly CWith[], loc: Loc): CExpr | null {
+    if (!this.env.globals.enablePrint) return null;
+    const items = term.args.map((a): CTerm => this.scoped(() => {
+      const { body, out } = this.valueBody(a, a.loc);
+      return { type: 'setCompr', term: out, body, loc: a.loc };
+    }));
+    const target: CallTarget = { kind: 'builtin', name: 'internal.print' };
+    return { core: { type: 'call', target, args: [{ type: 'array', items, loc: term.loc }], output: null }, negated, with: w, loc };
   }
 
   private scoped<T>(fn: () => T): T {
