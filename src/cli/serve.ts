@@ -20,7 +20,7 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ event: 'server.stopping', signal }, 'shutting down: finishing in-flight reviews');
-      running.close().then(() => pinner.close()).then(resolve, resolve);
+      running.close().then(async () => { await Promise.all([pinner.close(), decider.close()]); }).then(resolve, resolve);
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);

@@ -1,5 +1,5 @@
 export { createUnconfiguredDecider } from './unconfigured.js';
-export { createBundleDecider, MAX_MEMORY_PAGES, type HostBuiltins } from './decider.js';
+export { createBundleDecider, MAX_MEMORY_PAGES, type BundleDecider } from './decider.js';
 export { readBundle, writeBundle, mergeAt, type Bundle, type BundleManifest } from './bundle.js';
 export { policyInput, type PolicyInput, type PolicyImage } from './input.js';
 export { verdictFromResult } from './result.js';

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ImagegateError, errorMessage } from '../errors/index.js';
-import type { Decider } from '../admission/index.js';
 import type { PolicyConfig } from '../config/index.js';
-import { compileEntrypoints, hostBuiltins } from '../rego/index.js';
+import { compileEntrypoints } from '../rego/index.js';
 import { readBundle, type Bundle } from './bundle.js';
-import { createBundleDecider } from './decider.js';
+import { createBundleDecider, type BundleDecider } from './decider.js';
 import { embeddedPolicyDir } from './embedded.js';
 import { loadPolicySources } from './sources.js';
 
@@ -13,11 +12,11 @@ import { loadPolicySources } from './sources.js';
  * `policies/`, compiled at start-up. `policy.data` is merged over the bundle's data, so
  * trusted registries and other settings need no rebuild.
  */
-export async function loadDecider(opts: { readonly policy: PolicyConfig }): Promise<Decider & { readonly revision: string; readonly source: string }> {
+export async function loadDecider(opts: { readonly policy: PolicyConfig }): Promise<BundleDecider & { readonly source: string }> {
   const { policy } = opts;
   const { bundle, source } = policy.bundle === undefined ? await embeddedBundle(policy.entrypoint) : await bundleFile(policy.bundle);
   const data = policy.data === undefined ? bundle.data : overlay(bundle.data, policy.data);
-  const decider = await createBundleDecider({ bundle: { ...bundle, data }, entrypoint: policy.entrypoint, source, builtins: hostBuiltins() });
+  const decider = await createBundleDecider({ bundle: { ...bundle, data }, entrypoint: policy.entrypoint, source });
   return { ...decider, source };
 }
 

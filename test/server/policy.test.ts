@@ -5,6 +5,7 @@ import { loadDecider } from '../../src/policy/index.js';
 
 t.test('the shipped policies, compiled at start-up, decide over real HTTPS', async (t) => {
   const decider = await loadDecider({ policy: { entrypoint: 'imagegate/decision', data: { imagegate: { config: { trusted_registries: ['registry.example.com', 'Registry.Example.com:5000/ops'] } } } } });
+  t.teardown(() => decider.close());
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
   const pod = (containers: { name: string; image: string }[]) => review(podCase, { object: podCase.wrap({ containers }) });
@@ -23,6 +24,7 @@ t.test('the shipped policies, compiled at start-up, decide over real HTTPS', asy
 
 t.test('without trusted registries the shipped policy denies and says why', async (t) => {
   const decider = await loadDecider({ policy: { entrypoint: 'imagegate/decision' } });
+  t.teardown(() => decider.close());
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
   const r = reviewResponse((await srv.post('/validate', review(podCase))).json);
