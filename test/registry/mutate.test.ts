@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import fjp from 'fast-json-patch';
 import { createRegistryPinner } from '../../src/registry/index.js';
 import { buildImage, buildMultiArch, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
@@ -10,16 +10,8 @@ import { registriesConfig } from './helpers.js';
 const reg = await startRegistry();
 t.teardown(() => reg.close());
 
-t.test('/mutate over real HTTPS pins a pod to the real registry digests', async (t) => {
-  const app = buildImage({ content: 'app 1' });
-  const web = buildMultiArch('web');
-  const log = buildImage({ content: 'log 3' });
-  const other = buildImage({ content: 'something else' });
-  await reg.push('team/app', '1', app);
-  await reg.push('team/web', '2', web);
-  await reg.push('team/log', '3', log);
-  await reg.push('team/tools', 'v9', other);
-
+/** The real HTTPS webhook pinning at the real registry, recording every registry request path. */
+async function webhookOnRegistry(t: Test) {
   const paths: string[] = [];
   const dispatcher = reg.agent.compose((dispatch) => (opts, handler) => {
     paths.push(`${opts.method} ${opts.path}`);
@@ -32,6 +24,20 @@ t.test('/mutate over real HTTPS pins a pod to the real registry digests', async 
   t.teardown(() => pinner.close());
   const srv = await startTestServer({ decider: recordingDecider().decider, pinner });
   t.teardown(() => srv.close());
+  return { paths, srv };
+}
+
+t.test('/mutate over real HTTPS pins a pod to the real registry digests', async (t) => {
+  const app = buildImage({ content: 'app 1' });
+  const web = buildMultiArch('web');
+  const log = buildImage({ content: 'log 3' });
+  const other = buildImage({ content: 'something else' });
+  await reg.push('team/app', '1', app);
+  await reg.push('team/web', '2', web);
+  await reg.push('team/log', '3', log);
+  await reg.push('team/tools', 'v9', other);
+
+  const { paths, srv } = await webhookOnRegistry(t);
 
   // The tag v9 exists but points elsewhere: the digest the pod names must win, unresolved.
   const pinnedTools = `${reg.host}/team/tools:v9@${app.manifest.digest}`;
@@ -102,18 +108,7 @@ t.test('/mutate after another mutator added a tagged sidecar pins only the sidec
   await reg.push('team/app', 'r1', app);
   await reg.push('mesh/proxy', '1.2', side);
   await reg.push('team/init', 'r1', init);
-  const paths: string[] = [];
-  const dispatcher = reg.agent.compose((dispatch) => (opts, handler) => {
-    paths.push(`${opts.method} ${opts.path}`);
-    return dispatch(opts, handler);
-  });
-  const pinner = createRegistryPinner({
-    registries: registriesConfig({ hosts: [{ host: reg.host, credentials: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } }] }),
-    dispatcher,
-  });
-  t.teardown(() => pinner.close());
-  const srv = await startTestServer({ decider: recordingDecider().decider, pinner });
-  t.teardown(() => srv.close());
+  const { paths, srv } = await webhookOnRegistry(t);
 
   // Our first pass pinned app and init; a mesh injector then added a tagged native sidecar and container.
   const pod = {
