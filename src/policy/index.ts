@@ -1,4 +1,3 @@
-export { createUnconfiguredDecider } from './unconfigured.js';
 export { createBundleDecider, MAX_MEMORY_PAGES, type BundleDecider } from './decider.js';
 export { readBundle, writeBundle, mergeAt, type Bundle, type BundleManifest } from './bundle.js';
 export { policyInput, type PolicyInput, type PolicyImage } from './input.js';
