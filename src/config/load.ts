@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import { configSchema } from './schema.js';
+import { relationProblems, removedKeys } from './relations.js';
 import { defaultConfig, defaultRegistryHost } from './defaults.js';
 import type { Config, ConfigInput } from './types.js';
 
@@ -43,14 +44,15 @@ export function parseConfig(opts: { readonly text: string; readonly source: stri
 
 /** Validates a config object against the schema, applies defaults and deep-freezes it. */
 export function validateConfig(opts: { readonly value: unknown; readonly source: string }): Config {
-  if (!validate(opts.value)) {
-    const problems = (validate.errors ?? []).map(describe);
-    throw new ImagegateError(
-      'IMAGEGATE_CONFIG_INVALID',
-      `${opts.source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
-    );
-  }
-  return deepFreeze(withDefaults(opts.value));
+  if (!validate(opts.value)) throw invalid(opts.source, (validate.errors ?? []).map(describe));
+  const config = withDefaults(opts.value);
+  const problems = relationProblems(config);
+  if (problems.length > 0) throw invalid(opts.source, problems);
+  return deepFreeze(config);
+}
+
+function invalid(source: string, problems: readonly string[]): ImagegateError {
+  return new ImagegateError('IMAGEGATE_CONFIG_INVALID', `${source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
 }
 
 function describe(e: ErrorObject): string {
@@ -58,6 +60,8 @@ function describe(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties' && typeof e.params['additionalProperty'] === 'string') {
     const key = e.params['additionalProperty'];
     const path = `${e.instancePath}/${key}`;
+    const removed = removedKeys[path];
+    if (removed !== undefined) return `${path}: ${removed}`;
     return `${path}: unknown key ${JSON.stringify(key)}; remove it or check its spelling against README.md "Configuration"`;
   }
   if (e.keyword === 'enum' && Array.isArray(e.params['allowedValues'])) {

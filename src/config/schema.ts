@@ -5,6 +5,8 @@
  */
 const port = { type: 'integer', minimum: 0, maximum: 65535 } as const;
 const positiveMs = { type: 'integer', minimum: 1, maximum: 3_600_000 } as const;
+/** The API server's webhook timeoutSeconds is 1..30. */
+const apiServerMs = { type: 'integer', minimum: 1, maximum: 30_000 } as const;
 const path = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 /** `host[:port]` as an image reference names a registry: DNS name, IPv4 or [IPv6], no scheme or path. */
 const HOST = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:[0-9]{1,5})?';
@@ -34,8 +36,8 @@ export const configSchema = {
         port,
         bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024 },
         headersTimeoutMs: positiveMs,
-        requestTimeoutMs: positiveMs,
         keepAliveTimeoutMs: positiveMs,
+        maxConnections: { type: 'integer', minimum: 1, maximum: 1_000_000 },
         maxJsonDepth: { type: 'integer', minimum: 8, maximum: 10_000 },
         tls: {
           type: 'object',
@@ -46,6 +48,7 @@ export const configSchema = {
             clientCAFile: path,
             generatedDir: path,
             reloadIntervalMs: { type: 'integer', minimum: 10, maximum: 600_000 },
+            handshakeTimeoutMs: { type: 'integer', minimum: 10, maximum: 120_000 },
           },
         },
       },
@@ -57,7 +60,9 @@ export const configSchema = {
         failurePolicy: { enum: ['Fail', 'Ignore'] },
         maxImages: { type: 'integer', minimum: 1, maximum: 100_000 },
         deadlineMarginMs: { type: 'integer', minimum: 0, maximum: 30_000 },
-        defaultTimeoutMs: positiveMs,
+        defaultTimeoutMs: apiServerMs,
+        minTimeoutMs: apiServerMs,
+        maxTimeoutMs: apiServerMs,
       },
     },
     log: {

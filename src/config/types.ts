@@ -9,15 +9,20 @@ export interface TlsConfig {
   readonly generatedDir: string;
   /** How often cert/key files are checked for changes, in ms (default 1000). */
   readonly reloadIntervalMs: number;
+  /** A TLS handshake not finished by then is dropped (ms, default 5000; Node's own is 120 s). */
+  readonly handshakeTimeoutMs: number;
 }
 
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly bodyLimitBytes: number;
+  /** Headers not complete this long after a request starts (or a connection is handshaken) drop it (ms). */
   readonly headersTimeoutMs: number;
-  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection between two requests is closed after this (ms). */
   readonly keepAliveTimeoutMs: number;
+  /** Open connections at once, handshaking ones included; more are closed on accept (default 512). */
+  readonly maxConnections: number;
   readonly maxJsonDepth: number;
   readonly tls: TlsConfig;
 }
@@ -31,8 +36,12 @@ export interface AdmissionConfig {
   readonly maxImages: number;
   /** Subtracted from the API server's ?timeout= so we answer before it gives up (ms). */
   readonly deadlineMarginMs: number;
-  /** Deadline when the request carries no ?timeout= (ms, default 10000 as Kubernetes). */
+  /** Deadline when the request carries no valid ?timeout= (ms, default 10000 as Kubernetes). */
   readonly defaultTimeoutMs: number;
+  /** Floor of ?timeout= (ms, default 1000: the API server's least timeoutSeconds). */
+  readonly minTimeoutMs: number;
+  /** Ceiling of ?timeout= (ms, default 30000: the API server's greatest); server timeouts derive from it. */
+  readonly maxTimeoutMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
 import type { Config } from '../config/index.js';
-import type { Logger } from '../log/index.js';
+import { capString, type Logger } from '../log/index.js';
 import { isImagegateError } from '../errors/index.js';
 import {
   mutateRequest,
@@ -17,6 +17,7 @@ import {
 } from '../admission/index.js';
 import type { Metrics } from './metrics.js';
 import { reviewBudgetMs } from './timeout.js';
+import { connectionLimits, type ConnectionLimits } from './limits.js';
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -42,18 +43,20 @@ type Endpoint = 'validate' | 'mutate';
 /** Builds the webhook's HTTP(S) app without listening; `startServer` listens. */
 export function buildApp(opts: AppOptions) {
   const { server } = opts.config;
+  const limits = connectionLimits(opts.config);
   const app = Fastify({
     loggerInstance: opts.logger,
     // One decision line per review replaces fastify's per-request lines.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: server.bodyLimitBytes,
-    connectionTimeout: server.requestTimeoutMs,
-    requestTimeout: server.requestTimeoutMs,
-    keepAliveTimeout: server.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     return503OnClosing: true,
-    ...(opts.tls === undefined ? {} : { https: { ...httpsOptions(opts.tls), connectionsCheckingInterval: checkEveryMs(server.headersTimeoutMs) } }),
+    ...(opts.tls === undefined ? {} : { https: httpsOptions(opts.tls, limits) }),
   });
-  app.server.headersTimeout = server.headersTimeoutMs;
+  app.server.headersTimeout = limits.headersTimeoutMs;
+  app.server.maxConnections = limits.maxConnections;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {
@@ -77,21 +80,18 @@ export function buildApp(opts: AppOptions) {
 
 export type App = ReturnType<typeof buildApp>;
 
-/**
- * Node enforces headersTimeout/requestTimeout only when it sweeps connections (every 30 s by
- * default), which would let a slowloris client hold a socket far past its timeout.
- */
-function checkEveryMs(headersTimeoutMs: number): number {
-  return Math.max(50, Math.min(1_000, Math.floor(headersTimeoutMs / 2)));
-}
-
-function httpsOptions(tls: TlsMaterial) {
+function httpsOptions(tls: TlsMaterial, limits: ConnectionLimits) {
   return {
     cert: tls.cert,
     key: tls.key,
     minVersion: 'TLSv1.2' as const,
     // The API server speaks HTTP/1.1 to webhooks; offering only it refuses h2-only clients.
     ALPNProtocols: ['http/1.1'],
+    // Node's default is 120 s: a client that connects and never handshakes would hold a descriptor that long.
+    handshakeTimeout: limits.handshakeTimeoutMs,
+    // Node enforces headers/request timeouts only when it sweeps (every 30 s by default), which
+    // would let a slowloris client hold a socket far past its timeout.
+    connectionsCheckingInterval: limits.checkIntervalMs,
     ...(tls.clientCA === undefined ? {} : { ca: tls.clientCA, requestCert: true, rejectUnauthorized: true }),
   };
 }
@@ -101,7 +101,10 @@ async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: App
   const started = performance.now();
   const request = parseAdmissionReview(req.body);
   const { admission } = opts.config;
-  const budgetMs = reviewBudgetMs({ query: timeoutQuery(req.query), defaultMs: admission.defaultTimeoutMs, marginMs: admission.deadlineMarginMs });
+  const budgetMs = reviewBudgetMs({
+    query: timeoutQuery(req.query),
+    limits: { defaultMs: admission.defaultTimeoutMs, minMs: admission.minTimeoutMs, maxMs: admission.maxTimeoutMs, marginMs: admission.deadlineMarginMs },
+  });
   const signal = AbortSignal.timeout(budgetMs);
   const outcome = endpoint === 'validate'
     ? await validateRequest({ request, signal, deps: { decider: opts.decider, failurePolicy: admission.failurePolicy, maxImages: admission.maxImages } })
@@ -119,24 +122,34 @@ function timeoutQuery(query: unknown): string | undefined {
 }
 
 const MAX_LOGGED_IMAGES = 20;
+/**
+ * Per-field caps of the decision line, in characters: Kubernetes' own maxima where there is one
+ * (names are DNS subdomains ≤ 253, namespaces and kinds labels ≤ 63), else generous. The request
+ * is the caller's, so every string in it can be megabytes; the logger caps any field at
+ * defaultLogCaps as well, these keep a decision line near 10 KB at worst.
+ */
+const DECISION_FIELD_CAPS = { uid: 100, namespace: 63, name: 253, kind: 63, operation: 16, subResource: 63, user: 256, image: 300, reason: 1_000 } as const;
 
 /** One structured line per review; never the object itself, which may hold secrets in env. */
 function logDecision(args: { logger: Logger; endpoint: Endpoint; request: AdmissionRequest; outcome: AdmissionOutcome; seconds: number }): void {
   const { request, outcome } = args;
+  const cap = DECISION_FIELD_CAPS;
   args.logger.info({
     event: 'admission.decision',
     endpoint: args.endpoint,
-    uid: request.uid.slice(0, 100),
-    namespace: request.namespace,
-    name: request.name,
-    kind: request.kind.kind,
-    operation: request.operation,
-    subResource: request.subResource,
+    uid: capString(request.uid, cap.uid),
+    namespace: capString(request.namespace, cap.namespace),
+    name: capString(request.name, cap.name),
+    kind: capString(request.kind.kind, cap.kind),
+    operation: capString(request.operation, cap.operation),
+    subResource: capString(request.subResource, cap.subResource),
+    user: capString(request.username, cap.user),
     dryRun: request.dryRun,
-    images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => i.slice(0, 300)),
+    images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => capString(i, cap.image)),
+    imageCount: outcome.images.length,
     verdict: outcome.verdict,
     allowed: outcome.allowed,
-    reason: outcome.status?.message.slice(0, 1000),
+    reason: outcome.status === undefined ? undefined : capString(outcome.status.message, cap.reason),
     patched: outcome.patch?.length ?? 0,
     durationMs: Math.round(args.seconds * 1e6) / 1e3,
   }, 'admission decision');

@@ -1,4 +1,5 @@
 export { buildApp, type App, type AppOptions, type TlsMaterial } from './app.js';
 export { createMetrics, registryMetricsSink, type Metrics } from './metrics.js';
-export { parseGoDuration, reviewBudgetMs } from './timeout.js';
+export { parseTimeoutQuery, reviewBudgetMs, type DeadlineLimits } from './timeout.js';
+export { connectionLimits, REPLY_GRACE_MS, type ConnectionLimits } from './limits.js';
 export { startServer, type StartServerOptions, type RunningServer } from './start.js';

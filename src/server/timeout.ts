@@ -1,29 +1,32 @@
 /**
- * Parses the API server's `?timeout=` query value (a Go duration such as "10s", "1m30s",
- * "500ms") into milliseconds. Returns undefined for anything else, so the caller falls back to
- * its default instead of trusting a malformed value.
+ * The API server writes the webhook's `timeoutSeconds` (1..30) into `?timeout=` as a Go
+ * duration of whole seconds: "1s" … "30s". Nothing else is read as a timeout: a caller that
+ * sends "1ns", "500ms" or "1.5s" gets the default deadline, not a deadline of its choosing.
  */
-export function parseGoDuration(value: string): number | undefined {
-  if (value.length === 0 || value.length > 32) return undefined;
-  const unitMs: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = value;
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    const unit = m?.[2];
-    if (m === null || unit === undefined) return undefined;
-    total += Number(m[1]) * (unitMs[unit] ?? 0);
-    rest = rest.slice(m[0].length);
-  }
-  return total;
+const WHOLE_SECONDS = /^([0-9]{1,3})s$/;
+
+/** `?timeout=` in ms when it has the API server's form, else undefined (the caller's default). */
+export function parseTimeoutQuery(value: string): number | undefined {
+  const seconds = WHOLE_SECONDS.exec(value)?.[1];
+  return seconds === undefined ? undefined : Number(seconds) * 1_000;
+}
+
+/** Review deadline settings from `admission.*` (all ms; start-up checks marginMs < minMs ≤ defaultMs ≤ maxMs). */
+export interface DeadlineLimits {
+  readonly defaultMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly marginMs: number;
 }
 
 /**
- * The time budget for one review in ms: the API server's timeout (capped by our default when
- * absent or invalid) minus a margin, so we answer before the API server gives up on us.
+ * The time budget for one review in ms: `?timeout=` (or the default when absent or malformed),
+ * clamped to [minMs, maxMs], minus the margin that lets us answer before the API server gives
+ * up. The floor stops a caller from choosing a near-zero deadline (`?timeout=0s`); the ceiling
+ * is the longest any review may run, from which the server's socket timeouts are derived.
  */
-export function reviewBudgetMs(opts: { readonly query: string | undefined; readonly defaultMs: number; readonly marginMs: number }): number {
-  const asked = opts.query === undefined ? undefined : parseGoDuration(opts.query);
-  const timeout = asked === undefined || asked <= 0 ? opts.defaultMs : Math.min(asked, 30_000);
-  return Math.max(1, timeout - opts.marginMs);
+export function reviewBudgetMs(opts: { readonly query: string | undefined; readonly limits: DeadlineLimits }): number {
+  const { limits } = opts;
+  const asked = (opts.query === undefined ? undefined : parseTimeoutQuery(opts.query)) ?? limits.defaultMs;
+  return Math.min(limits.maxMs, Math.max(limits.minMs, asked)) - limits.marginMs;
 }

@@ -40,7 +40,7 @@ t.test('malformed AdmissionReviews get 400 and never allowed:true (class 1)', as
 
 t.test('bodies: size cap, content type, lying Content-Length, endless chunks (class 2)', async (t) => {
   const { decider } = recordingDecider({ delayMs: 50 });
-  const srv = await startTestServer({ decider, config: { server: { requestTimeoutMs: 1500 } } });
+  const srv = await startTestServer({ decider, config: { server: { headersTimeoutMs: 1000 }, admission: { maxTimeoutMs: 1500, defaultTimeoutMs: 1500 } } });
   t.teardown(() => srv.close());
 
   const big = JSON.stringify({ ...review(podCase), padding: 'x'.repeat(8 * 1024 * 1024) });
@@ -71,7 +71,7 @@ t.test('bodies: size cap, content type, lying Content-Length, endless chunks (cl
 
 t.test('slow headers are dropped by the headers timeout (class 3)', async (t) => {
   const { decider } = recordingDecider();
-  const srv = await startTestServer({ decider, config: { server: { headersTimeoutMs: 300, requestTimeoutMs: 600 } } });
+  const srv = await startTestServer({ decider, config: { server: { headersTimeoutMs: 300 } } });
   t.teardown(() => srv.close());
   const slow = await rawConnect({ port: srv.running.port, ca: srv.ca });
   slow.write('POST /validate HTTP/1.1\r\nHost: localhost\r\n');
