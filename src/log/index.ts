@@ -1,7 +1,9 @@
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { pino, type Logger, type DestinationStream, type LoggerOptions } from 'pino';
 import type { LogLevel } from '../config/index.js';
+import { capLogValue, capString, defaultLogCaps } from './cap.js';
 
 export type { Logger } from 'pino';
+export { capLogValue, capString, defaultLogCaps, type LogCaps } from './cap.js';
 
 /**
  * Paths pino censors wherever they appear in a log object. Credentials reach the process through
@@ -23,12 +25,30 @@ export const redactPaths: readonly string[] = [
   'req.headers.cookie',
 ];
 
-/** The one way imagegate builds a logger: JSON lines, credentials redacted. */
+/**
+ * The one way imagegate builds a logger: JSON lines, credentials redacted, and every field and
+ * message bounded by defaultLogCaps (child loggers, fastify's included, inherit both).
+ */
 export function createLogger(opts: { readonly level: LogLevel; readonly destination?: DestinationStream }): Logger {
-  const options = {
+  const options: LoggerOptions = {
     level: opts.level,
     base: { service: 'imagegate' },
     redact: { paths: [...redactPaths], censor: '[redacted]' },
+    formatters: { log: (object) => capFields(object) },
+    hooks: {
+      logMethod(args, method) {
+        // The message and its printf arguments; the merging object is capped by formatters.log.
+        for (const [i, a] of args.entries()) {
+          if (typeof a === 'string') args[i] = capString(a, defaultLogCaps.maxStringLength);
+        }
+        method.apply(this, args);
+      },
+    },
   };
   return opts.destination === undefined ? pino(options) : pino(options, opts.destination);
+}
+
+function capFields(object: Record<string, unknown>): Record<string, unknown> {
+  const capped = capLogValue(object);
+  return typeof capped === 'object' && capped !== null && !Array.isArray(capped) ? { ...capped } : {};
 }

@@ -1,0 +1,56 @@
+/**
+ * Bounds on what one log line may carry. Log fields are filled from AdmissionReviews, registry
+ * answers and errors, all of which a hostile tenant or registry can make megabytes long (a 3 MiB
+ * object name made a 3.1 MB decision line): every logger built by createLogger applies these to
+ * every field of every line, so no call site can forget.
+ */
+export interface LogCaps {
+  /** Longest string kept, in UTF-16 code units; longer ones are cut and say how much was cut. */
+  readonly maxStringLength: number;
+  /** Array items kept; the rest are summarised in one trailing string. */
+  readonly maxArrayItems: number;
+  /** Keys kept per object; the rest are summarised under "…". */
+  readonly maxObjectKeys: number;
+  /** Nesting below this depth is replaced by "[nested]". */
+  readonly maxDepth: number;
+}
+
+export const defaultLogCaps: LogCaps = { maxStringLength: 1_024, maxArrayItems: 50, maxObjectKeys: 50, maxDepth: 5 };
+
+/** `value` cut to `max` code units (never splitting a surrogate pair), saying how many were dropped. */
+export function capString(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const end = isHighSurrogate(value.charCodeAt(max - 1)) ? max - 1 : max;
+  return `${value.slice(0, end)}…[+${value.length - end} chars]`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/**
+ * A copy of `value` within `caps`: strings cut, arrays and objects shortened, deep nesting
+ * replaced. Errors become {type, message, code, stack} with the same caps (pino's err shape).
+ * Never mutates its input; other values (numbers, booleans, null) pass through.
+ */
+export function capLogValue(value: unknown, caps: LogCaps = defaultLogCaps, depth = 0): unknown {
+  if (typeof value === 'string') return capString(value, caps.maxStringLength);
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= caps.maxDepth) return '[nested]';
+  if (Array.isArray(value)) {
+    const kept: unknown[] = value.slice(0, caps.maxArrayItems).map((v: unknown) => capLogValue(v, caps, depth + 1));
+    if (value.length > caps.maxArrayItems) kept.push(`…[+${value.length - caps.maxArrayItems} items]`);
+    return kept;
+  }
+  const source: Readonly<Record<string, unknown>> = value instanceof Error ? errorFields(value) : { ...value };
+  const entries = Object.entries(source);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of entries.slice(0, caps.maxObjectKeys)) out[capString(key, caps.maxStringLength)] = capLogValue(v, caps, depth + 1);
+  if (entries.length > caps.maxObjectKeys) out['…'] = `+${entries.length - caps.maxObjectKeys} keys`;
+  return out;
+}
+
+function errorFields(err: Error): Record<string, unknown> {
+  const code: unknown = 'code' in err ? err.code : undefined;
+  return { type: err.name, message: err.message, ...(code === undefined ? {} : { code }), ...(err.stack === undefined ? {} : { stack: err.stack }) };
+}
