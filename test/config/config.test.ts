@@ -49,3 +49,25 @@ t.test('files: missing and present', async (t) => {
   await writeFile(file, 'log:\n  level: debug\n');
   t.equal((await loadConfigFile(file)).log.level, 'debug');
 });
+
+t.test('timeouts that contradict each other stop start-up, naming every key involved', async (t) => {
+  const bad: [string, RegExp][] = [
+    ['admission:\n  deadlineMarginMs: 1000\n', /\/admission\/deadlineMarginMs \(1000\) must be less than \/admission\/minTimeoutMs \(1000\)/],
+    ['admission:\n  minTimeoutMs: 5000\n  maxTimeoutMs: 4000\n  defaultTimeoutMs: 4000\n', /\/admission\/minTimeoutMs \(5000\) must be at most \/admission\/maxTimeoutMs \(4000\)/],
+    ['admission:\n  maxTimeoutMs: 8000\n', /\/admission\/defaultTimeoutMs \(10000\) must be within \/admission\/minTimeoutMs \(1000\) and \/admission\/maxTimeoutMs \(8000\)/],
+    ['server:\n  headersTimeoutMs: 9000\nadmission:\n  maxTimeoutMs: 9000\n  defaultTimeoutMs: 9000\n', /\/server\/headersTimeoutMs \(9000\) must be less than \/admission\/maxTimeoutMs \(9000\)/],
+  ];
+  for (const [text, message] of bad) {
+    t.throws(() => parseConfig({ text, source: 'c.yaml' }), { code: 'IMAGEGATE_CONFIG_INVALID', message }, text.replace(/\n/g, ' '));
+  }
+  t.throws(() => parseConfig({ text: 'admission:\n  maxTimeoutMs: 31000\n', source: 'c.yaml' }), { message: /\/admission\/maxTimeoutMs: must be <= 30000/ }, 'the API server never waits longer than 30 s');
+  const ok = parseConfig({ text: 'server:\n  headersTimeoutMs: 1000\nadmission:\n  minTimeoutMs: 2000\n  maxTimeoutMs: 3000\n  defaultTimeoutMs: 3000\n  deadlineMarginMs: 1500\n', source: 'ok.yaml' });
+  t.equal(ok.admission.maxTimeoutMs, 3000);
+});
+
+t.test('the removed server.requestTimeoutMs says what replaced it', async (t) => {
+  t.throws(() => parseConfig({ text: 'server:\n  requestTimeoutMs: 15000\n', source: 'old.yaml' }), {
+    code: 'IMAGEGATE_CONFIG_INVALID',
+    message: /\/server\/requestTimeoutMs: removed: .*derived from \/admission\/maxTimeoutMs/,
+  });
+});
