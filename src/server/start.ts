@@ -8,6 +8,7 @@ import { ImagegateError, errorMessage } from '../errors/index.js';
 import { ensureDevCertificates, loadCertificatePair, watchCertificatePair, type CertificatePairWatcher } from '../certs/index.js';
 import { buildApp, type App } from './app.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { descriptorsNeeded, openFilesLimit } from './descriptors.js';
 
 export interface StartServerOptions {
   readonly config: Config;
@@ -62,6 +63,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       },
     });
   }
+  server.on('drop', () => metrics.droppedConnections.inc());
+  warnIfDescriptorsShort(config, logger);
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : config.server.port;
@@ -75,6 +78,17 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       await app.close();
     },
   };
+}
+
+function warnIfDescriptorsShort(config: Config, logger: Logger): void {
+  const limit = openFilesLimit();
+  const needed = descriptorsNeeded(config);
+  if (limit === undefined || limit >= needed) return;
+  logger.warn(
+    { event: 'server.descriptors_short', openFilesLimit: limit, needed, maxConnections: config.server.maxConnections },
+    `the open-files limit (${limit}) is below what server.maxConnections (${config.server.maxConnections}) plus registry connections need (${needed}): ` +
+      'a connection flood can exhaust descriptors before the cap applies; lower server.maxConnections or raise the limit (ulimit -n)',
+  );
 }
 
 async function servingPaths(config: Config, logger: Logger): Promise<{ certPath: string; keyPath: string; caPath?: string }> {

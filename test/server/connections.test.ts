@@ -1,0 +1,134 @@
+import t from 'tap';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { podCase, review } from '../fixtures/reviews.js';
+import { fakePinner, recordingDecider } from '../fixtures/deciders.js';
+import { decodePatch, reviewResponse, startTestServer, type TestServer } from '../fixtures/server.js';
+import { rawConnect, readUntilClose } from '../fixtures/raw.js';
+import { validateConfig } from '../../src/config/index.js';
+import { connectionLimits, reviewBudgetMs } from '../../src/server/index.js';
+import { descriptorsNeeded, openFilesLimit } from '../../src/server/descriptors.js';
+import type { Pinner } from '../../src/admission/index.js';
+
+/** Resolves when `socket` closes, or with closed: false after `limitMs`. */
+function closedWithin(socket: Socket, limitMs: number): Promise<{ closed: boolean; afterMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ closed: false, afterMs: performance.now() - started });
+    }, limitMs);
+    socket.on('error', () => undefined);
+    socket.resume(); // a socket that is not read never notices the server's FIN
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve({ closed: true, afterMs: performance.now() - started });
+    });
+  });
+}
+
+function openConnections(srv: TestServer): Promise<number> {
+  return new Promise((resolve, reject) => srv.running.app.server.getConnections((err, n) => (err === null ? resolve(n) : reject(err))));
+}
+
+function requestText(body: string, connection: 'close' | 'keep-alive'): string {
+  return `POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nConnection: ${connection}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+t.test('server timeouts always outlast the longest review (issue 8 break 3)', async (t) => {
+  for (const admission of [{}, { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 }, { maxTimeoutMs: 30_000, deadlineMarginMs: 0 }]) {
+    const config = validateConfig({ value: { server: { headersTimeoutMs: 1_000 }, admission }, source: 'test' });
+    const limits = connectionLimits(config);
+    const a = config.admission;
+    const longest = reviewBudgetMs({ query: '30s', limits: { defaultMs: a.defaultTimeoutMs, minMs: a.minTimeoutMs, maxMs: a.maxTimeoutMs, marginMs: a.deadlineMarginMs } });
+    t.ok(limits.idleTimeoutMs > longest, `${JSON.stringify(admission)}: socket idle timeout ${limits.idleTimeoutMs} ms > longest review ${longest} ms`);
+    t.ok(limits.idleTimeoutMs > a.maxTimeoutMs, 'and longer than the API server itself waits');
+    t.ok(limits.requestTimeoutMs >= limits.headersTimeoutMs, 'Node needs requestTimeout ≥ headersTimeout');
+  }
+});
+
+t.test('a review that decides after the old 1.5 s socket cut still gets its AdmissionReview (issue 8 break 3)', async (t) => {
+  // Old layout: one requestTimeoutMs (here it would be 1.5 s) was also the socket idle timeout,
+  // so a decision slower than it got a hang-up. Each review here takes 2 s of a 2.5 s budget.
+  const { decider } = recordingDecider({ delayMs: 2_000 });
+  const fast = fakePinner();
+  const pinner: Pinner = { pin: async (args) => { await new Promise((r) => setTimeout(r, 2_000)); return fast.pin(args); } };
+  const srv = await startTestServer({
+    decider,
+    pinner,
+    config: { server: { headersTimeoutMs: 1_000, keepAliveTimeoutMs: 1_000 }, admission: { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 } },
+  });
+  t.teardown(() => srv.close());
+  const [v, m] = await Promise.all([srv.post('/validate?timeout=3s', review(podCase)), srv.post('/mutate?timeout=3s', review(podCase))]);
+  t.match(reviewResponse(v.json), { allowed: true }, '/validate answered after 2 s');
+  t.ok(decodePatch(reviewResponse(m.json)).length > 0, '/mutate answered with its patch after 2 s');
+  // The same kept-alive connections again: Node's keep-alive handling resets socket timeouts on reuse.
+  const again = await srv.post('/validate?timeout=3s', review(podCase));
+  t.match(reviewResponse(again.json), { allowed: true }, 'a second slow review on a reused connection is answered too');
+});
+
+t.test('idle connections are closed in every phase (issue 8 break 5)', async (t) => {
+  const srv = await startTestServer({
+    decider: recordingDecider().decider,
+    config: { server: { headersTimeoutMs: 500, keepAliveTimeoutMs: 500, tls: { handshakeTimeoutMs: 500 } } },
+  });
+  t.teardown(() => srv.close());
+
+  const tcp = netConnect({ host: '127.0.0.1', port: srv.running.port });
+  await new Promise((r) => tcp.once('connect', r));
+  const never = await closedWithin(tcp, 10_000);
+  t.ok(never.closed, `a TCP client that never handshakes is dropped (after ${Math.round(never.afterMs)} ms; Node's default is 120 s)`);
+
+  const silent = await rawConnect({ port: srv.running.port, ca: srv.ca });
+  const quiet = await closedWithin(silent, 10_000);
+  t.ok(quiet.closed, `a handshaken client that sends nothing is dropped by the headers timeout (after ${Math.round(quiet.afterMs)} ms)`);
+
+  const idle = await rawConnect({ port: srv.running.port, ca: srv.ca });
+  const answered = new Promise<string>((resolve) => idle.once('data', (d: Buffer) => resolve(d.toString('utf8'))));
+  idle.write(requestText(JSON.stringify(review(podCase)), 'keep-alive'));
+  t.match(await answered, /^HTTP\/1\.1 200/, 'a keep-alive request is answered');
+  const kept = await closedWithin(idle, 10_000);
+  t.ok(kept.closed, `the idle keep-alive connection is then closed (after ${Math.round(kept.afterMs)} ms)`);
+
+  for (let i = 0; i < 100 && (await openConnections(srv)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal(await openConnections(srv), 0, 'the server holds no descriptor for any of them');
+});
+
+t.test('connections beyond server.maxConnections are refused; open ones keep working (issue 8 break 5)', async (t) => {
+  const srv = await startTestServer({ decider: recordingDecider().decider, config: { server: { maxConnections: 3 } } });
+  t.teardown(() => srv.close());
+  const held = await Promise.all([0, 1, 2].map(() => rawConnect({ port: srv.running.port, ca: srv.ca })));
+  t.teardown(() => held.forEach((s) => s.destroy()));
+
+  const refused = await new Promise<string>((resolve) => {
+    const s = tlsConnect({ host: '127.0.0.1', port: srv.running.port, ca: srv.ca, servername: 'localhost' }, () => {
+      s.destroy();
+      resolve('handshaken');
+    });
+    s.once('error', (err) => resolve(`refused: ${err.message}`));
+    s.once('close', () => resolve('refused: closed'));
+  });
+  t.match(refused, /^refused/, `the fourth connection is closed on accept (${refused})`);
+  const metrics = await srv.running.app.inject({ method: 'GET', url: '/metrics' });
+  t.match(metrics.body, /imagegate_connections_dropped_total 1\b/, 'and counted');
+
+  const [first, ...rest] = held;
+  if (first === undefined) throw new Error('no connection held');
+  first.write(requestText(JSON.stringify(review(podCase)), 'close'));
+  const res = await readUntilClose(first, 10_000);
+  t.match(res.text, /^HTTP\/1\.1 200[\s\S]*"allowed":true/, 'an open connection still gets its AdmissionReview');
+
+  rest.forEach((s) => s.destroy());
+  for (let i = 0; i < 100 && (await openConnections(srv)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  const after = await srv.post('/validate', review(podCase));
+  t.equal(after.status, 200, 'once connections close, new ones are accepted again');
+});
+
+t.test('the descriptor check reads the soft open-files limit and counts what the server needs', async (t) => {
+  const text = 'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            300                  4096                 files     \n';
+  t.equal(openFilesLimit({ procLimits: text }), 300);
+  t.equal(openFilesLimit({ procLimits: text.replace('300 ', 'unlimited ') }), Number.POSITIVE_INFINITY);
+  t.equal(openFilesLimit({ procLimits: 'nothing here' }), undefined);
+  const config = validateConfig({ value: { server: { maxConnections: 280 }, registries: { hosts: [{ host: 'a.example.com' }, { host: 'b.example.com', maxConcurrency: 4 }] } }, source: 'test' });
+  t.equal(descriptorsNeeded(config), 280 + 8 + 4 + 64, 'the issue\'s 280 idle sockets plus registries do not fit a 300 limit');
+});
