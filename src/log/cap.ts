@@ -50,7 +50,14 @@ export function capLogValue(value: unknown, caps: LogCaps = defaultLogCaps, dept
   return out;
 }
 
+/** pino's err shape (type, message, stack, own fields, cause), built here so that every part is capped. */
 function errorFields(err: Error): Record<string, unknown> {
-  const code: unknown = 'code' in err ? err.code : undefined;
-  return { type: err.name, message: err.message, ...(code === undefined ? {} : { code }), ...(err.stack === undefined ? {} : { stack: err.stack }) };
+  const cause: unknown = err.cause;
+  return {
+    type: err.constructor.name,
+    message: err.message,
+    ...(err.stack === undefined ? {} : { stack: err.stack }),
+    ...Object.fromEntries(Object.entries(err).filter(([k]) => k !== 'cause')),
+    ...(cause === undefined ? {} : { cause }),
+  };
 }

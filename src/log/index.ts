@@ -35,6 +35,9 @@ export function createLogger(opts: { readonly level: LogLevel; readonly destinat
     base: { service: 'imagegate' },
     redact: { paths: [...redactPaths], censor: '[redacted]' },
     formatters: { log: (object) => capFields(object) },
+    // capFields has already turned Errors into pino's err shape, capped; the standard serializer
+    // would rebuild them from the untouched cause chain.
+    serializers: { err: (value: unknown) => value },
     hooks: {
       logMethod(args, method) {
         // The message and its printf arguments; the merging object is capped by formatters.log.
