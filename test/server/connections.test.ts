@@ -132,3 +132,18 @@ t.test('the descriptor check reads the soft open-files limit and counts what the
   const config = validateConfig({ value: { server: { maxConnections: 280 }, registries: { hosts: [{ host: 'a.example.com' }, { host: 'b.example.com', maxConcurrency: 4 }] } }, source: 'test' });
   t.equal(descriptorsNeeded(config), 280 + 8 + 4 + 64, 'the issue\'s 280 idle sockets plus registries do not fit a 300 limit');
 });
+
+t.test('start-up warns when the open-files limit cannot hold server.maxConnections', async (t) => {
+  const limit = openFilesLimit();
+  if (limit === undefined || limit >= 1_000_000) {
+    t.skip(`open-files limit ${String(limit)} cannot be exceeded by the schema's largest maxConnections`);
+    return;
+  }
+  const srv = await startTestServer({ decider: recordingDecider().decider, config: { server: { maxConnections: 1_000_000 } } });
+  t.teardown(() => srv.close());
+  const warning = srv.logs.map((l): unknown => JSON.parse(l)).find((l) => typeof l === 'object' && l !== null && 'event' in l && l.event === 'server.descriptors_short');
+  t.match(warning, { level: 40, openFilesLimit: limit, needed: 1_000_064, msg: /server\.maxConnections \(1000000\).*ulimit -n/ });
+  const quiet = await startTestServer({ decider: recordingDecider().decider, config: { server: { maxConnections: Math.max(1, limit - 100) } } });
+  t.teardown(() => quiet.close());
+  t.notMatch(quiet.logs.join('\n'), /descriptors_short/, 'no warning when the cap fits');
+});
