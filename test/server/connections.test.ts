@@ -147,3 +147,34 @@ t.test('start-up warns when the open-files limit cannot hold server.maxConnectio
   t.teardown(() => quiet.close());
   t.notMatch(quiet.logs.join('\n'), /descriptors_short/, 'no warning when the cap fits');
 });
+
+t.test('every request on a kept-alive connection runs under the socket idle timeout', async (t) => {
+  const srv = await startTestServer({ decider: recordingDecider().decider, config: { server: { headersTimeoutMs: 1_000 }, admission: { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 } } });
+  t.teardown(() => srv.close());
+  const seen: (number | undefined)[] = [];
+  const sockets = new Set<unknown>();
+  srv.running.app.server.on('request', (req: import('node:http').IncomingMessage) => {
+    seen.push(req.socket.timeout);
+    sockets.add(req.socket);
+  });
+  const socket = await rawConnect({ port: srv.running.port, ca: srv.ca });
+  t.teardown(() => socket.destroy());
+  for (let i = 0; i < 3; i++) {
+    const answered = new Promise<string>((resolve) => {
+      let text = '';
+      const onData = (d: Buffer): void => {
+        text += d.toString('utf8');
+        if (!text.includes('"allowed"')) return;
+        socket.off('data', onData);
+        resolve(text);
+      };
+      socket.on('data', onData);
+    });
+    socket.write(requestText(JSON.stringify(review(podCase)), 'keep-alive'));
+    t.match(await answered, /^HTTP\/1\.1 200/, `request ${i + 1} answered`);
+  }
+  t.equal(sockets.size, 1, 'one connection, reused');
+  // Between requests the socket runs under keepAliveTimeoutMs; the next request must bring the
+  // idle timeout back, or a client that stops reading its reply would hold the socket forever.
+  t.same(seen, [4_000, 4_000, 4_000], 'maxTimeoutMs + 1 s on the first request and on every reuse');
+});
