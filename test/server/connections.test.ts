@@ -79,6 +79,18 @@ t.test('idle connections are closed in every phase (issue 8 break 5)', async (t)
   const never = await closedWithin(tcp, 10_000);
   t.ok(never.closed, `a TCP client that never handshakes is dropped (after ${Math.round(never.afterMs)} ms; Node's default is 120 s)`);
 
+  // A ClientHello dripped a byte at a time: activity never stops, the handshake never ends.
+  const drip = netConnect({ host: '127.0.0.1', port: srv.running.port });
+  await new Promise((r) => drip.once('connect', r));
+  const hello = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, ...Array.from({ length: 200 }, () => 0)]);
+  let sent = 0;
+  const dripper = setInterval(() => {
+    if (!drip.destroyed && sent < hello.length) drip.write(hello.subarray(sent, ++sent));
+  }, 50);
+  const dripped = await closedWithin(drip, 10_000);
+  clearInterval(dripper);
+  t.ok(dripped.closed, `a handshake dripped byte by byte is dropped (after ${Math.round(dripped.afterMs)} ms, ${sent} bytes sent)`);
+
   const silent = await rawConnect({ port: srv.running.port, ca: srv.ca });
   const quiet = await closedWithin(silent, 10_000);
   t.ok(quiet.closed, `a handshaken client that sends nothing is dropped by the headers timeout (after ${Math.round(quiet.afterMs)} ms)`);
