@@ -18,7 +18,8 @@ export interface LogCaps {
 export const defaultLogCaps: LogCaps = { maxStringLength: 1_024, maxArrayItems: 50, maxObjectKeys: 50, maxDepth: 5 };
 
 /** `value` cut to `max` code units (never splitting a surrogate pair), saying how many were dropped. */
-export function capString(value: string, max: number): string {
+export function capString(opts: { readonly value: string; readonly max: number }): string {
+  const { value, max } = opts;
   if (value.length <= max) return value;
   const end = isHighSurrogate(value.charCodeAt(max - 1)) ? max - 1 : max;
   return `${value.slice(0, end)}…[+${value.length - end} chars]`;
@@ -33,19 +34,23 @@ function isHighSurrogate(code: number): boolean {
  * replaced. Errors become {type, message, code, stack} with the same caps (pino's err shape).
  * Never mutates its input; other values (numbers, booleans, null) pass through.
  */
-export function capLogValue(value: unknown, caps: LogCaps = defaultLogCaps, depth = 0): unknown {
-  if (typeof value === 'string') return capString(value, caps.maxStringLength);
+export function capLogValue(opts: { readonly value: unknown; readonly caps?: LogCaps }): unknown {
+  return capAt(opts.value, opts.caps ?? defaultLogCaps, 0);
+}
+
+function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
+  if (typeof value === 'string') return capString({ value, max: caps.maxStringLength });
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= caps.maxDepth) return '[nested]';
   if (Array.isArray(value)) {
-    const kept: unknown[] = value.slice(0, caps.maxArrayItems).map((v: unknown) => capLogValue(v, caps, depth + 1));
+    const kept: unknown[] = value.slice(0, caps.maxArrayItems).map((v: unknown) => capAt(v, caps, depth + 1));
     if (value.length > caps.maxArrayItems) kept.push(`…[+${value.length - caps.maxArrayItems} items]`);
     return kept;
   }
   const source: Readonly<Record<string, unknown>> = value instanceof Error ? errorFields(value) : { ...value };
   const entries = Object.entries(source);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of entries.slice(0, caps.maxObjectKeys)) out[capString(key, caps.maxStringLength)] = capLogValue(v, caps, depth + 1);
+  for (const [key, v] of entries.slice(0, caps.maxObjectKeys)) out[capString({ value: key, max: caps.maxStringLength })] = capAt(v, caps, depth + 1);
   if (entries.length > caps.maxObjectKeys) out['…'] = `+${entries.length - caps.maxObjectKeys} keys`;
   return out;
 }

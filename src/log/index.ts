@@ -42,7 +42,7 @@ export function createLogger(opts: { readonly level: LogLevel; readonly destinat
       logMethod(args, method) {
         // The message and its printf arguments; the merging object is capped by formatters.log.
         for (const [i, a] of args.entries()) {
-          if (typeof a === 'string') args[i] = capString(a, defaultLogCaps.maxStringLength);
+          if (typeof a === 'string') args[i] = capString({ value: a, max: defaultLogCaps.maxStringLength });
         }
         method.apply(this, args);
       },
@@ -52,6 +52,6 @@ export function createLogger(opts: { readonly level: LogLevel; readonly destinat
 }
 
 function capFields(object: Record<string, unknown>): Record<string, unknown> {
-  const capped = capLogValue(object);
+  const capped = capLogValue({ value: object });
   return typeof capped === 'object' && capped !== null && !Array.isArray(capped) ? { ...capped } : {};
 }

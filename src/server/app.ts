@@ -43,7 +43,7 @@ type Endpoint = 'validate' | 'mutate';
 /** Builds the webhook's HTTP(S) app without listening; `startServer` listens. */
 export function buildApp(opts: AppOptions) {
   const { server } = opts.config;
-  const limits = connectionLimits(opts.config);
+  const limits = connectionLimits({ config: opts.config });
   const app = Fastify({
     loggerInstance: opts.logger,
     // One decision line per review replaces fastify's per-request lines.
@@ -137,19 +137,19 @@ function logDecision(args: { logger: Logger; endpoint: Endpoint; request: Admiss
   args.logger.info({
     event: 'admission.decision',
     endpoint: args.endpoint,
-    uid: capString(request.uid, cap.uid),
-    namespace: capString(request.namespace, cap.namespace),
-    name: capString(request.name, cap.name),
-    kind: capString(request.kind.kind, cap.kind),
-    operation: capString(request.operation, cap.operation),
-    subResource: capString(request.subResource, cap.subResource),
-    user: capString(request.username, cap.user),
+    uid: capString({ value: request.uid, max: cap.uid }),
+    namespace: capString({ value: request.namespace, max: cap.namespace }),
+    name: capString({ value: request.name, max: cap.name }),
+    kind: capString({ value: request.kind.kind, max: cap.kind }),
+    operation: capString({ value: request.operation, max: cap.operation }),
+    subResource: capString({ value: request.subResource, max: cap.subResource }),
+    user: capString({ value: request.username, max: cap.user }),
     dryRun: request.dryRun,
-    images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => capString(i, cap.image)),
+    images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => capString({ value: i, max: cap.image })),
     imageCount: outcome.images.length,
     verdict: outcome.verdict,
     allowed: outcome.allowed,
-    reason: outcome.status === undefined ? undefined : capString(outcome.status.message, cap.reason),
+    reason: outcome.status === undefined ? undefined : capString({ value: outcome.status.message, max: cap.reason }),
     patched: outcome.patch?.length ?? 0,
     durationMs: Math.round(args.seconds * 1e6) / 1e3,
   }, 'admission decision');

@@ -27,7 +27,8 @@ export function openFilesLimit(opts: { readonly procLimits?: string } = {}): num
  * registry's maxConcurrency, and a reserve. If the process limit is lower, a connection flood
  * exhausts descriptors before the cap refuses anything (issue 8: ~280 idle sockets, limit 300).
  */
-export function descriptorsNeeded(config: Config): number {
+export function descriptorsNeeded(opts: { readonly config: Config }): number {
+  const { config } = opts;
   const registries = config.registries.hosts.reduce((sum, h) => sum + h.maxConcurrency, 0);
   return config.server.maxConnections + registries + DESCRIPTOR_RESERVE;
 }

@@ -30,8 +30,8 @@ export interface ConnectionLimits {
 }
 
 /** Derives the server's connection limits; `validateConfig` has checked their relations. */
-export function connectionLimits(config: Config): ConnectionLimits {
-  const { server, admission } = config;
+export function connectionLimits(opts: { readonly config: Config }): ConnectionLimits {
+  const { server, admission } = opts.config;
   return {
     handshakeTimeoutMs: server.tls.handshakeTimeoutMs,
     headersTimeoutMs: server.headersTimeoutMs,

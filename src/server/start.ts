@@ -82,7 +82,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 
 function warnIfDescriptorsShort(config: Config, logger: Logger): void {
   const limit = openFilesLimit();
-  const needed = descriptorsNeeded(config);
+  const needed = descriptorsNeeded({ config });
   if (limit === undefined || limit >= needed) return;
   logger.warn(
     { event: 'server.descriptors_short', openFilesLimit: limit, needed, maxConnections: config.server.maxConnections },

@@ -16,9 +16,9 @@ function capture() {
 const MiB = 'x'.repeat(1024 * 1024);
 
 t.test('capString cuts long strings, says how much, never splits a surrogate pair', async (t) => {
-  t.equal(capString('short', 10), 'short');
-  t.equal(capString('abcdefghij', 4), 'abcd…[+6 chars]');
-  const cut = capString(`abc${'😀'.repeat(3)}`, 4);
+  t.equal(capString({ value: 'short', max: 10 }), 'short');
+  t.equal(capString({ value: 'abcdefghij', max: 4 }), 'abcd…[+6 chars]');
+  const cut = capString({ value: `abc${'😀'.repeat(3)}`, max: 4 });
   t.equal(cut, 'abc…[+6 chars]', 'the pair at the boundary is dropped whole');
   t.notOk(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(cut), 'no lone high surrogate');
 });
@@ -32,7 +32,7 @@ t.test('capLogValue bounds strings, keys, arrays, depth and errors without touch
     err: Object.assign(new Error(MiB), { code: 'IMAGEGATE_X' }),
     [MiB]: 'a huge key',
   };
-  const out = JSON.stringify(capLogValue(input));
+  const out = JSON.stringify(capLogValue({ value: input }));
   t.ok(out.length < 20_000, `capped to ${out.length} chars from ~3 MB`);
   t.match(out, /…\[\+1047552 chars\]/);
   t.match(out, /…\[\+950 items\]/);

@@ -6,8 +6,7 @@ import { fakePinner, recordingDecider } from '../fixtures/deciders.js';
 import { decodePatch, reviewResponse, startTestServer, type TestServer } from '../fixtures/server.js';
 import { rawConnect, readUntilClose } from '../fixtures/raw.js';
 import { validateConfig } from '../../src/config/index.js';
-import { connectionLimits, reviewBudgetMs } from '../../src/server/index.js';
-import { descriptorsNeeded, openFilesLimit } from '../../src/server/descriptors.js';
+import { connectionLimits, descriptorsNeeded, openFilesLimit, reviewBudgetMs } from '../../src/server/index.js';
 import type { Pinner } from '../../src/admission/index.js';
 
 /** Resolves when `socket` closes, or with closed: false after `limitMs`. */
@@ -38,7 +37,7 @@ function requestText(body: string, connection: 'close' | 'keep-alive'): string {
 t.test('server timeouts always outlast the longest review (issue 8 break 3)', async (t) => {
   for (const admission of [{}, { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 }, { maxTimeoutMs: 30_000, deadlineMarginMs: 0 }]) {
     const config = validateConfig({ value: { server: { headersTimeoutMs: 1_000 }, admission }, source: 'test' });
-    const limits = connectionLimits(config);
+    const limits = connectionLimits({ config });
     const a = config.admission;
     const longest = reviewBudgetMs({ query: '30s', limits: { defaultMs: a.defaultTimeoutMs, minMs: a.minTimeoutMs, maxMs: a.maxTimeoutMs, marginMs: a.deadlineMarginMs } });
     t.ok(limits.idleTimeoutMs > longest, `${JSON.stringify(admission)}: socket idle timeout ${limits.idleTimeoutMs} ms > longest review ${longest} ms`);
@@ -142,7 +141,7 @@ t.test('the descriptor check reads the soft open-files limit and counts what the
   t.equal(openFilesLimit({ procLimits: text.replace('300 ', 'unlimited ') }), Number.POSITIVE_INFINITY);
   t.equal(openFilesLimit({ procLimits: 'nothing here' }), undefined);
   const config = validateConfig({ value: { server: { maxConnections: 280 }, registries: { hosts: [{ host: 'a.example.com' }, { host: 'b.example.com', maxConcurrency: 4 }] } }, source: 'test' });
-  t.equal(descriptorsNeeded(config), 280 + 8 + 4 + 64, 'the issue\'s 280 idle sockets plus registries do not fit a 300 limit');
+  t.equal(descriptorsNeeded({ config }), 280 + 8 + 4 + 64, 'the issue\'s 280 idle sockets plus registries do not fit a 300 limit');
 });
 
 const fdLimit = openFilesLimit();
