@@ -27,7 +27,7 @@ export type RegistryFailureKind = keyof typeof REGISTRY_CODES;
 
 const FIXES: Record<RegistryFailureKind, string> = {
   untrusted: 'use an image from a trusted registry, or add the host to registries.hosts in the config',
-  timeout: 'retry later, or raise registries.hosts[].timeoutMs and the webhook timeoutSeconds',
+  timeout: 'retry later, or raise registries.hosts[].timeoutMs (maxConcurrency if no request slot was free) and the webhook timeoutSeconds',
   unauthorized: 'set registries.hosts[].credentials (or an imagePullSecret) with pull access to this repository',
   notFound: 'check that the repository and tag exist in the registry, or fix the image reference',
   digestMismatch: 'the registry served content that does not hash to its digest: ask its operator to investigate',
