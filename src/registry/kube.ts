@@ -116,7 +116,10 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
       }
     } catch (err) {
       if (err instanceof KubeError) throw err;
-      if (signal.aborted) throw new KubeError('timeout', `reading ${what}: no answer within ${opts.timeoutMs} ms`, { cause: err });
+      if (signal.aborted) {
+        const within = deadline.expired ? `${opts.timeoutMs} ms (registries.pullSecrets.timeoutMs)` : 'the review deadline';
+        throw new KubeError('timeout', `reading ${what}: no answer within ${within}`, { cause: err });
+      }
       const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? ` (${err.code})` : '';
       throw new KubeError('unavailable', `reading ${what}: the API server cannot be reached${code}`, { cause: err });
     } finally {

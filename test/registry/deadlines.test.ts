@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRegistryPinner, type RegistryPinner, type ResolveResult } from '../../src/registry/index.js';
-import { fakeAgent, goodImage, serveManifest, startFake, type Fake } from './fakes.js';
+import { Agent } from 'undici';
+import { createKubeClient, createRegistryPinner, type RegistryPinner, type ResolveResult } from '../../src/registry/index.js';
+import { fakeAgent, fakeCerts, goodImage, serveManifest, startFake, type Fake } from './fakes.js';
 import { longSignal, ref, registriesConfig } from './helpers.js';
 
 const agent = fakeAgent();
@@ -110,4 +111,44 @@ t.test('failures the registry states are remembered for failureTtlMs; timeouts a
   answer = 'healthy';
   const retried = await p.resolver.resolve({ ref: slowImage, signal: longSignal() });
   t.ok(retried.ok && !retried.cached, 'after a per-host timeout the next lookup asks the registry again');
+});
+
+t.test('API reads queued in a one-connection pool behind a silent API server end at pullSecrets.timeoutMs; timeouts are not cached', async (t) => {
+  let healthy = false;
+  const api = await fake(t, (req, res) => {
+    if (healthy) res.writeHead(404, { 'content-type': 'application/json' }).end('{"kind":"Status","code":404}');
+  });
+  const pool = new Agent({ connections: 1, connect: { ca: fakeCerts().caCertPem } });
+  t.teardown(() => pool.close());
+  const kube = createKubeClient({
+    apiServer: `https://${api.host}`,
+    tokenFile: '/token',
+    tokenFs: { stat: () => Promise.resolve({ mtimeMs: 1, size: 5, ino: 1 }), readFile: () => Promise.resolve('token') },
+    dispatcher: pool,
+    cacheTtlMs: 60_000,
+    timeoutMs: 500,
+  });
+  const read = async (name: string, signal: AbortSignal): Promise<{ code: string; message: string; ms: number }> => {
+    const started = performance.now();
+    try {
+      await kube.getSecret({ namespace: 'team', name, signal });
+      throw new Error('expected a failure');
+    } catch (err) {
+      if (!(err instanceof Error) || !('code' in err) || typeof err.code !== 'string') throw err;
+      return { code: err.code, message: err.message, ms: performance.now() - started };
+    }
+  };
+  const [first, queued] = await Promise.all([read('first', longSignal()), read('queued', longSignal())]);
+  for (const r of [first, queued]) {
+    t.equal(r.code, 'IMAGEGATE_KUBE_TIMEOUT');
+    t.match(r.message, /no answer within 500 ms \(registries\.pullSecrets\.timeoutMs\)/);
+    t.ok(r.ms >= 450 && r.ms < 500 + SLACK_MS, `ended at its deadline (${Math.round(r.ms)} ms)`);
+  }
+  const review = await read('review', AbortSignal.timeout(200));
+  t.equal(review.code, 'IMAGEGATE_KUBE_TIMEOUT');
+  t.match(review.message, /reading secret team\/review: the review deadline passed/);
+
+  healthy = true;
+  const after = await read('queued', longSignal());
+  t.equal(after.code, 'IMAGEGATE_KUBE_NOT_FOUND', 'asked again: the timeout was not cached');
 });
