@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent } from 'undici';
 import { createRegistryPinner, type RegistryPinner, type ResolveResult } from '../../src/registry/index.js';
+import { buildImage, startRegistry, startTokenService, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
 import { fakeAgent, goodImage, serveManifest, startFake, type Fake } from './fakes.js';
 import { longSignal, ref, registriesConfig } from './helpers.js';
 
@@ -164,4 +166,39 @@ t.test('a manifest redirect to an allowed host drops the bearer token; a credent
   const err = failure(await p.resolver.resolve({ ref: ref(`${reg.host}/team/app:2`), signal: longSignal() }));
   t.equal(err.code, 'IMAGEGATE_REGISTRY_REDIRECT_REFUSED');
   t.equal(tokens.requests.slice(before).filter((r) => !r.url.startsWith('/token')).length, 0, 'the realm host was not contacted as a redirect target');
+});
+
+t.test('real registry with token auth on another host: credentials reach the realm only when it is in credentialRealms', async (t) => {
+  const tokens = await startTokenService();
+  t.teardown(() => tokens.close());
+  const reg = await startRegistry({
+    token: {
+      realm: tokens.realm,
+      service: tokens.service,
+      issuer: tokens.issuer,
+      rootCertPem: tokens.rootCertPem,
+      pushAuthorization: () => Promise.resolve(`Bearer ${tokens.mint(REGISTRY_USER, [{ type: 'repository', name: 'team/private', actions: ['pull', 'push'] }])}`),
+    },
+  });
+  t.teardown(() => reg.close());
+  const image = buildImage({ content: 'private behind a token service' });
+  await reg.push('team/private', '1', image);
+  const both = new Agent({ connect: { ca: [reg.caPem, tokens.caPem] } });
+  t.teardown(() => both.close());
+  const realCreds = { username: REGISTRY_USER, password: REGISTRY_PASSWORD };
+  const resolve = async (host: Record<string, unknown>): Promise<ResolveResult> => {
+    const p = createRegistryPinner({ registries: registriesConfig({ hosts: [{ host: reg.host, credentials: realCreds, ...host }], cacheTtlMs: 0, failureTtlMs: 0 }), dispatcher: both });
+    t.teardown(() => p.close());
+    return p.resolver.resolve({ ref: ref(`${reg.host}/team/private:1`), signal: longSignal() });
+  };
+
+  const withheld = failure(await resolve({ allowedHosts: [tokens.host] }));
+  t.equal(withheld.code, 'IMAGEGATE_REGISTRY_CREDENTIALS_WITHHELD', 'distribution refuses the anonymous token (insufficient scope)');
+  t.ok(tokens.seen.length >= 1);
+  t.same([...new Set(tokens.seen)], [undefined], 'the token service on another port never saw the password');
+
+  const before = tokens.seen.length;
+  const opted = await resolve({ credentialRealms: [tokens.host] });
+  t.equal(opted.ok ? opted.resolution.digest : undefined, image.manifest.digest, 'pinned with the token issued for the credentials');
+  t.same([...new Set(tokens.seen.slice(before))], [`Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}`]);
 });
