@@ -63,7 +63,8 @@ export function startDeadline(opts: DeadlineOptions): Deadline {
  * server meant reads ending seconds after their deadline. `work` is not stopped by this (its
  * own signal does that); its late outcome is dropped.
  */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(opts: { readonly work: Promise<T>; readonly signal: AbortSignal }): Promise<T> {
+  const { work, signal } = opts;
   if (signal.aborted) {
     work.catch(() => undefined);
     return Promise.reject(signal.reason);

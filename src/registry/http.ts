@@ -123,7 +123,7 @@ async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolea
       // ever talks to this registry, and every digest is checked against the bytes of a GET.
       reset: false,
     });
-    const res = await untilAborted(pending, ctx.signal);
+    const res = await untilAborted({ work: pending, signal: ctx.signal });
     const limit = REDIRECT_STATUSES.has(res.statusCode) ? 64 * 1024 : ex.maxBytes;
     const body = await readCapped(res.body, limit, ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'));
     return { status: res.statusCode, headers: res.headers, body, url };

@@ -88,8 +88,9 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
   const origin = new URL(opts.apiServer).origin;
 
   async function request(path: string, signal: AbortSignal): Promise<{ status: number; body: Buffer }> {
-    const authorization = `Bearer ${await untilAborted(token.token(), signal)}`;
-    const res = await untilAborted(dispatcher.request({ origin, path, method: 'GET', headers: { accept: 'application/json', authorization }, signal }), signal);
+    const authorization = `Bearer ${await untilAborted({ work: token.token(), signal })}`;
+    const pending = dispatcher.request({ origin, path, method: 'GET', headers: { accept: 'application/json', authorization }, signal });
+    const res = await untilAborted({ work: pending, signal });
     if (res.statusCode !== 200) {
       // The Status body is never read into a message: drain a little for reuse, else drop it.
       await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);

@@ -45,12 +45,12 @@ t.test('dispose: the timer never fires and the parent listener is removed', asyn
 
 t.test('untilAborted: settles with the work, or with the abort reason as soon as the signal aborts', async (t) => {
   const c = new AbortController();
-  t.equal(await untilAborted(Promise.resolve(7), c.signal), 7);
-  await t.rejects(untilAborted(Promise.reject(new Error('boom')), c.signal), { message: 'boom' });
+  t.equal(await untilAborted({ work: Promise.resolve(7), signal: c.signal }), 7);
+  await t.rejects(untilAborted({ work: Promise.reject(new Error('boom')), signal: c.signal }), { message: 'boom' });
   t.equal(getEventListeners(c.signal, 'abort').length, 0, 'listeners are removed once the work settles');
   const never = new Promise<number>(() => undefined);
-  const waiting = untilAborted(never, c.signal);
+  const waiting = untilAborted({ work: never, signal: c.signal });
   c.abort(new Error('deadline'));
   await t.rejects(waiting, { message: 'deadline' });
-  await t.rejects(untilAborted(Promise.reject(new Error('late')), c.signal), { message: 'deadline' }, 'an aborted signal wins over the work');
+  await t.rejects(untilAborted({ work: Promise.reject(new Error('late')), signal: c.signal }), { message: 'deadline' }, 'an aborted signal wins over the work');
 });
