@@ -7,3 +7,4 @@ export { validateRequest, type ValidateDeps } from './validate.js';
 export { mutateRequest, type MutateDeps } from './mutate.js';
 export { toReviewResponse, type AdmissionReviewResponse } from './response.js';
 export { denialMessage, boundWarnings } from './messages.js';
+export { startDeadline, untilAborted, type Deadline, type DeadlineOptions } from './timer.js';

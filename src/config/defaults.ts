@@ -56,4 +56,5 @@ export const defaultRegistryHost = {
   timeoutMs: 5_000,
   insecure: false,
   allowedHosts: [],
+  credentialRealms: [],
 } as const;

@@ -100,6 +100,7 @@ export const configSchema = {
               timeoutMs: positiveMs,
               insecure: { type: 'boolean' },
               allowedHosts: { type: 'array', maxItems: 100, items: registryHost },
+              credentialRealms: { type: 'array', maxItems: 100, items: registryHost },
             },
           },
         },

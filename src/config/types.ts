@@ -78,6 +78,12 @@ export interface RegistryHostConfig {
   readonly insecure: boolean;
   /** Other `host[:port]`s that redirects and the token realm may point to (default none). */
   readonly allowedHosts: readonly string[];
+  /**
+   * Token realm `host[:port]`s, besides the registry's own host, that may receive this host's
+   * credentials (static or pull-secret) when fetching a token, e.g. auth.docker.io for docker.io.
+   * Listing a host here also allows it as a realm. Default none: other realms get anonymous requests.
+   */
+  readonly credentialRealms: readonly string[];
 }
 
 /** Resolve repositories under `from` (e.g. docker.io/library) at `to` (e.g. mirror.example.com/hub). */

@@ -9,6 +9,15 @@ export type Challenge =
   | { readonly scheme: 'bearer'; readonly realm: string; readonly service?: string }
   | { readonly scheme: 'basic' };
 
+/**
+ * The Authorization to retry with. `withheldFrom` names the token realm host the lookup's
+ * credentials were not sent to (see mayReceiveCredentials): the token is then anonymous.
+ */
+export interface AuthAnswer {
+  readonly authorization: string;
+  readonly withheldFrom: string | undefined;
+}
+
 /** Tokens are dropped this long before the expiry the token service states (ms). */
 export const TOKEN_EXPIRY_MARGIN_MS = 10_000;
 /** expires_in the distribution token spec implies when the answer omits it (s). */
@@ -74,19 +83,20 @@ export class RegistryAuth {
 
   /**
    * Answers a 401: the Authorization to retry with.
-   * @throws RegistryProblem unauthorized, realmRefused, timeout, unavailable
+   * @throws RegistryProblem unauthorized, credentialsWithheld, realmRefused, timeout, unavailable
    */
-  async answer(ctx: LookupContext, header: string | undefined, scope: string, creds: Credentials | undefined): Promise<string> {
+  async answer(ctx: LookupContext, header: string | undefined, scope: string, creds: Credentials | undefined): Promise<AuthAnswer> {
     const challenge = parseChallenge(header);
     if (challenge === undefined) throw problem('unauthorized', 'access denied (HTTP 401) without a usable authentication challenge');
     switch (challenge.scheme) {
       case 'basic':
         this.schemes.set(ctx.settings.origin, 'basic');
         if (creds === undefined) throw problem('unauthorized', 'authentication required (HTTP 401) and no credentials are configured');
-        return basicAuthorization(creds);
+        // Basic goes to the registry's own origin only (send() drops it on any cross-host redirect).
+        return { authorization: basicAuthorization(creds), withheldFrom: undefined };
       case 'bearer': {
         this.schemes.set(ctx.settings.origin, 'bearer');
-        return `Bearer ${await this.fetchToken(ctx, challenge, scope, creds)}`;
+        return this.fetchToken(ctx, challenge, scope, creds);
       }
       default:
         return challenge satisfies never;
@@ -106,32 +116,46 @@ export class RegistryAuth {
     }
     const schemeOk = url.protocol === 'https:' || (url.protocol === 'http:' && ctx.settings.scheme === 'http');
     if (!schemeOk) throw problem('realmRefused', `the token realm on ${url.host} does not use https`);
-    if (url.host !== ctx.settings.originHost && !ctx.settings.allowedHosts.has(url.host)) {
+    const { settings } = ctx;
+    if (url.host !== settings.originHost && !settings.allowedHosts.has(url.host) && !settings.credentialRealms.has(url.host)) {
       throw problem('realmRefused', `the token realm is on ${url.host}, which is not in registries.hosts[].allowedHosts`);
     }
     return url;
   }
 
-  private async fetchToken(ctx: LookupContext, c: Challenge & { scheme: 'bearer' }, scope: string, creds: Credentials | undefined): Promise<string> {
+  private async fetchToken(ctx: LookupContext, c: Challenge & { scheme: 'bearer' }, scope: string, creds: Credentials | undefined): Promise<AuthAnswer> {
     const url = this.realmUrl(ctx, c.realm);
     if (c.service !== undefined) url.searchParams.set('service', c.service);
     url.searchParams.set('scope', scope);
+    const sent = creds !== undefined && mayReceiveCredentials(ctx, url) ? creds : undefined;
+    const withheldFrom = creds !== undefined && sent === undefined ? url.host : undefined;
     const reply = await sendWithRetry(ctx, {
       method: 'GET',
       url,
       headers: { accept: 'application/json' },
-      ...(creds === undefined ? {} : { authorization: basicAuthorization(creds) }),
+      ...(sent === undefined ? {} : { authorization: basicAuthorization(sent) }),
       maxBytes: MAX_TOKEN_RESPONSE_BYTES,
     });
     if (reply.status === 401 || reply.status === 403) {
-      const who = creds === undefined ? 'an anonymous pull token' : 'a pull token for the configured credentials';
+      if (withheldFrom !== undefined) throw problem('credentialsWithheld', `the token service refused an anonymous pull token (HTTP ${reply.status}); the credentials were not sent to the realm on ${withheldFrom}`);
+      const who = sent === undefined ? 'an anonymous pull token' : 'a pull token for the configured credentials';
       throw problem('unauthorized', `the token service refused ${who} (HTTP ${reply.status})`);
     }
     if (reply.status !== 200) throw problem('unavailable', `the token service answered HTTP ${reply.status}`);
     const { token, ttlMs } = parseTokenReply(reply.body);
     if (ttlMs > 0) this.tokens.set(`${this.tokenKeyPrefix(ctx)}|${scope}|${credentialsId(creds)}`, token, { ttl: ttlMs });
-    return token;
+    return { authorization: `Bearer ${token}`, withheldFrom };
   }
+}
+
+/**
+ * Whether the lookup's credentials (static or from a pull secret, configured for this registry
+ * host) may go to the token realm at `url`: only on the registry's own host, or on a host the
+ * operator listed in registries.hosts[].credentialRealms. Blocks a registry, or whoever can shape
+ * its 401 answers, pointing the realm at another allowed host to collect the password there.
+ */
+function mayReceiveCredentials(ctx: LookupContext, url: URL): boolean {
+  return url.host === ctx.settings.originHost || ctx.settings.credentialRealms.has(url.host);
 }
 
 function parseTokenReply(body: Buffer): { readonly token: string; readonly ttlMs: number } {

@@ -37,8 +37,12 @@ async function authed(r: ManifestRequest, method: 'GET' | 'HEAD', url: URL): Pro
   const first = r.auth.cached(r.ctx, scope, r.credentials);
   const reply = await sendWithRetry(r.ctx, first === undefined ? ex : { ...ex, authorization: first });
   if (reply.status !== 401) return reply;
-  const authorization = await r.auth.answer(r.ctx, header(reply.headers, 'www-authenticate'), scope, r.credentials);
-  return sendWithRetry(r.ctx, { ...ex, authorization });
+  const { authorization, withheldFrom } = await r.auth.answer(r.ctx, header(reply.headers, 'www-authenticate'), scope, r.credentials);
+  const retried = await sendWithRetry(r.ctx, { ...ex, authorization });
+  if (withheldFrom !== undefined && (retried.status === 401 || retried.status === 403)) {
+    throw problem('credentialsWithheld', `access denied (HTTP ${retried.status}) with an anonymous token; the credentials were not sent to the token realm on ${withheldFrom}`);
+  }
+  return retried;
 }
 
 function check(reply: Reply, what: string): void {

@@ -13,6 +13,7 @@ export const REGISTRY_CODES = {
   limitExceeded: 'IMAGEGATE_REGISTRY_LIMIT_EXCEEDED',
   redirectRefused: 'IMAGEGATE_REGISTRY_REDIRECT_REFUSED',
   realmRefused: 'IMAGEGATE_REGISTRY_REALM_REFUSED',
+  credentialsWithheld: 'IMAGEGATE_REGISTRY_CREDENTIALS_WITHHELD',
   tls: 'IMAGEGATE_REGISTRY_TLS',
   unavailable: 'IMAGEGATE_REGISTRY_UNAVAILABLE',
   rateLimited: 'IMAGEGATE_REGISTRY_RATE_LIMITED',
@@ -27,13 +28,14 @@ export type RegistryFailureKind = keyof typeof REGISTRY_CODES;
 
 const FIXES: Record<RegistryFailureKind, string> = {
   untrusted: 'use an image from a trusted registry, or add the host to registries.hosts in the config',
-  timeout: 'retry later, or raise registries.hosts[].timeoutMs and the webhook timeoutSeconds',
+  timeout: 'retry later, or raise registries.hosts[].timeoutMs (maxConcurrency if no request slot was free) and the webhook timeoutSeconds',
   unauthorized: 'set registries.hosts[].credentials (or an imagePullSecret) with pull access to this repository',
   notFound: 'check that the repository and tag exist in the registry, or fix the image reference',
   digestMismatch: 'the registry served content that does not hash to its digest: ask its operator to investigate',
   limitExceeded: 'raise registries.maxManifestBytes or registries.maxIndexEntries if the image is legitimate',
   redirectRefused: 'add the redirect target to registries.hosts[].allowedHosts if it is legitimate',
   realmRefused: 'add the token service host to registries.hosts[].allowedHosts if it is legitimate',
+  credentialsWithheld: "if the registry's operator runs that token service (auth.docker.io for docker.io), list its host in registries.hosts[].credentialRealms",
   tls: 'set registries.hosts[].caFile to the CA bundle that signed the registry certificate',
   unavailable: 'retry later, and check that the registry is up and reachable from the webhook',
   rateLimited: 'retry later, or resolve through a mirror (registries.mirrors)',

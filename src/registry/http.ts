@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import { untilAborted } from '../admission/index.js';
 import { problem } from './errors.js';
 import { classify } from './failures.js';
 import type { Semaphore } from './limiter.js';
@@ -104,9 +105,12 @@ async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolea
   const headers: Record<string, string> = { ...ex.headers, host: url.host };
   if (withAuth && ex.authorization !== undefined) headers['authorization'] = ex.authorization;
   const address = await ctx.addresses.addressOf(url.hostname);
-  const release = await ctx.limiter.acquire(ctx.signal);
+  const release = await ctx.limiter.acquire(ctx.signal).catch((err: unknown) => {
+    // Waiting in the host's queue is part of the lookup: ending there is a timeout, never "unavailable".
+    throw problem('timeout', `no free request slot (registries.hosts[].maxConcurrency = ${ctx.settings.maxConcurrency}) ${timeoutText(ctx)}`, { cause: err });
+  });
   try {
-    const res = await ctx.dispatcher.request({
+    const pending = ctx.dispatcher.request({
       origin: pinnedOrigin(url, address),
       path: url.pathname + url.search,
       method: ex.method,
@@ -119,6 +123,7 @@ async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolea
       // ever talks to this registry, and every digest is checked against the bytes of a GET.
       reset: false,
     });
+    const res = await untilAborted({ work: pending, signal: ctx.signal });
     const limit = REDIRECT_STATUSES.has(res.statusCode) ? 64 * 1024 : ex.maxBytes;
     const body = await readCapped(res.body, limit, ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'));
     return { status: res.statusCode, headers: res.headers, body, url };

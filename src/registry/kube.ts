@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import { startDeadline, untilAborted } from '../admission/index.js';
 import { FlightCache } from './flights.js';
 import type { Clock } from './http.js';
 import { KubeError } from './kubeerrors.js';
@@ -87,13 +88,9 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
   const origin = new URL(opts.apiServer).origin;
 
   async function request(path: string, signal: AbortSignal): Promise<{ status: number; body: Buffer }> {
-    const res = await dispatcher.request({
-      origin,
-      path,
-      method: 'GET',
-      headers: { accept: 'application/json', authorization: `Bearer ${await token.token()}` },
-      signal,
-    });
+    const authorization = `Bearer ${await untilAborted({ work: token.token(), signal })}`;
+    const pending = dispatcher.request({ origin, path, method: 'GET', headers: { accept: 'application/json', authorization }, signal });
+    const res = await untilAborted({ work: pending, signal });
     if (res.statusCode !== 200) {
       // The Status body is never read into a message: drain a little for reuse, else drop it.
       await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
@@ -103,7 +100,8 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
   }
 
   async function fetchObject(path: string, what: string, outer: AbortSignal): Promise<unknown> {
-    const signal = AbortSignal.any([outer, AbortSignal.timeout(opts.timeoutMs)]);
+    const deadline = startDeadline({ ms: opts.timeoutMs, parent: outer, what: `registries.pullSecrets.timeoutMs = ${opts.timeoutMs} ms` });
+    const { signal } = deadline;
     try {
       let reply = await request(path, signal);
       if (reply.status === 401) {
@@ -119,9 +117,14 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
       }
     } catch (err) {
       if (err instanceof KubeError) throw err;
-      if (signal.aborted) throw new KubeError('timeout', `reading ${what}: no answer within ${opts.timeoutMs} ms`, { cause: err });
+      if (signal.aborted) {
+        const within = deadline.expired ? `${opts.timeoutMs} ms (registries.pullSecrets.timeoutMs)` : 'the review deadline';
+        throw new KubeError('timeout', `reading ${what}: no answer within ${within}`, { cause: err });
+      }
       const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? ` (${err.code})` : '';
       throw new KubeError('unavailable', `reading ${what}: the API server cannot be reached${code}`, { cause: err });
+    } finally {
+      deadline.dispose();
     }
   }
 

@@ -13,6 +13,7 @@ import { classify } from './failures.js';
 import { FlightCache } from './flights.js';
 import type { Clock, LookupContext } from './http.js';
 import { Semaphore } from './limiter.js';
+import { startDeadline } from '../admission/index.js';
 import { loadRegistrySettings, type RegistrySettings } from './settings.js';
 
 export interface RegistryResolverOptions {
@@ -86,10 +87,16 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
 
   async function lookup(host: Host, job: Job, flight: AbortSignal): Promise<Resolution> {
     const { settings } = host;
-    const signal = AbortSignal.any([flight, AbortSignal.timeout(settings.timeoutMs)]);
-    const addresses = new AddressPins({ resolve: resolveHost, blocked: table.blocked, signal });
-    const ctx: LookupContext = { ...host, signal, deadlineAt: clock.now() + settings.timeoutMs, clock, random, addresses };
-    return resolveTag({ ctx, auth, credentials: job.credentials, path: job.path, tag: job.tag, maxManifestBytes: opts.registries.maxManifestBytes, maxIndexEntries: opts.registries.maxIndexEntries });
+    // Starts when the flight starts: waiting for a request slot (maxConcurrency) counts against it.
+    const deadline = startDeadline({ ms: settings.timeoutMs, parent: flight, what: `registries.hosts[].timeoutMs = ${settings.timeoutMs} ms` });
+    try {
+      const { signal } = deadline;
+      const addresses = new AddressPins({ resolve: resolveHost, blocked: table.blocked, signal });
+      const ctx: LookupContext = { ...host, signal, deadlineAt: clock.now() + settings.timeoutMs, clock, random, addresses };
+      return await resolveTag({ ctx, auth, credentials: job.credentials, path: job.path, tag: job.tag, maxManifestBytes: opts.registries.maxManifestBytes, maxIndexEntries: opts.registries.maxIndexEntries });
+    } finally {
+      deadline.dispose();
+    }
   }
 
   /** Static config credentials win; then the object's pull secrets; then the provider. */
@@ -120,7 +127,9 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
         signal,
         work: (flight) => lookup(host, job, flight),
         toError: (err) => classify(err, signal, 'within the review deadline'),
-        cacheable: () => true,
+        // A timeout says how busy the host or how short a deadline was, not what the image is:
+        // the next review (perhaps with a longer deadline) tries again.
+        cacheable: (p) => p.kind !== 'timeout',
         onAbort: () => problem('timeout', 'no answer within the review deadline (the API server timeout minus admission.deadlineMarginMs)'),
       });
       const registry = route.settings.host;

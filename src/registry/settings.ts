@@ -22,6 +22,8 @@ export interface RegistrySettings {
   readonly timeoutMs: number;
   /** `URL.host`s besides the origin that redirects and the token realm may point to. */
   readonly allowedHosts: ReadonlySet<string>;
+  /** `URL.host`s besides the origin whose token realm receives `credentials` (and is allowed as a realm). */
+  readonly credentialRealms: ReadonlySet<string>;
 }
 
 interface Mirror {
@@ -63,6 +65,11 @@ function credentialsOf(h: RegistryHostConfig, read: ReadText): Credentials | und
   return { username: c.username, password };
 }
 
+/** Config `host[:port]`s in the form URL targets are compared in, for either scheme. */
+function urlHosts(hosts: readonly string[]): ReadonlySet<string> {
+  return new Set(hosts.flatMap((a) => [urlHost(a.toLowerCase(), 'https'), urlHost(a.toLowerCase(), 'http')]));
+}
+
 function settingsOf(h: RegistryHostConfig, read: ReadText): RegistrySettings {
   const host = normalizeHost(h.host);
   const scheme = h.insecure ? 'http' : 'https';
@@ -77,7 +84,8 @@ function settingsOf(h: RegistryHostConfig, read: ReadText): RegistrySettings {
     ...(credentials === undefined ? {} : { credentials }),
     maxConcurrency: h.maxConcurrency,
     timeoutMs: h.timeoutMs,
-    allowedHosts: new Set(h.allowedHosts.flatMap((a) => [urlHost(a.toLowerCase(), 'https'), urlHost(a.toLowerCase(), 'http')])),
+    allowedHosts: urlHosts(h.allowedHosts),
+    credentialRealms: urlHosts(h.credentialRealms),
   });
 }
 

@@ -7,6 +7,7 @@ import {
   mutateRequest,
   parseAdmissionReview,
   parseStrictJson,
+  startDeadline,
   toReviewResponse,
   validateRequest,
   type AdmissionOutcome,
@@ -105,10 +106,13 @@ async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: App
     query: timeoutQuery(req.query),
     limits: { defaultMs: admission.defaultTimeoutMs, minMs: admission.minTimeoutMs, maxMs: admission.maxTimeoutMs, marginMs: admission.deadlineMarginMs },
   });
-  const signal = AbortSignal.timeout(budgetMs);
-  const outcome = endpoint === 'validate'
-    ? await validateRequest({ request, signal, deps: { decider: opts.decider, failurePolicy: admission.failurePolicy, maxImages: admission.maxImages } })
-    : await mutateRequest({ request, signal, deps: { maxImages: admission.maxImages, ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) } });
+  // Owned by this review and cleared when it ends (see startDeadline: a timer that cannot be collected).
+  const deadline = startDeadline({ ms: budgetMs, what: 'the review deadline' });
+  const { signal } = deadline;
+  const outcome = await (endpoint === 'validate'
+    ? validateRequest({ request, signal, deps: { decider: opts.decider, failurePolicy: admission.failurePolicy, maxImages: admission.maxImages } })
+    : mutateRequest({ request, signal, deps: { maxImages: admission.maxImages, ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) } })
+  ).finally(() => deadline.dispose());
   const seconds = (performance.now() - started) / 1000;
   opts.metrics.reviews.inc({ endpoint, verdict: outcome.verdict });
   opts.metrics.duration.observe({ endpoint }, seconds);

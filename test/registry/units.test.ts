@@ -50,7 +50,9 @@ t.test('WWW-Authenticate challenges', async (t) => {
 t.test('config: registries keys, defaults, unknown keys rejected', async (t) => {
   const r = registriesConfig({ hosts: [{ host: 'Registry.Example.com:5000' }] });
   t.match(r, { cacheTtlMs: 30_000, failureTtlMs: 5_000, maxManifestBytes: 4 * 1024 * 1024, maxIndexEntries: 1024, mirrors: [] });
-  t.match(r.hosts[0], { host: 'Registry.Example.com:5000', maxConcurrency: 8, timeoutMs: 5_000, insecure: false, allowedHosts: [] });
+  t.match(r.hosts[0], { host: 'Registry.Example.com:5000', maxConcurrency: 8, timeoutMs: 5_000, insecure: false, allowedHosts: [], credentialRealms: [] });
+  t.same(registriesConfig({ hosts: [{ host: 'docker.io', credentialRealms: ['auth.docker.io'] }] }).hosts[0]?.credentialRealms, ['auth.docker.io']);
+  t.throws(() => registriesConfig({ hosts: [{ host: 'r.io', credentialRealms: ['https://auth.r.io/token'] }] }), { message: /\/registries\/hosts\/0\/credentialRealms\/0: must match pattern/ });
   t.throws(() => registriesConfig({ hosts: [{ host: 'r.io', tlsVerify: false }] }), { message: /unknown key "tlsVerify"/ });
   t.throws(() => registriesConfig({ hosts: [{ host: 'https://r.io/v2' }] }), { message: /\/registries\/hosts\/0\/host: must match pattern/ });
   t.throws(() => registriesConfig({ cacheTTL: 1 }), { message: /unknown key "cacheTTL"/ });
