@@ -58,13 +58,13 @@ export class EvaluatorPool {
     const pool = new EvaluatorPool(opts.init, opts.maxQueued);
     const threads = Array.from({ length: opts.threads }, () => pool.spawn());
     threads.forEach((thread) => pool.slots.push({ state: 'starting', thread }));
-    const loaded = await Promise.allSettled(threads.map((t) => t.ready));
+    // Each thread is idle once loaded, so one that crashes before the others are ready is replaced (lost()).
+    const loaded = await Promise.allSettled(threads.map((thread, i) => thread.ready.then(() => pool.loaded(i, thread))));
     const failure = loaded.find((r) => r.status === 'rejected');
     if (failure !== undefined) {
       await pool.close();
       throw failure.reason;
     }
-    pool.slots.forEach((slot, i) => { if (slot.state === 'starting') pool.slots[i] = { state: 'idle', thread: slot.thread }; });
     return pool;
   }
 
@@ -186,12 +186,7 @@ export class EvaluatorPool {
     const thread = this.spawn();
     this.slots[index] = { state: 'starting', thread };
     thread.ready.then(
-      () => {
-        const slot = this.slots[index];
-        if (slot?.state !== 'starting' || slot.thread !== thread) return;
-        this.slots[index] = { state: 'idle', thread };
-        this.pump();
-      },
+      () => this.loaded(index, thread),
       () => {
         void thread.kill();
         const slot = this.slots[index];
@@ -201,6 +196,14 @@ export class EvaluatorPool {
         this.slots[index] = { state: 'retrying', timer };
       },
     );
+  }
+
+  /** A thread in slot `index` finished loading: it takes the oldest waiting review, if any. */
+  private loaded(index: number, thread: EvaluatorThread): void {
+    const slot = this.slots[index];
+    if (slot?.state !== 'starting' || slot.thread !== thread) return;
+    this.slots[index] = { state: 'idle', thread };
+    this.pump();
   }
 
   private deadline(why: string): PoolOutcome {
