@@ -5,38 +5,10 @@
  */
 import t, { type Test } from 'tap';
 import { createBundleDecider, type BundleDecider } from '../../src/policy/index.js';
-import { compileEntrypoints } from '../../src/rego/index.js';
 import { parseAdmissionReview, extractImages, type Verdict } from '../../src/admission/index.js';
 import { parseImageReference } from '../../src/images/index.js';
 import { podCase, review } from '../fixtures/reviews.js';
-
-// Every ordinary review costs 700² steps (tens of ms): long enough that a 1 ms deadline fires
-// while it runs. runaway.example.com never finishes (10^10 steps).
-const policy = `package imagegate
-
-import rego.v1
-
-work := count([1 | some i in numbers.range(1, 700); some j in numbers.range(1, 700); i * j == -1])
-
-image := input.images[0].image
-
-decision := {"violations": [], "warnings": [image]} if {
-	startswith(image, "registry.example.com/")
-	work == 0
-}
-
-decision := {"violations": [{"container": "app", "image": image, "rule": "trusted", "message": "untrusted", "fix": ""}], "warnings": []} if {
-	startswith(image, "untrusted.example.net/")
-	work == 0
-}
-
-decision := {"violations": [], "warnings": [sprintf("%d", [count(forever)])]} if startswith(image, "runaway.example.com/")
-
-forever := [1 | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); i * j == -1]
-`;
-
-const wasm = compileEntrypoints({ sources: [{ file: 'pool.rego', text: policy }], entrypoints: ['imagegate/decision'] });
-const bundle = { manifest: { revision: 't', roots: [''], wasm: [{ entrypoint: 'imagegate/decision', module: '/policy.wasm' }] }, wasm, data: {}, files: new Map() };
+import { bundle, expected } from '../fixtures/pool-policy.js';
 
 async function pool(t: Test, opts: { readonly evaluators: number; readonly maxQueued?: number }): Promise<BundleDecider> {
   const decider = await createBundleDecider({ bundle, entrypoint: 'imagegate/decision', source: 'pool.rego', ...opts });
@@ -48,13 +20,6 @@ function ask(decider: BundleDecider, image: string, signal: AbortSignal): Promis
   const request = parseAdmissionReview(review(podCase, { object: podCase.wrap({ containers: [{ name: 'app', image }] }) }));
   const images = extractImages({ kind: request.kind, object: request.object }).map((site) => ({ site, ref: parseImageReference(site.image) }));
   return decider.decide({ request, images, signal });
-}
-
-/** The verdict the policy gives a legitimate image: its own name back, so swapped answers show. */
-function expected(image: string): Verdict {
-  return image.startsWith('registry.example.com/')
-    ? { kind: 'allow', warnings: [image] }
-    : { kind: 'deny', violations: [{ container: 'app', image, rule: 'trusted', message: 'untrusted', fix: '' }], warnings: [] };
 }
 
 const LONG = 240_000;
