@@ -1,4 +1,4 @@
-export { createBundleDecider, MAX_MEMORY_PAGES, DEFAULT_MAX_QUEUED, type BundleDecider } from './decider.js';
+export { createBundleDecider, MAX_MEMORY_PAGES, type BundleDecider } from './decider.js';
 export type { PoolStatus } from './pool.js';
 export { readBundle, writeBundle, mergeAt, type Bundle, type BundleManifest } from './bundle.js';
 export { policyInput, type PolicyInput, type PolicyImage } from './input.js';
