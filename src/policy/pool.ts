@@ -84,7 +84,7 @@ export class EvaluatorPool {
       };
       const idle = this.slots.findIndex((s) => s.state === 'idle');
       if (idle < 0 && this.queue.size >= this.maxQueued) {
-        return resolve(failure('IMAGEGATE_POLICY_QUEUE_FULL', `all ${this.slots.length} policy evaluator thread(s) are busy and ${this.queue.size} review(s) already wait (limit policy.maxQueued = ${this.maxQueued}); retry, or raise policy.evaluators or policy.maxQueued`));
+        return resolve(failure('IMAGEGATE_POLICY_QUEUE_FULL', `all ${this.slots.length} policy evaluator thread(s) are busy (or being replaced) and ${this.queue.size} review(s) already wait (limit policy.maxQueued = ${this.maxQueued}); retry, or raise policy.evaluators or policy.maxQueued`));
       }
       opts.signal.addEventListener('abort', onAbort, { once: true });
       if (idle >= 0) this.dispatch(idle, job);
@@ -158,7 +158,7 @@ export class EvaluatorPool {
   /** A review's deadline fired: only that review is undecided, and only its thread (if any) is stopped. */
   private abort(job: Job): void {
     if (this.queue.delete(job)) {
-      job.done(this.deadline(`the review waited for a free policy evaluator (${this.slots.length} thread(s) busy); raise policy.evaluators if this recurs`));
+      job.done(this.deadline(`the review waited for a free policy evaluator (all ${this.slots.length} thread(s) busy or being replaced); raise policy.evaluators if this recurs`));
       return;
     }
     const index = this.slots.findIndex((s) => s.state === 'busy' && s.job === job);

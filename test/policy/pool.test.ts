@@ -99,7 +99,7 @@ t.test('a full queue refuses at once; a waiting review past its deadline leaves 
 
   t.match(await ask(decider, 'registry.example.com/q/third:1', AbortSignal.timeout(LONG)), {
     kind: 'undecided',
-    error: { code: 'IMAGEGATE_POLICY_QUEUE_FULL', message: /all 1 policy evaluator thread\(s\) are busy and 2 review\(s\) already wait \(limit policy\.maxQueued = 2\)/ },
+    error: { code: 'IMAGEGATE_POLICY_QUEUE_FULL', message: /all 1 policy evaluator thread\(s\) are busy \(or being replaced\) and 2 review\(s\) already wait \(limit policy\.maxQueued = 2\)/ },
   }, 'the third waiting review is refused without waiting for its deadline');
 
   leaving.abort();
