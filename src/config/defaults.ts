@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from './types.js';
 
 /** The embedded defaults `imagegate serve` runs with when no config file is given. */
@@ -21,7 +22,7 @@ export const defaultConfig: Config = {
     maxTimeoutMs: 30_000,
   },
   log: { level: 'info' },
-  policy: { entrypoint: 'imagegate/decision' },
+  policy: { entrypoint: 'imagegate/decision', evaluators: Math.min(64, availableParallelism()), maxQueued: 1_024 },
   registries: {
     hosts: [],
     mirrors: [],

@@ -79,6 +79,8 @@ export const configSchema = {
         bundle: path,
         entrypoint: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)+$' },
         data: { type: 'object' },
+        evaluators: { type: 'integer', minimum: 1, maximum: 64 },
+        maxQueued: { type: 'integer', minimum: 0, maximum: 100_000 },
       },
     },
     registries: {

@@ -53,6 +53,10 @@ export interface PolicyConfig {
   readonly entrypoint: string;
   /** Laid over the bundle's data, winning on conflicts (e.g. imagegate.config.trusted_registries). */
   readonly data?: Readonly<Record<string, unknown>>;
+  /** Policy evaluator threads, each deciding one review at a time (1..64, default one per core, at most 64). */
+  readonly evaluators: number;
+  /** Reviews that may wait for a free evaluator; past it a review is undecided at once (IMAGEGATE_POLICY_QUEUE_FULL, default 1024). */
+  readonly maxQueued: number;
 }
 
 /** Static credentials for one registry; exactly one of password and passwordFile is set. */

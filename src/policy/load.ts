@@ -16,7 +16,7 @@ export async function loadDecider(opts: { readonly policy: PolicyConfig }): Prom
   const { policy } = opts;
   const { bundle, source } = policy.bundle === undefined ? await embeddedBundle(policy.entrypoint) : await bundleFile(policy.bundle);
   const data = policy.data === undefined ? bundle.data : overlay(bundle.data, policy.data);
-  const decider = await createBundleDecider({ bundle: { ...bundle, data }, entrypoint: policy.entrypoint, source });
+  const decider = await createBundleDecider({ bundle: { ...bundle, data }, entrypoint: policy.entrypoint, source, evaluators: policy.evaluators, maxQueued: policy.maxQueued });
   return { ...decider, source };
 }
 

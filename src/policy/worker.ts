@@ -1,16 +1,18 @@
 /**
- * The policy evaluator thread. Wasm evaluation is synchronous: run on the main thread, a
- * policy that loops for seconds would stall every request and its deadline timer with it. Here
- * it runs beside the event loop, and the main thread terminates this thread when a decision
- * misses its deadline.
+ * One policy evaluator thread of the pool (pool.ts). Wasm evaluation is synchronous: run on the
+ * main thread, a policy that loops for seconds would stall every request and its deadline timer
+ * with it. Here it runs beside the event loop; the pool gives this thread one review at a time
+ * and terminates it when that review misses its deadline.
  *
- * workerData: { wasm: Uint8Array, data: object, maxMemoryPages: number }.
- * Messages in: { id, input, entrypoint }. Out: { type: 'ready' } | { type: 'failed', message }
- * | { id, ok: true, result } | { id, ok: false, message }.
+ * workerData: { wasm: Uint8Array, data: object, entrypoint: string, maxMemoryPages: number }.
+ * Messages in: { id, input } (input structured-cloned, never re-serialised by the pool).
+ * Out: { type: 'ready' } | { type: 'failed', message } | { id, ok: true, result } | { id, ok: false, message }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { hostBuiltins } from '../rego/index.js';
+// The built-ins' own door, not the rego room's: that one loads the compiler and binaryen,
+// ~1 s and ~70 MB more per thread, paid again at every replacement after a deadline kill.
+import { hostBuiltins } from '../rego/builtins/index.js';
 
 function message(err: unknown): string {
   if (typeof err === 'string') return err;
@@ -32,17 +34,19 @@ if (port === null) throw new Error('src/policy/worker.ts runs only as a worker t
 try {
   const wasm = field('wasm');
   const data = field('data');
+  const entrypoint = field('entrypoint');
   const pages = field('maxMemoryPages');
-  if (!(wasm instanceof Uint8Array) || typeof data !== 'object' || data === null || typeof pages !== 'number') throw new Error('worker started without wasm, data and maxMemoryPages');
+  if (!(wasm instanceof Uint8Array) || !isRecord(data) || typeof entrypoint !== 'string' || typeof pages !== 'number') {
+    throw new Error('worker started without wasm, data, entrypoint and maxMemoryPages');
+  }
   const policy = await loadPolicy(wasm, { initial: 5, maximum: pages }, hostBuiltins());
   policy.setData(data);
   port.on('message', (msg: unknown) => {
-    if (typeof msg !== 'object' || msg === null || !('id' in msg) || !('entrypoint' in msg) || typeof msg.entrypoint !== 'string') return;
-    const input = 'input' in msg ? msg.input : undefined;
+    if (!isRecord(msg) || typeof msg['id'] !== 'number') return;
     try {
-      port.postMessage({ id: msg.id, ok: true, result: policy.evaluate(input, msg.entrypoint) });
+      port.postMessage({ id: msg['id'], ok: true, result: policy.evaluate(msg['input'], entrypoint) });
     } catch (err) {
-      port.postMessage({ id: msg.id, ok: false, message: message(err) });
+      port.postMessage({ id: msg['id'], ok: false, message: message(err) });
     }
   });
   port.postMessage({ type: 'ready' });

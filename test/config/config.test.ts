@@ -1,6 +1,6 @@
 import t from 'tap';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, loadConfigFile, parseConfig } from '../../src/config/index.js';
 
@@ -34,6 +34,14 @@ t.test('wrong types and values are named', async (t) => {
   t.throws(() => parseConfig({ text: 'server:\n  port: 70000\n', source: 'c.yaml' }), { message: /\/server\/port: must be <= 65535/ });
   t.throws(() => parseConfig({ text: 'admission:\n  failurePolicy: Open\n', source: 'c.yaml' }), { message: /\/admission\/failurePolicy: must be one of "Fail", "Ignore"/ });
   t.throws(() => parseConfig({ text: '- 1\n- 2\n', source: 'list.yaml' }), { message: /\(top level\): must be object/ });
+  t.throws(() => parseConfig({ text: 'policy:\n  evaluators: 0\n', source: 'c.yaml' }), { message: /\/policy\/evaluators: must be >= 1/ });
+  t.throws(() => parseConfig({ text: 'policy:\n  evaluators: 65\n', source: 'c.yaml' }), { message: /\/policy\/evaluators: must be <= 64/ });
+  t.throws(() => parseConfig({ text: 'policy:\n  maxQueued: -1\n', source: 'c.yaml' }), { message: /\/policy\/maxQueued: must be >= 0/ });
+});
+
+t.test('the evaluator pool: one thread per core by default, at most 64; the queue bound is configurable', async (t) => {
+  t.equal(defaultConfig.policy.evaluators, Math.min(64, availableParallelism()));
+  t.match(parseConfig({ text: 'policy:\n  evaluators: 4\n  maxQueued: 0\n', source: 'c.yaml' }).policy, { evaluators: 4, maxQueued: 0, entrypoint: 'imagegate/decision' });
 });
 
 t.test('YAML errors and duplicate keys name file, line and column', async (t) => {

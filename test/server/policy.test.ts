@@ -2,9 +2,10 @@ import t from 'tap';
 import { podCase, review } from '../fixtures/reviews.js';
 import { reviewResponse, startTestServer } from '../fixtures/server.js';
 import { loadDecider } from '../../src/policy/index.js';
+import { defaultConfig } from '../../src/config/index.js';
 
 t.test('the shipped policies, compiled at start-up, decide over real HTTPS', async (t) => {
-  const decider = await loadDecider({ policy: { entrypoint: 'imagegate/decision', data: { imagegate: { config: { trusted_registries: ['registry.example.com', 'Registry.Example.com:5000/ops'] } } } } });
+  const decider = await loadDecider({ policy: { ...defaultConfig.policy, data: { imagegate: { config: { trusted_registries: ['registry.example.com', 'Registry.Example.com:5000/ops'] } } } } });
   t.teardown(() => decider.close());
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
@@ -23,7 +24,7 @@ t.test('the shipped policies, compiled at start-up, decide over real HTTPS', asy
 });
 
 t.test('without trusted registries the shipped policy denies and says why', async (t) => {
-  const decider = await loadDecider({ policy: { entrypoint: 'imagegate/decision' } });
+  const decider = await loadDecider({ policy: defaultConfig.policy });
   t.teardown(() => decider.close());
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
@@ -33,5 +34,5 @@ t.test('without trusted registries the shipped policy denies and says why', asyn
 });
 
 t.test('a decision entrypoint that does not exist stops start-up with the fix', async (t) => {
-  await t.rejects(loadDecider({ policy: { entrypoint: 'imagegate/nope' } }), { code: 'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED', message: /entrypoint "imagegate\/nope" does not refer to a rule/ });
+  await t.rejects(loadDecider({ policy: { ...defaultConfig.policy, entrypoint: 'imagegate/nope' } }), { code: 'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED', message: /entrypoint "imagegate\/nope" does not refer to a rule/ });
 });
