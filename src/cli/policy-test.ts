@@ -84,12 +84,12 @@ function mark(r: RegoTestResult): string {
   }
 }
 
-/** Go's time.Duration.String() for the durations tests take: µs below 1 ms, ms below 1 s, else s. */
+/** Go's time.Duration.String() for the durations tests take: nanosecond precision in µs, ms or s. */
 function formatDuration(ms: number): string {
-  const trim = (n: number) => String(Number(n.toFixed(6)));
-  if (ms < 1) return `${trim(ms * 1000)}µs`;
-  if (ms < 1000) return `${trim(ms)}ms`;
-  return `${trim(ms / 1000)}s`;
+  const trim = (n: number, digits: number) => String(Number(n.toFixed(digits)));
+  if (ms < 1) return `${trim(ms * 1000, 3)}µs`;
+  if (ms < 1000) return `${trim(ms, 6)}ms`;
+  return `${trim(ms / 1000, 9)}s`;
 }
 
 /** One entry of `opa test --format json`: OPA's tester.Result fields. */
