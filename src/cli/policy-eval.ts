@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import {
-  compileQuery, evalRows, functionArities, hostBuiltins, instrumentQuery, parseQuery, parseSources, type EvalRow, type RegoVersion,
+  compileQuery, evalRows, EXPR_VAR_PREFIX, functionArities, hostBuiltins, instrumentQuery, parseQuery, parseSources, type EvalRow, type RegoVersion,
 } from '../rego/index.js';
 import { readBundle, loadPolicySources } from '../policy/index.js';
 import { errorMessage } from '../errors/index.js';
@@ -86,8 +86,8 @@ async function evalSources(opts: { paths: readonly string[]; query: string; inpu
  * user's own term, so it is dropped.
  */
 function hideInternalNames(errors: readonly OpaError[]): OpaError[] {
-  const own = errors.filter((e) => !e.message.includes('__imagegate_expr_'));
-  return own.length > 0 ? own : errors.map((e) => ({ ...e, message: e.message.replaceAll(/__imagegate_expr_\d+/g, 'the expression') }));
+  const own = errors.filter((e) => !e.message.includes(EXPR_VAR_PREFIX));
+  return own.length > 0 ? own : errors.map((e) => ({ ...e, message: e.message.replaceAll(new RegExp(`${EXPR_VAR_PREFIX}\\d+`, 'g'), 'the expression') }));
 }
 
 /** A bundle's module is already compiled: the query must name one of its entrypoints. */
