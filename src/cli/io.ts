@@ -2,4 +2,6 @@
 export interface CliIo {
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
+  /** The whole of standard input (`policy eval -I`); absent where there is none to read. */
+  readonly stdin?: () => Promise<string>;
 }

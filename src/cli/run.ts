@@ -10,19 +10,26 @@ Commands:
   certs --service NAME --namespace NS [--out DIR] [--days N]
                                  create a CA and a serving certificate for the webhook Service and
                                  print the caBundle for the webhook configurations
-  policy build|eval|test|capabilities
+  policy build|eval|test|check|fmt|capabilities
                                  compile, evaluate and test Rego policies (see \`imagegate policy help\`)
-  help                           show this text
+  version, --version             print imagegate's version
+  help                           show this text; \`imagegate policy SUB --help\` for each policy command
 `;
 
 import type { CliIo } from './io.js';
 import { policyCommand } from './policy.js';
+import { diskSources, formatOpaErrors, opaErrors } from './rego-errors.js';
+import { packageVersion } from './version.js';
 
 export type { CliIo } from './io.js';
 
 /** Runs one command line; resolves to the process exit code. Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  if ((command === 'serve' || command === 'certs') && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(usage);
+    return 0;
+  }
   try {
     switch (command) {
       case 'serve':
@@ -32,6 +39,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await policyCommand(rest, io);
       case 'certs':
         await runCertsCommand({ ...parseCerts(rest), stdout: io.stdout });
+        return 0;
+      case 'version':
+      case '--version':
+      case '-v':
+        io.stdout(`imagegate ${packageVersion()}`);
         return 0;
       case undefined:
       case 'help':
@@ -44,6 +56,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 2;
     }
   } catch (err) {
+    const rego = opaErrors(err, diskSources());
+    if (rego !== undefined) {
+      io.stderr(formatOpaErrors(rego));
+      return 1;
+    }
     io.stderr(isImagegateError(err) ? `imagegate: ${err.code}: ${err.message}` : `imagegate: ${errorMessage(err)}`);
     return isImagegateError(err, 'IMAGEGATE_CLI_USAGE') ? 2 : 1;
   }

@@ -1,15 +1,25 @@
 import { performance } from 'node:perf_hooks';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import type { Module } from './syntax/index.js';
-import { parseSources, compileEntrypoints, type RegoSource, type RegoVersion } from './pipeline.js';
+import { parseSources, type RegoSource, type RegoVersion } from './pipeline.js';
+import { compileProgram } from './compile/index.js';
+import { planPolicy } from './plan/index.js';
+import { emitWasm } from './wasm/index.js';
 import { hostBuiltins } from './builtins/index.js';
+import { coverageReport, instrumentCoverage, isProbeLine, probeId, type CoverageReport } from './coverage.js';
 
-/** The outcome of one `test_*` rule, as `opa test` reports it. */
+/** The outcome of one test rule, as `opa test` reports it. */
 export interface RegoTestResult {
   /** e.g. data.imagegate.registries_test.test_trusted */
   readonly name: string;
+  /** e.g. data.imagegate.registries_test (OPA's `package` field). */
+  readonly package: string;
+  /** The rule name alone, e.g. test_trusted or todo_test_later. */
+  readonly rule: string;
   readonly file: string;
-  readonly outcome: 'pass' | 'fail' | 'error';
+  readonly location: { readonly file: string; readonly row: number; readonly col: number };
+  /** `skip`: a `todo_test_*` rule, never evaluated (OPA's SKIPPED). */
+  readonly outcome: 'pass' | 'fail' | 'error' | 'skip';
   readonly durationMs: number;
   /** For errors: what went wrong while evaluating. */
   readonly error?: string;
@@ -17,35 +27,63 @@ export interface RegoTestResult {
   readonly output: readonly string[];
 }
 
+export interface RegoTestRun {
+  readonly results: readonly RegoTestResult[];
+  /** With `coverage`: which lines of each module the tests evaluated (OPA's report shape). */
+  readonly coverage?: CoverageReport;
+}
+
 /**
  * Runs every rule named `test_*` (not a function) in the sources, like `opa test`: a test
  * passes when it evaluates to `true`; undefined or any other value fails; an evaluation error
- * is an error. `filter` keeps tests whose full name it matches (like `opa test --run`).
+ * is an error. `todo_test_*` rules are reported skipped. `filter` keeps tests whose full name it
+ * matches (like `opa test --run`). The sources are compiled even when no test is selected, so
+ * their errors are thrown (RegoParseError / RegoCompileError) either way.
  */
 export async function runRegoTests(opts: {
   readonly sources: readonly RegoSource[];
   readonly data: Readonly<Record<string, unknown>>;
   readonly regoVersion?: RegoVersion;
   readonly filter?: RegExp;
-}): Promise<RegoTestResult[]> {
-  const tests = discoverTests(parseSources(opts)).filter((t) => opts.filter?.test(t.name) ?? true);
-  if (tests.length === 0) return [];
-  const wasm = compileEntrypoints({ ...opts, entrypoints: tests.map((t) => t.entrypoint), optimize: false, enablePrint: true });
+  /** Record which expressions and rule heads the tests evaluate (`opa test --coverage`). Default false. */
+  readonly coverage?: boolean;
+}): Promise<RegoTestRun> {
+  const modules = parseSources(opts);
+  const discovered = discoverTests(modules).filter((t) => opts.filter?.test(t.name) ?? true);
+  const tests = discovered.filter((t) => !t.skip);
+  const instrumented = opts.coverage === true ? instrumentCoverage(modules) : undefined;
+  const program = compileProgram({ modules: instrumented?.modules ?? modules, enablePrint: true });
+  const hits = new Set<number>();
+  const skipped = (t: DiscoveredTest): RegoTestResult => ({ ...identity(t), outcome: 'skip', durationMs: 0, output: [] });
+  if (tests.length === 0) {
+    return { results: discovered.map(skipped), ...(instrumented === undefined ? {} : { coverage: coverageReport({ probes: instrumented.probes, hits }) }) };
+  }
+  const wasm = emitWasm({ policy: planPolicy({ program, entrypoints: tests.map((t) => ({ kind: 'path', path: t.entrypoint })) }), optimize: false });
   // Tests run one after another: the lines printed while a test runs are that test's output.
   let output: string[] = [];
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins({ print: (line) => output.push(line) }));
+  const sink = (line: string) => {
+    if (isProbeLine(line)) hits.add(probeId(line));
+    else output.push(line);
+  };
+  const policy = await loadPolicy(wasm, undefined, hostBuiltins({ print: sink }));
   policy.setData(opts.data);
-  return tests.map((t) => {
+  const results = discovered.map((t): RegoTestResult => {
+    if (t.skip) return skipped(t);
     const started = performance.now();
     output = [];
     try {
       const rs: unknown = policy.evaluate(undefined, t.entrypoint);
       const passed = Array.isArray(rs) && rs.length === 1 && isTrueResult(rs[0]);
-      return { name: t.name, file: t.file, outcome: passed ? 'pass' : 'fail', durationMs: performance.now() - started, output };
+      return { ...identity(t), outcome: passed ? 'pass' : 'fail', durationMs: performance.now() - started, output };
     } catch (err) {
-      return { name: t.name, file: t.file, outcome: 'error', durationMs: performance.now() - started, error: describe(err), output };
+      return { ...identity(t), outcome: 'error', durationMs: performance.now() - started, error: describe(err), output };
     }
   });
+  return { results, ...(instrumented === undefined ? {} : { coverage: coverageReport({ probes: instrumented.probes, hits }) }) };
+}
+
+function identity(t: DiscoveredTest) {
+  return { name: t.name, package: t.pkg, rule: t.rule, file: t.location.file, location: t.location };
 }
 
 function isTrueResult(row: unknown): boolean {
@@ -60,8 +98,11 @@ function describe(err: unknown): string {
 
 interface DiscoveredTest {
   readonly name: string;
+  readonly pkg: string;
+  readonly rule: string;
   readonly entrypoint: string;
-  readonly file: string;
+  readonly location: { readonly file: string; readonly row: number; readonly col: number };
+  readonly skip: boolean;
 }
 
 function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
@@ -70,10 +111,12 @@ function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
     const pkg = m.package.path.path.map((s) => s.value);
     for (const rule of m.rules) {
       const [head, ...rest] = rule.head.ref;
-      if (rule.kind !== 'single' || head === undefined || rest.length > 0 || !head.name.startsWith('test_')) continue;
+      const skip = head.name.startsWith('todo_test_');
+      if (rule.kind !== 'single' || rest.length > 0 || !(skip || head.name.startsWith('test_'))) continue;
       const path = [...pkg, head.name];
       const name = `data.${path.join('.')}`;
-      if (!seen.has(name)) seen.set(name, { name, entrypoint: path.join('/'), file: rule.loc.file });
+      const location = { file: rule.loc.file, row: rule.loc.row, col: rule.loc.col };
+      if (!seen.has(name)) seen.set(name, { name, pkg: `data.${pkg.join('.')}`, rule: head.name, entrypoint: path.join('/'), location, skip });
     }
   }
   return [...seen.values()];

@@ -56,7 +56,7 @@ t.test('policy build writes an OPA bundle the plain SDK evaluates with only the 
 
 t.test('policy test runs test_* rules like opa test', async (t) => {
   const ok = io();
-  t.equal(await runCli(['policy', 'test', policies], ok.io), 0, ok.err.join('\n'));
+  t.equal(await runCli(['policy', 'test', '-v', policies], ok.io), 0, ok.err.join('\n'));
   const text = ok.out.join('\n');
   t.match(text, /data\.imagegate\.registries_test\.test_segment_boundaries_and_lookalike_hosts_are_denied: PASS/);
   t.match(text, /PASS: 4\/4/);
@@ -64,7 +64,7 @@ t.test('policy test runs test_* rules like opa test', async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'x_test.rego'), 'package x_test\n\ntest_ok if 1 == 1\n\ntest_wrong if 1 == 2\n\ntest_conflict if {\n\tf(1)\n}\n\nf(x) := 1\n\nf(x) := 2\n');
   const bad = io();
-  t.equal(await runCli(['policy', 'test', dir], bad.io), 1, 'a failing test fails the command');
+  t.equal(await runCli(['policy', 'test', '-v', dir], bad.io), 1, 'a failing test fails the command');
   const out = bad.out.join('\n');
   t.match(out, /data\.x_test\.test_ok: PASS/);
   t.match(out, /data\.x_test\.test_wrong: FAIL/);
@@ -94,13 +94,13 @@ t.test('policy eval prints opa eval -f json output, and errors in its shape', as
   t.same(JSON.parse(undef.out.join('\n')), {}, 'undefined prints {}');
 
   const unsafe = io();
-  t.equal(await runCli(['policy', 'eval', 'x > 1'], unsafe.io), 1);
+  t.equal(await runCli(['policy', 'eval', 'x > 1'], unsafe.io), 2, 'errors exit 2 as opa eval');
   t.match(JSON.parse(unsafe.out.join('\n')), { errors: [{ code: 'rego_unsafe_var_error', message: /var x is unsafe/, location: { row: 1, col: 1 } }] });
 
   await mkdir(join(dir, 'broken'));
   await writeFile(join(dir, 'broken', 'p.rego'), 'package p\n\nallow if {\n\tinput.x ==\n}\n');
   const parse = io();
-  t.equal(await runCli(['policy', 'eval', '-d', join(dir, 'broken'), 'data.p.allow'], parse.io), 1);
+  t.equal(await runCli(['policy', 'eval', '-d', join(dir, 'broken'), 'data.p.allow'], parse.io), 2);
   t.match(JSON.parse(parse.out.join('\n')), { errors: [{ code: 'rego_parse_error', location: { file: /p\.rego$/, row: 5 } }] });
 });
 
@@ -174,8 +174,8 @@ t.test('policy test shows each test\'s print() lines indented under it', async (
   const dir = await tempDir(t);
   await writeFile(join(dir, 'p_test.rego'), printPolicy);
   const r = io();
-  t.equal(await runCli(['policy', 'test', dir], r.io), 1, 'test_two fails');
-  const lines = r.out.map((l) => l.replace(/\(\d+\.\d+ms\)/, '(T)'));
+  t.equal(await runCli(['policy', 'test', '-v', dir], r.io), 1, 'test_two fails');
+  const lines = r.out.map((l) => l.replace(/\([\d.]+(?:ms|µs|s)\)/, '(T)'));
   const at = (name: string) => lines.findIndex((l) => l.startsWith(`data.p.${name}:`));
   t.same(lines.slice(at('test_one'), at('test_one') + 4), ['data.p.test_one: PASS (T)', '  in test_one {"a": {1}}', '  x is 1 <undefined>', '  x is 2 <undefined>']);
   t.same(lines.slice(at('test_two'), at('test_two') + 2), ['data.p.test_two: FAIL (T)', '  two']);

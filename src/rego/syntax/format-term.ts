@@ -82,11 +82,11 @@ export function formatTerm(t: Term): string {
     case 'ref':
       return formatRef(t);
     case 'array':
-      return `[${t.items.map(element).join(', ')}]`;
+      return `[${sequence(t.loc.row, t.items.map((i) => ({ row: i.loc.row, text: element(i) })))}]`;
     case 'set':
-      return t.items.length === 0 ? 'set()' : `{${t.items.map(element).join(', ')}}`;
+      return t.items.length === 0 ? 'set()' : `{${sequence(t.loc.row, t.items.map((i) => ({ row: i.loc.row, text: element(i) })))}}`;
     case 'object':
-      return `{${t.entries.map((e) => `${element(e.key)}: ${element(e.value)}`).join(', ')}}`;
+      return `{${sequence(t.loc.row, t.entries.map((e) => ({ row: e.key.loc.row, text: `${element(e.key)}: ${element(e.value)}` })))}}`;
     case 'arrayComprehension':
       return `[${compHead(t.term)} | ${formatBody(t.body)}]`;
     case 'setComprehension':
@@ -100,6 +100,39 @@ export function formatTerm(t: Term): string {
     default:
       return assertNever(t);
   }
+}
+
+/**
+ * Where a module is being formatted (formatModule sets it for the duration of one call), a
+ * collection whose elements started on more than one source row is printed as OPA's formatter
+ * prints it: one line per source row group, each ending in `,`, one tab deeper. Line breaks are
+ * written as LINE_BREAK followed by the relative tabs; the module printer turns them into
+ * newlines plus the line's indentation. Everywhere else terms print on one line.
+ */
+export const LINE_BREAK = '\u0000';
+let multiline = false;
+
+export function withMultiline<T>(run: () => T): T {
+  const before = multiline;
+  multiline = true;
+  try {
+    return run();
+  } finally {
+    multiline = before;
+  }
+}
+
+function sequence(openRow: number, items: readonly { readonly row: number; readonly text: string }[]): string {
+  const groups: { row: number; texts: string[] }[] = [];
+  for (const item of items) {
+    const last = groups.at(-1);
+    if (last !== undefined && last.row === item.row) last.texts.push(item.text);
+    else groups.push({ row: item.row, texts: [item.text] });
+  }
+  const first = groups[0];
+  if (!multiline || first === undefined || (groups.length === 1 && first.row === openRow)) return items.map((i) => i.text).join(', ');
+  const deeper = (text: string) => text.replaceAll(LINE_BREAK, `${LINE_BREAK}\t`);
+  return `${groups.map((g) => `${LINE_BREAK}\t${deeper(g.texts.join(', '))},`).join('')}${LINE_BREAK}`;
 }
 
 function formatCall(t: CallTerm): string {

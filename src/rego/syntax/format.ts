@@ -1,5 +1,5 @@
 import type { Annotation, Body, Comment, Expr, Import, Module, Package, Rule } from './ast.js';
-import { exprHead, formatHeadRef, formatRef, pipeSafeExpr, startsWithPipe, topTerm } from './format-term.js';
+import { exprHead, formatHeadRef, formatRef, LINE_BREAK, pipeSafeExpr, startsWithPipe, topTerm, withMultiline } from './format-term.js';
 
 /**
  * Canonical Rego v1 text for a module (in the spirit of `opa fmt`, not byte-identical): one rule
@@ -8,6 +8,15 @@ import { exprHead, formatHeadRef, formatRef, pipeSafeExpr, startsWithPipe, topTe
  * placed before the first statement or body expression that follows them in the source.
  */
 export function formatModule(module: Module): string {
+  return withMultiline(() => printModule(module));
+}
+
+/** Turns the term printer's relative line breaks into newlines at `indent`. */
+function indented(text: string, indent: string): string {
+  return text.replaceAll(LINE_BREAK, `\n${indent}`);
+}
+
+function printModule(module: Module): string {
   const out: string[] = [];
   const comments = new CommentQueue(module.comments);
   emitPackage(module.package, comments, out);
@@ -83,16 +92,25 @@ function headText(rule: Rule): string {
 }
 
 function emitRule(rule: Rule, comments: CommentQueue, out: string[]): void {
-  const head = headText(rule);
+  const head = indented(headText(rule), '');
   if (rule.body === null) {
     out.push(head + comments.trailing(rule.loc.row));
     return;
+  }
+  const [only, ...more] = rule.body;
+  if (only !== undefined && more.length === 0 && rule.else.length === 0 && only.loc.row === rule.loc.row && only.type !== 'every' && !startsWithPipe(only)) {
+    // OPA keeps a one-expression body written on the head's line there: `p if x`.
+    const text = indented(exprLines(only, '', comments), '');
+    if (!text.includes('\n')) {
+      out.push(`${head} if ${text}${comments.trailing(rule.loc.row)}`);
+      return;
+    }
   }
   out.push(`${head} if {${comments.trailing(rule.loc.row)}`);
   emitBody(rule.body, '\t', comments, out, true);
   let closing = '}';
   for (const clause of rule.else) {
-    const value = clause.value === null ? '' : ` ${clause.assign ? ':=' : '='} ${topTerm(clause.value)}`;
+    const value = clause.value === null ? '' : ` ${clause.assign ? ':=' : '='} ${indented(topTerm(clause.value), '')}`;
     comments.flushBefore(clause.loc.row, '\t', out);
     const trail = comments.trailing(clause.loc.row);
     if (clause.body === null) {
@@ -112,7 +130,7 @@ function emitBody(body: Body, indent: string, comments: CommentQueue, out: strin
   body.forEach((expr, i) => {
     comments.flushBefore(expr.loc.row, indent, out);
     const trail = comments.trailing(expr.loc.row);
-    const text = guardPipe && i === 0 && startsWithPipe(expr) ? pipeSafeExpr(expr) : exprLines(expr, indent, comments);
+    const text = indented(guardPipe && i === 0 && startsWithPipe(expr) ? pipeSafeExpr(expr) : exprLines(expr, indent, comments), indent);
     const br = text.indexOf('\n');
     out.push(br < 0 ? `${indent}${text}${trail}` : `${indent}${text.slice(0, br)}${trail}${text.slice(br)}`);
   });

@@ -6,18 +6,16 @@
  * PASS_FLOOR (raise it as the backend improves). Set IMAGEGATE_CONFORMANCE_VERBOSE=1
  * to list failures and skips; IMAGEGATE_CONFORMANCE_OPTIMIZE=1 to emit with the optimiser.
  */
-import { existsSync } from 'node:fs';
 import t from 'tap';
-import { CONFORMANCE_ROOT, loadCases, runCase, type Verdict } from './conformance-cases.js';
+import { sharedOrSkip } from '../../fixtures/shared-skip.js';
+import { loadCases, runCase, type Verdict } from './conformance-cases.js';
 
 /** Lowest acceptable number of passing cases (regression floor). */
 const PASS_FLOOR = 1241;
 
 t.setTimeout(900_000);
 
-if (!existsSync(CONFORMANCE_ROOT)) {
-  t.fail(`conformance data not found at ${CONFORMANCE_ROOT}; these tests need the read-only shared/ folder beside the checkout (or IMAGEGATE_SHARED)`);
-} else {
+if (sharedOrSkip('conformance/opa-ir') !== undefined) {
   t.test('OPA IR conformance through the SDK', async (t) => {
     const cases = loadCases();
     t.ok(cases.length > 0, `found ${cases.length} cases`);
