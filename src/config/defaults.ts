@@ -10,6 +10,9 @@ export const defaultConfig: Config = {
     requestTimeoutMs: 15_000,
     keepAliveTimeoutMs: 30_000,
     maxJsonDepth: 512,
+    parseInWorkerAboveBytes: 256 * 1024,
+    maxParsingBytes: 32 * 1024 * 1024,
+    maxConcurrentReviews: 512,
     tls: { generatedDir: 'certs', reloadIntervalMs: 1_000 },
   },
   admission: {

@@ -5,6 +5,7 @@ import { ImagegateError, errorMessage } from '../errors/index.js';
 import { configSchema } from './schema.js';
 import { defaultConfig, defaultRegistryHost } from './defaults.js';
 import type { Config, ConfigInput } from './types.js';
+import { checkLimitRelations } from './limits.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 /** A type guard: ajv checks every key and type of ConfigInput against the schema. */
@@ -50,7 +51,9 @@ export function validateConfig(opts: { readonly value: unknown; readonly source:
       `${opts.source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
     );
   }
-  return deepFreeze(withDefaults(opts.value));
+  const config = withDefaults(opts.value);
+  checkLimitRelations(config, opts.source);
+  return deepFreeze(config);
 }
 
 function describe(e: ErrorObject): string {
