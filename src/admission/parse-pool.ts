@@ -8,6 +8,13 @@ import { isReviewSummary } from './summary-check.js';
 /** The parser thread's module: parse-worker.ts under the test runner, parse-worker.js from dist. */
 const WORKER_URL = new URL(`./parse-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+/**
+ * Heap of one parser thread (MiB). A 7 MiB body with 432k keys peaks at a few hundred MiB; a
+ * body built to exceed this ends its thread (the review fails, never allowed) instead of
+ * exhausting the process, which an unlimited thread's out-of-memory would take down whole.
+ */
+const PARSER_HEAP_MB = 1024;
+
 export interface ParsePool {
   /**
    * Summarises one body in a parser thread. `bytes` is handed over: its buffer is transferred
@@ -53,7 +60,8 @@ export function createParsePool(opts: { readonly maxThreads: number; readonly id
   };
 
   const spawn = (): Thread => {
-    const thread: Thread = { worker: new Worker(WORKER_URL), task: undefined, idle: undefined };
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: PARSER_HEAP_MB } });
+    const thread: Thread = { worker, task: undefined, idle: undefined };
     thread.worker.unref();
     thread.worker.on('message', (msg: unknown) => finish(thread, msg));
     thread.worker.on('error', (err) => stopped(thread, `the parser thread failed: ${err.message}`));
