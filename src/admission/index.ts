@@ -1,6 +1,9 @@
 export { parseStrictJson } from './json.js';
-export { parseAdmissionReview, type AdmissionRequest, type Operation, type GroupVersionKind, type ReviewApiVersion } from './review.js';
+export { parseAdmissionReview, type AdmissionRequest, type ParsedReview, type Operation, type GroupVersionKind, type ReviewApiVersion } from './review.js';
 export { extractImages, podSpecOf, changedImages, isSupportedKind, supportedKinds, type ImageSite, type ContainerField } from './extract.js';
+export { summariseReview, type ReviewSummary, type SummaryLimits, type PullRefs } from './summary.js';
+export type { SiteSelection, Problem } from './sites.js';
+export { createReviewIntake, type ReviewIntake, type IntakeLimits, type AcceptedReview } from './intake.js';
 export type { Decider, Pinner, PinContext, PinOutcome, Verdict, Violation, ImageUnderReview } from './ports.js';
 export type { AdmissionOutcome, ReplaceOp } from './outcome.js';
 export { validateRequest, type ValidateDeps } from './validate.js';

@@ -1,15 +1,13 @@
 import { tryParseImageReference, type ImageRef } from '../images/index.js';
-import type { AdmissionRequest } from './review.js';
 import type { PinContext, Pinner, PinOutcome } from './ports.js';
 import type { AdmissionOutcome, ReplaceOp } from './outcome.js';
-import { podSpecOf, type ImageSite } from './extract.js';
-import { sitesToReview } from './sites.js';
+import type { ImageSite } from './extract.js';
+import type { ReviewSummary } from './summary.js';
 import { withDeadline } from './deadline.js';
 
 export interface MutateDeps {
   /** Absent when no registry is configured: tags are then left as they are, with a warning. */
   readonly pinner?: Pinner;
-  readonly maxImages: number;
 }
 
 /**
@@ -18,11 +16,11 @@ export interface MutateDeps {
  * carry a digest are never resolved (the digest wins), so a second pass yields no patch.
  */
 export async function mutateRequest(opts: {
-  readonly request: AdmissionRequest;
+  readonly summary: ReviewSummary;
   readonly deps: MutateDeps;
   readonly signal: AbortSignal;
 }): Promise<AdmissionOutcome> {
-  const selected = sitesToReview({ request: opts.request, maxImages: opts.deps.maxImages });
+  const selected = opts.summary.selection;
   switch (selected.kind) {
     case 'skip':
       return { allowed: true, verdict: 'skip', warnings: [], images: [] };
@@ -40,7 +38,7 @@ export async function mutateRequest(opts: {
     if (!r.ok) warnings.push(`container ${site.container}: not pinned: ${r.error.message}`);
     else if (r.ref.digest === undefined) toPin.push({ site, ref: r.ref });
   }
-  const outcomes = await pinAll({ pinner: opts.deps.pinner, refs: toPin.map((p) => p.ref), signal: opts.signal, context: pinContext(opts.request) });
+  const outcomes = await pinAll({ pinner: opts.deps.pinner, refs: toPin.map((p) => p.ref), signal: opts.signal, context: pinContext(opts.summary) });
   const patch: ReplaceOp[] = [];
   toPin.forEach(({ site }, i) => {
     const outcome = outcomes[i] ?? { kind: 'unresolved', reason: 'no answer from the resolver' };
@@ -60,13 +58,10 @@ export async function mutateRequest(opts: {
 }
 
 /** The pod's namespace, pull secrets and service account, for registries that need credentials. */
-function pinContext(request: AdmissionRequest): PinContext | undefined {
-  if (request.namespace === '') return undefined;
-  const spec = podSpecOf({ kind: request.kind, object: request.object });
-  const secrets = Array.isArray(spec['imagePullSecrets']) ? spec['imagePullSecrets'] : [];
-  const imagePullSecrets = secrets.flatMap((s: unknown) => (typeof s === 'object' && s !== null && 'name' in s && typeof s.name === 'string' ? [s.name] : []));
-  const account = spec['serviceAccountName'];
-  return { namespace: request.namespace, imagePullSecrets, ...(typeof account === 'string' && account !== '' ? { serviceAccountName: account } : {}) };
+function pinContext(summary: ReviewSummary): PinContext | undefined {
+  const { namespace } = summary.request;
+  if (namespace === '' || summary.pull === undefined) return undefined;
+  return { namespace, ...summary.pull };
 }
 
 async function pinAll(opts: { pinner: Pinner | undefined; refs: readonly ImageRef[]; signal: AbortSignal; context: PinContext | undefined }): Promise<readonly PinOutcome[]> {

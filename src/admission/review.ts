@@ -9,7 +9,10 @@ export interface GroupVersionKind {
   readonly kind: string;
 }
 
-/** The fields of an AdmissionReview request imagegate reads; the rest is ignored. */
+/**
+ * The metadata of an AdmissionReview request imagegate reads; the rest is ignored. Small and
+ * plain (structured-clonable): it is what crosses back from the parser thread.
+ */
 export interface AdmissionRequest {
   readonly apiVersion: ReviewApiVersion;
   /** Echoed byte for byte in the response. */
@@ -22,6 +25,10 @@ export interface AdmissionRequest {
   readonly name: string;
   readonly dryRun: boolean;
   readonly username: string;
+}
+
+/** A parsed request with its objects, which only the parse step (summary.ts) reads. */
+export interface ParsedReview extends AdmissionRequest {
   /** The object as admitted (null for DELETE). */
   readonly object: unknown;
   /** The object before an UPDATE (null otherwise). */
@@ -60,7 +67,7 @@ function optionalString(r: Readonly<Record<string, unknown>>, key: string): stri
  * Checks that a parsed body is an AdmissionReview request this webhook can answer.
  * Throws IMAGEGATE_REQUEST_MALFORMED naming the first field that is wrong.
  */
-export function parseAdmissionReview(body: unknown): AdmissionRequest {
+export function parseAdmissionReview(body: unknown): ParsedReview {
   if (!isRecord(body)) throw malformed('body must be a JSON object of kind AdmissionReview');
   const { apiVersion, kind, request } = body;
   if (kind !== 'AdmissionReview') {

@@ -1,10 +1,16 @@
-import { ImagegateError, isImagegateError } from '../errors/index.js';
-import type { AdmissionRequest } from './review.js';
+import { isImagegateError } from '../errors/index.js';
+import type { ParsedReview } from './review.js';
 import { changedImages, extractImages, type ImageSite } from './extract.js';
+
+/** An error as plain data ({code, message}), so that it survives the trip from the parser thread. */
+export interface Problem {
+  readonly code: string;
+  readonly message: string;
+}
 
 export type SiteSelection =
   | { readonly kind: 'skip' }
-  | { readonly kind: 'reject'; readonly error: ImagegateError }
+  | { readonly kind: 'reject'; readonly error: Problem }
   | { readonly kind: 'review'; readonly sites: readonly ImageSite[] };
 
 /**
@@ -12,9 +18,9 @@ export type SiteSelection =
  * are skipped (a patch on DELETE would be an error at the API server). UPDATE reviews only images
  * that are new or changed. An object that cannot be read is rejected, never treated as imageless.
  */
-export function sitesToReview(opts: { readonly request: AdmissionRequest; readonly maxImages: number }): SiteSelection {
-  const { request } = opts;
-  switch (request.operation) {
+export function sitesToReview(opts: { readonly review: ParsedReview; readonly maxImages: number }): SiteSelection {
+  const { review } = opts;
+  switch (review.operation) {
     case 'DELETE':
     case 'CONNECT':
       return { kind: 'skip' };
@@ -22,32 +28,32 @@ export function sitesToReview(opts: { readonly request: AdmissionRequest; readon
     case 'UPDATE':
       break;
     default:
-      return request.operation satisfies never;
+      return review.operation satisfies never;
   }
   let sites: ImageSite[];
   try {
-    sites = extractImages({ kind: request.kind, object: request.object });
+    sites = extractImages({ kind: review.kind, object: review.object });
   } catch (err) {
-    if (isImagegateError(err)) return { kind: 'reject', error: err };
+    if (isImagegateError(err)) return { kind: 'reject', error: { code: err.code, message: err.message } };
     throw err;
   }
-  if (request.operation === 'UPDATE') sites = changedImages({ sites, oldSites: oldSites(request) });
+  if (review.operation === 'UPDATE') sites = changedImages({ sites, oldSites: oldSites(review) });
   if (sites.length > opts.maxImages) {
     return {
       kind: 'reject',
-      error: new ImagegateError(
-        'IMAGEGATE_ADMISSION_TOO_MANY_IMAGES',
-        `the object has ${sites.length} new or changed images; at most ${opts.maxImages} are evaluated (admission.maxImages)`,
-      ),
+      error: {
+        code: 'IMAGEGATE_ADMISSION_TOO_MANY_IMAGES',
+        message: `the object has ${sites.length} new or changed images; at most ${opts.maxImages} are evaluated (admission.maxImages)`,
+      },
     };
   }
   return sites.length === 0 ? { kind: 'skip' } : { kind: 'review', sites };
 }
 
 /** The old object's images; an unreadable old object counts as having none (all are reviewed). */
-function oldSites(request: AdmissionRequest): ImageSite[] {
+function oldSites(review: ParsedReview): ImageSite[] {
   try {
-    return extractImages({ kind: request.kind, object: request.oldObject });
+    return extractImages({ kind: review.kind, object: review.oldObject });
   } catch {
     return [];
   }

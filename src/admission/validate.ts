@@ -1,27 +1,25 @@
 import { ImagegateError, isImagegateError } from '../errors/index.js';
 import { tryParseImageReference } from '../images/index.js';
 import type { FailurePolicy } from '../config/index.js';
-import type { AdmissionRequest } from './review.js';
+import type { ReviewSummary } from './summary.js';
 import type { Decider, ImageUnderReview, Verdict, Violation } from './ports.js';
 import type { AdmissionOutcome } from './outcome.js';
-import { sitesToReview } from './sites.js';
 import { denialMessage } from './messages.js';
 import { withDeadline } from './deadline.js';
 
 export interface ValidateDeps {
   readonly decider: Decider;
   readonly failurePolicy: FailurePolicy;
-  readonly maxImages: number;
 }
 
 /** The validating webhook: every new or changed image is parsed, then decided by policy. */
 export async function validateRequest(opts: {
-  readonly request: AdmissionRequest;
+  readonly summary: ReviewSummary;
   readonly deps: ValidateDeps;
   readonly signal: AbortSignal;
 }): Promise<AdmissionOutcome> {
-  const { request, deps } = opts;
-  const selected = sitesToReview({ request, maxImages: deps.maxImages });
+  const { deps } = opts;
+  const { request, selection: selected } = opts.summary;
   switch (selected.kind) {
     case 'skip':
       return { allowed: true, verdict: 'skip', warnings: [], images: [] };

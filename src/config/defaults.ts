@@ -11,6 +11,9 @@ export const defaultConfig: Config = {
     keepAliveTimeoutMs: 30_000,
     maxConnections: 512,
     maxJsonDepth: 512,
+    parseInWorkerAboveBytes: 256 * 1024,
+    maxParsingBytes: 32 * 1024 * 1024,
+    maxConcurrentReviews: 512,
     tls: { generatedDir: 'certs', reloadIntervalMs: 1_000, handshakeTimeoutMs: 5_000 },
   },
   admission: {

@@ -29,6 +29,12 @@ export function relationProblems(config: Config): string[] {
         'from which the whole-request timeout is derived; lower the headers timeout',
     );
   }
+  if (s.maxParsingBytes < s.bodyLimitBytes) {
+    problems.push(
+      `/server/maxParsingBytes (${s.maxParsingBytes}) must be at least /server/bodyLimitBytes (${s.bodyLimitBytes}), ` +
+        'or a body of the largest accepted size could never be parsed; raise maxParsingBytes or lower bodyLimitBytes',
+    );
+  }
   return problems;
 }
 

@@ -39,6 +39,11 @@ export const configSchema = {
         keepAliveTimeoutMs: positiveMs,
         maxConnections: { type: 'integer', minimum: 1, maximum: 1_000_000 },
         maxJsonDepth: { type: 'integer', minimum: 8, maximum: 10_000 },
+        /** 0 parses every non-empty body in a parser thread. */
+        parseInWorkerAboveBytes: { type: 'integer', minimum: 0, maximum: 64 * 1024 * 1024 },
+        /** Checked against bodyLimitBytes at start-up (limits.ts). */
+        maxParsingBytes: { type: 'integer', minimum: 1024, maximum: 1024 * 1024 * 1024 },
+        maxConcurrentReviews: { type: 'integer', minimum: 1, maximum: 100_000 },
         tls: {
           type: 'object',
           additionalProperties: false,

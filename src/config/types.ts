@@ -24,6 +24,12 @@ export interface ServerConfig {
   /** Open connections at once, handshaking ones included; more are closed on accept (default 512). */
   readonly maxConnections: number;
   readonly maxJsonDepth: number;
+  /** Bodies larger than this are parsed in a parser thread, off the event loop (bytes, default 256 KiB). */
+  readonly parseInWorkerAboveBytes: number;
+  /** Bytes of bodies waiting for or in the parser threads at once; past it, 503 (default 32 MiB, at least bodyLimitBytes). */
+  readonly maxParsingBytes: number;
+  /** Reviews in progress at once; past it, 503 (default 512). */
+  readonly maxConcurrentReviews: number;
   readonly tls: TlsConfig;
 }
 

@@ -4,9 +4,8 @@ import type { Config } from '../config/index.js';
 import { capString, type Logger } from '../log/index.js';
 import { isImagegateError } from '../errors/index.js';
 import {
+  createReviewIntake,
   mutateRequest,
-  parseAdmissionReview,
-  parseStrictJson,
   startDeadline,
   toReviewResponse,
   validateRequest,
@@ -15,10 +14,13 @@ import {
   type AdmissionReviewResponse,
   type Decider,
   type Pinner,
+  type ReviewIntake,
+  type ReviewSummary,
 } from '../admission/index.js';
 import type { Metrics } from './metrics.js';
 import { reviewBudgetMs } from './timeout.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
+import { charsetProblem } from './charset.js';
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -58,13 +60,22 @@ export function buildApp(opts: AppOptions) {
   });
   app.server.headersTimeout = limits.headersTimeoutMs;
   app.server.maxConnections = limits.maxConnections;
+  const intake = createReviewIntake({
+    limits: {
+      maxConcurrentReviews: server.maxConcurrentReviews,
+      maxParsingBytes: server.maxParsingBytes,
+      parseInWorkerAboveBytes: server.parseInWorkerAboveBytes,
+      summary: { maxDepth: server.maxJsonDepth, maxImages: opts.config.admission.maxImages },
+    },
+  });
+  app.addHook('onClose', () => intake.close());
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, parseStrictJson({ text: typeof body === 'string' ? body : body.toString('utf8'), maxDepth: server.maxJsonDepth }));
-    } catch (err) {
-      done(err instanceof Error ? err : new Error(String(err)), undefined);
-    }
+  // Only the charset is checked here; the bytes are decoded and parsed by the review's intake,
+  // inline or in a parser thread, within the review's deadline.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const problem = charsetProblem(req.headers['content-type']);
+    if (problem === undefined) done(null, body);
+    else done(problem, undefined);
   });
   app.setErrorHandler((err: FastifyError, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics }));
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -74,7 +85,7 @@ export function buildApp(opts: AppOptions) {
     return opts.metrics.registry.metrics();
   });
   for (const endpoint of ['validate', 'mutate'] as const) {
-    app.post(`/${endpoint}`, (req) => review({ endpoint, req, opts }));
+    app.post(`/${endpoint}`, (req) => review({ endpoint, req, opts, intake }));
   }
   return app;
 }
@@ -97,10 +108,9 @@ function httpsOptions(tls: TlsMaterial, limits: ConnectionLimits) {
   };
 }
 
-async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: AppOptions }): Promise<AdmissionReviewResponse> {
-  const { endpoint, req, opts } = args;
+async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: AppOptions; intake: ReviewIntake }): Promise<AdmissionReviewResponse> {
+  const { req, opts } = args;
   const started = performance.now();
-  const request = parseAdmissionReview(req.body);
   const { admission } = opts.config;
   const budgetMs = reviewBudgetMs({
     query: timeoutQuery(req.query),
@@ -109,11 +119,28 @@ async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: App
   // Owned by this review and cleared when it ends (see startDeadline: a timer that cannot be collected).
   const deadline = startDeadline({ ms: budgetMs, what: 'the review deadline' });
   const { signal } = deadline;
-  const outcome = await (endpoint === 'validate'
-    ? validateRequest({ request, signal, deps: { decider: opts.decider, failurePolicy: admission.failurePolicy, maxImages: admission.maxImages } })
-    : mutateRequest({ request, signal, deps: { maxImages: admission.maxImages, ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) } })
-  ).finally(() => deadline.dispose());
-  const seconds = (performance.now() - started) / 1000;
+  try {
+    // A POST without a body reaches here with none: it is parsed as empty, hence malformed.
+    const bytes = req.body instanceof Uint8Array ? req.body : new Uint8Array(0);
+    const accepted = await args.intake.accept({ bytes, signal });
+    try {
+      return await answer({ ...args, summary: accepted.summary, signal, started });
+    } finally {
+      accepted.release();
+    }
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function answer(args: { endpoint: Endpoint; opts: AppOptions; summary: ReviewSummary; signal: AbortSignal; started: number }): Promise<AdmissionReviewResponse> {
+  const { endpoint, opts, summary, signal } = args;
+  const { admission } = opts.config;
+  const { request } = summary;
+  const outcome = endpoint === 'validate'
+    ? await validateRequest({ summary, signal, deps: { decider: opts.decider, failurePolicy: admission.failurePolicy } })
+    : await mutateRequest({ summary, signal, deps: { ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) } });
+  const seconds = (performance.now() - args.started) / 1000;
   opts.metrics.reviews.inc({ endpoint, verdict: outcome.verdict });
   opts.metrics.duration.observe({ endpoint }, seconds);
   logDecision({ logger: opts.logger, endpoint, request, outcome, seconds });
@@ -159,12 +186,21 @@ function logDecision(args: { logger: Logger; endpoint: Endpoint; request: Admiss
   }, 'admission decision');
 }
 
-/** Malformed or refused requests get a 4xx JSON error and never an AdmissionReview. */
+/** HTTP status of the errors a review can end with before it is decided. */
+const STATUS_BY_CODE: ReadonlyMap<string, number> = new Map([
+  ['IMAGEGATE_REQUEST_MALFORMED', 400],
+  ['IMAGEGATE_REQUEST_NOT_UTF8', 400],
+  ['IMAGEGATE_REQUEST_CHARSET_UNSUPPORTED', 415],
+  ['IMAGEGATE_SERVER_BUSY', 503],
+  ['IMAGEGATE_DEADLINE_EXCEEDED', 503],
+]);
+
+/** Malformed or refused requests get a 4xx (503 when busy) JSON error and never an AdmissionReview. */
 function rejectRequest(args: { err: FastifyError; req: FastifyRequest; reply: FastifyReply; metrics: Metrics }): FastifyReply {
   const { err, reply } = args;
   const declared: unknown = err.statusCode;
   const clientError = typeof declared === 'number' && declared >= 400 && declared < 500 ? declared : 500;
-  const status = isImagegateError(err, 'IMAGEGATE_REQUEST_MALFORMED') ? 400 : clientError;
+  const status = (isImagegateError(err) ? STATUS_BY_CODE.get(err.code) : undefined) ?? clientError;
   const endpoint = args.req.routeOptions.url ?? 'unknown';
   args.metrics.rejectedRequests.inc({ endpoint, status: String(status) });
   if (status === 500) args.req.log.error({ event: 'request.error', err: { message: err.message, code: err.code } }, 'request failed');

@@ -79,3 +79,15 @@ t.test('the removed server.requestTimeoutMs says what replaced it', async (t) =>
     message: /\/server\/requestTimeoutMs: removed: .*derived from \/admission\/maxTimeoutMs/,
   });
 });
+
+t.test('body parsing caps: defaults, ranges, and a parsing cap below the body limit refused at start-up', async (t) => {
+  const d = parseConfig({ text: '', source: 'c.yaml' }).server;
+  t.same([d.parseInWorkerAboveBytes, d.maxParsingBytes, d.maxConcurrentReviews], [256 * 1024, 32 * 1024 * 1024, 512]);
+  t.equal(parseConfig({ text: 'server:\n  parseInWorkerAboveBytes: 0\n', source: 'c.yaml' }).server.parseInWorkerAboveBytes, 0, '0 sends every body to the parser thread');
+  t.throws(() => parseConfig({ text: 'server:\n  maxConcurrentReviews: 0\n', source: 'c.yaml' }), { message: /\/server\/maxConcurrentReviews: must be >= 1/ });
+  t.throws(() => parseConfig({ text: 'server:\n  maxParsingBytes: 1048576\n', source: 'caps.yaml' }), {
+    code: 'IMAGEGATE_CONFIG_INVALID',
+    message: /caps\.yaml: 1 problem\(s\):\n  \/server\/maxParsingBytes \(1048576\) must be at least \/server\/bodyLimitBytes \(7340032\)/,
+  });
+  t.equal(parseConfig({ text: 'server:\n  maxParsingBytes: 1048576\n  bodyLimitBytes: 1048576\n', source: 'c.yaml' }).server.maxParsingBytes, 1048576, 'equal to the body limit is fine');
+});
