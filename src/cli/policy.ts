@@ -4,20 +4,23 @@ import { parse as parseYaml } from 'yaml';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import {
-  builtinDeclarations, compileEntrypoints, compileQuery, evalRows, hostBuiltins, instrumentQuery,
+  builtinDeclarations, compileQuery, evalRows, hostBuiltins, instrumentQuery,
   isRegoCompileError, isRegoParseError, parseQuery, runRegoTests, type RegoVersion,
 } from '../rego/index.js';
-import { readBundle, writeBundle } from '../policy/index.js';
+import type { EmitTarget } from '../rego/index.js';
+import { compileBundle, DEFAULT_ENTRYPOINT, readBundle } from '../policy/index.js';
 import { loadPolicySources } from '../policy/index.js';
 import type { CliIo } from './io.js';
 
 export const policyUsage = `Usage: imagegate policy <build|eval|test|capabilities> [options]
 
-  build [-e PKG/RULE]... [-o FILE] [-O 0|1] [--revision R] [--enable-print] [--v0-compatible] PATH...
+  build [-e PKG/RULE]... [-o FILE] [-O 0|1] [--revision R] [--enable-print] [--v0-compatible] [--target imagegate|opa] PATH...
         compile .rego and data files to an OPA wasm bundle (default entrypoint
         imagegate/decision, output bundle.tar.gz), like \`opa build -t wasm\`;
         -O 1 also optimises the module (smaller, slower to build); print() calls
-        are dropped unless --enable-print (\`policy eval -b\` writes them to stderr)
+        are dropped unless --enable-print (\`policy eval -b\` writes them to stderr);
+        --target opa lists only OPA's built-in names, for hosts with OPA's own
+        built-ins (OPA's Go or Rust SDK); the default needs imagegate's hostBuiltins()
   eval [-d PATH]... [-b BUNDLE] [-i INPUT] [-f json] [--v0-compatible] QUERY
         evaluate a query and print what \`opa eval -f json\` prints; the
         lines of Rego print() calls go to stderr
@@ -25,7 +28,7 @@ export const policyUsage = `Usage: imagegate policy <build|eval|test|capabilitie
         run the test_* rules, like \`opa test -v\`; exits 1 when any fails;
         each test's print() lines are shown indented under it
   capabilities
-        print the supported built-ins in OPA's capabilities JSON shape
+        print the built-ins policies may call, in OPA's capabilities JSON shape
 `;
 
 function usageError(message: string, cause?: unknown): ImagegateError {
@@ -63,21 +66,27 @@ export async function policyCommand(args: readonly string[], io: CliIo): Promise
 }
 
 const versionOption = { 'v0-compatible': { type: 'boolean' } } as const;
+
+function emitTarget(value: string | undefined): EmitTarget {
+  if (value === undefined || value === 'imagegate') return 'imagegate';
+  if (value === 'opa') return 'opa';
+  throw usageError(`build: --target takes imagegate or opa, got ${JSON.stringify(value)}`);
+}
 const regoVersion = (v0: unknown): RegoVersion => (v0 === true ? 0 : 1);
 
 async function build(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { entrypoint: { type: 'string', short: 'e', multiple: true }, output: { type: 'string', short: 'o' }, optimize: { type: 'string', short: 'O' }, revision: { type: 'string' }, 'enable-print': { type: 'boolean' }, ...versionOption }, 'build');
+  const { values, positionals } = parse(args, { entrypoint: { type: 'string', short: 'e', multiple: true }, output: { type: 'string', short: 'o' }, optimize: { type: 'string', short: 'O' }, revision: { type: 'string' }, 'enable-print': { type: 'boolean' }, target: { type: 'string' }, ...versionOption }, 'build');
   if (positionals.length === 0) throw usageError('build needs at least one PATH (a .rego file, data file or directory)');
-  const entrypoints = values.entrypoint ?? ['imagegate/decision'];
-  const version = regoVersion(values['v0-compatible']);
   const { modules, data } = await loadPolicySources(positionals);
   if (values.optimize !== undefined && values.optimize !== '0' && values.optimize !== '1') throw usageError(`build: -O takes 0 or 1, got ${JSON.stringify(values.optimize)}`);
-  const wasm = compileEntrypoints({ sources: modules, entrypoints, regoVersion: version, optimize: values.optimize === '1', enablePrint: values['enable-print'] === true });
-  const manifest = { revision: values.revision ?? '', roots: [''], wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })), rego_version: version };
-  const files = new Map(modules.map((m) => [m.file, Buffer.from(m.text)]));
+  const built = await compileBundle({
+    sources: modules, data, entrypoints: values.entrypoint ?? [DEFAULT_ENTRYPOINT], regoVersion: regoVersion(values['v0-compatible']),
+    optimize: values.optimize === '1', enablePrint: values['enable-print'] === true, target: emitTarget(values.target),
+    ...(values.revision === undefined ? {} : { revision: values.revision }),
+  });
   const out = values.output ?? 'bundle.tar.gz';
-  await writeFile(out, await writeBundle({ manifest, wasm, data, files }));
-  io.stdout(`wrote ${out}: ${modules.length} module(s), entrypoints ${entrypoints.join(', ')}, policy.wasm ${wasm.length} bytes`);
+  await writeFile(out, built.bytes);
+  io.stdout(`wrote ${out}: ${modules.length} module(s), entrypoints ${built.manifest.wasm.map((w) => w.entrypoint).join(', ')}, policy.wasm ${built.wasmBytes} bytes`);
   return 0;
 }
 
@@ -189,9 +198,10 @@ async function test(args: readonly string[], io: CliIo): Promise<number> {
   return passed === results.length ? 0 : 1;
 }
 
+/** Exactly the built-ins that compile and run (the catalogue's supported ones); deprecated ones (v0 modules only) are marked as OPA marks them. */
 function capabilities() {
   return {
-    builtins: builtinDeclarations.map(({ name, decl }) => ({ name, decl })),
+    builtins: builtinDeclarations.map(({ name, decl, deprecated }) => (deprecated ? { name, decl, deprecated } : { name, decl })),
     wasm_abi_versions: [{ version: 1, minor_version: 1 }, { version: 1, minor_version: 2 }],
     features: ['rego_v1'],
   };

@@ -6,6 +6,8 @@
 export { parseSources, compileEntrypoints, compileQuery, type RegoSource, type RegoVersion } from './pipeline.js';
 export { instrumentQuery, evalRows, type EvalRow, type QueryExpression } from './query.js';
 export { runRegoTests, type RegoTestResult } from './testing.js';
-export { hostBuiltins, builtinDeclarations, UNSUPPORTED_BUILTINS } from './builtins/index.js';
+export { hostBuiltins, evaluationClock, type HostBuiltinOptions, type PrintSink } from './builtins/index.js';
+export { builtinDeclarations, refusedBuiltins, lookupBuiltin } from './catalogue/index.js';
 export { isRegoParseError, parseQuery } from './syntax/index.js';
 export { isRegoCompileError } from './compile/index.js';
+export type { EmitTarget } from './wasm/index.js';
