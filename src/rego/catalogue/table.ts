@@ -58,6 +58,7 @@ const NETWORK = 'network access: a policy must decide from the admission request
 const RANDOM = 'non-deterministic: admission decisions must be reproducible';
 const GO_STRUCTS = "its result is Go's crypto/x509 structure, which imagegate does not reproduce";
 const GRAPHQL = 'imagegate ships no GraphQL parser';
+const JWT = 'JWT handling is not implemented by imagegate; verify tokens before admission and pass the claims as input';
 const JWT_SIGN = 'signing needs private keys inside policy code, and ECDSA/PSS signatures are randomised';
 
 /** name/arity → reason. */
@@ -88,6 +89,21 @@ const REFUSED: Readonly<Record<string, string>> = {
   'graphql.parse_query/1': GRAPHQL,
   'graphql.parse_schema/1': GRAPHQL,
   'graphql.schema_is_valid/1': GRAPHQL,
+  'io.jwt.decode/1': JWT,
+  'io.jwt.decode_verify/2': JWT,
+  'io.jwt.verify_es256/2': JWT,
+  'io.jwt.verify_es384/2': JWT,
+  'io.jwt.verify_es512/2': JWT,
+  'io.jwt.verify_eddsa/2': JWT,
+  'io.jwt.verify_hs256/2': JWT,
+  'io.jwt.verify_hs384/2': JWT,
+  'io.jwt.verify_hs512/2': JWT,
+  'io.jwt.verify_ps256/2': JWT,
+  'io.jwt.verify_ps384/2': JWT,
+  'io.jwt.verify_ps512/2': JWT,
+  'io.jwt.verify_rs256/2': JWT,
+  'io.jwt.verify_rs384/2': JWT,
+  'io.jwt.verify_rs512/2': JWT,
   'io.jwt.encode_sign/3': JWT_SIGN,
   'io.jwt.encode_sign_raw/3': JWT_SIGN,
 };
