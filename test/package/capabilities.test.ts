@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../fixtures/shared.js';
 import { runConsumer } from './consumer.js';
+import { keyPairFor, signJwt, type JwtAlg } from '../fixtures/jwt.js';
 
 const run = promisify(execFile);
 
@@ -28,8 +29,26 @@ const v = (value: unknown): Expect => ({ value });
 const hex = (alg: string, s: string): Expect => v(createHash(alg).update(s).digest('hex'));
 const hmac = (alg: string, msg: string, key: string): Expect => v(createHmac(alg, key).update(msg).digest('hex'));
 
+const rego = (s: string): string => JSON.stringify(s);
+
+/** io.jwt.*: tokens signed here, verified by the policy with the public key (HS*: the secret). */
+function jwtSamples(): Record<string, Sample> {
+  const out: Record<string, Sample> = {};
+  const claims = { sub: 'ci' };
+  const hs = signJwt({ alg: 'HS256', claims, key: 'secret' });
+  out['io.jwt.decode'] = { expr: `io.jwt.decode(${rego(hs)})`, expect: v([{ alg: 'HS256', typ: 'JWT' }, claims, Buffer.from(hs.split('.')[2] ?? '', 'base64url').toString('hex')]) };
+  const algs: JwtAlg[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+  for (const alg of algs) {
+    const pair = alg.startsWith('HS') ? undefined : keyPairFor(alg);
+    const token = signJwt({ alg, claims, key: pair?.privateKey ?? 'secret' });
+    out[`io.jwt.verify_${alg.toLowerCase()}`] = { expr: `io.jwt.verify_${alg.toLowerCase()}(${rego(token)}, ${rego(pair?.publicPem ?? 'secret')})`, expect: v(true) };
+  }
+  return out;
+}
+
 /** One call per built-in (sets come back from the SDK as sorted arrays). */
 const SAMPLES: Readonly<Record<string, Sample>> = {
+  ...jwtSamples(),
   abs: { expr: 'abs(-2)', expect: v(2) },
   all: { expr: 'all([true, true])', expect: v(true) },
   and: { expr: 'and({1, 2}, {2, 3})', expect: v([2]) },

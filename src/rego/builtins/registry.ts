@@ -21,6 +21,7 @@ import { yamlBuiltins } from './yaml.js';
 import { parseRegoText, regoText } from './rego-text.js';
 import { printBuiltin, type PrintSink } from './print.js';
 import { bitsBuiltins } from './bits.js';
+import { jwtBuiltins } from './jwt.js';
 import { HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from '../catalogue/index.js';
 
 
@@ -55,7 +56,7 @@ export function rawHostBuiltins(opts: HostBuiltinOptions = {}): Record<string, H
   const all: Record<string, HostFn> = {
     ...stringBuiltins, ...regexBuiltins, ...globBuiltins, ...objectBuiltins, ...arrayBuiltins,
     ...jsonBuiltins, ...yamlBuiltins, ...encodingBuiltins, ...numberBuiltins, ...semverBuiltins,
-    ...netBuiltins, ...timeBuiltins(now), ...cryptoBuiltins, ...templateBuiltins, ...miscBuiltins, ...bitsBuiltins,
+    ...netBuiltins, ...timeBuiltins(now), ...cryptoBuiltins, ...templateBuiltins, ...miscBuiltins, ...bitsBuiltins, ...jwtBuiltins,
     sprintf, 'internal.print': printBuiltin(opts.print),
   };
   for (const [name, alias] of Object.entries(HOST_ALIASES)) {
