@@ -9,7 +9,6 @@ import type { BuiltinDeclaration, RefusedBuiltin } from './types.js';
 
 export { builtinDeclarations, refusedBuiltins, DEPRECATED_BUILTINS } from './table.js';
 export { HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from './host-calls.js';
-export { parseType } from './types.js';
 export type { BuiltinDeclaration, BuiltinImpl, FunctionDecl, RefusedBuiltin, TypeDecl } from './types.js';
 
 /** What the catalogue says about a name. */
@@ -31,11 +30,6 @@ export function lookupBuiltin(name: string): BuiltinLookup {
 /** The supported built-in called `name`, if any. */
 export function supportedBuiltin(name: string): BuiltinDeclaration | undefined {
   return supported.get(name);
-}
-
-/** True when OPA knows `name` as a built-in (supported or refused): it names a function, not data. */
-export function isBuiltinName(name: string): boolean {
-  return supported.has(name) || refused.has(name);
 }
 
 /** Number of input arguments of a built-in; undefined for unknown names and variadic ones. */

@@ -66,7 +66,7 @@ function splitTop(s: string, sep: string): string[] {
 }
 
 /** Parses one type shorthand; a malformed table is a programming error (thrown at load). */
-export function parseType(t: string): TypeDecl {
+function parseType(t: string): TypeDecl {
   const alts = splitTop(t, '|');
   if (alts.length > 1) return { type: 'any', of: alts.map(parseType) };
   const m = /^([ASC])<(.*)>$/.exec(t);
