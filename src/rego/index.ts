@@ -8,8 +8,10 @@ export { instrumentQuery, evalRows, expressionTexts, functionArities, EXPR_VAR_P
 export { regoEvalError, type RegoEvalError } from './eval-error.js';
 export { runRegoTests, type RegoTestResult, type RegoTestRun } from './testing.js';
 export type { CoverageReport, FileCoverage } from './coverage.js';
-export { hostBuiltins, builtinDeclarations, UNSUPPORTED_BUILTINS } from './builtins/index.js';
+export { hostBuiltins, evaluationClock, type HostBuiltinOptions, type PrintSink } from './builtins/index.js';
+export { builtinDeclarations, refusedBuiltins, lookupBuiltin } from './catalogue/index.js';
 export { isRegoParseError, parseQuery } from './syntax/index.js';
 export { isRegoCompileError } from './compile/index.js';
 export { checkSources, type CheckProblem } from './check.js';
 export { formatModule, parseModule, type Import, type Module } from './syntax/index.js';
+export type { EmitTarget } from './wasm/index.js';

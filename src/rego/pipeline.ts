@@ -2,7 +2,7 @@ import { ImagegateError } from '../errors/index.js';
 import { parseModuleResult, parseQuery, RegoParseError, type Body, type Module, type RegoSyntaxError } from './syntax/index.js';
 import { compileProgram } from './compile/index.js';
 import { planPolicy, type Entrypoint } from './plan/index.js';
-import { emitWasm } from './wasm/index.js';
+import { emitWasm, type EmitTarget } from './wasm/index.js';
 
 /** One Rego source file. */
 export interface RegoSource {
@@ -42,12 +42,17 @@ export function compileEntrypoints(opts: {
   readonly optimize?: boolean;
   /** Keep `print(…)` as calls of the host's `internal.print` (OPA's WithEnablePrintStatements). Default false: erased. */
   readonly enablePrint?: boolean;
+  /**
+   * The host the module is for: `imagegate` (default: the stock JS SDK with imagegate's
+   * hostBuiltins()) or `opa` (only OPA's built-in names, for OPA's Go or Rust SDK).
+   */
+  readonly target?: EmitTarget;
 }): Uint8Array {
   const modules = parseSources(opts);
   checkEntrypoints(modules, opts.entrypoints);
   const program = compileProgram({ modules, enablePrint: opts.enablePrint ?? false });
   const entrypoints: Entrypoint[] = opts.entrypoints.map((path) => ({ kind: 'path', path }));
-  return emitWasm({ policy: planPolicy({ program, entrypoints }), optimize: opts.optimize ?? false });
+  return emitWasm({ policy: planPolicy({ program, entrypoints }), optimize: opts.optimize ?? false, target: opts.target ?? 'imagegate' });
 }
 
 /** Compiles a query (as `opa eval QUERY` takes it) against modules; rows bind its named vars. */

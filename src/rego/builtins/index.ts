@@ -1,8 +1,6 @@
 /** Rego built-in functions with OPA's semantics, for the wasm host (opa-wasm custom built-ins). */
-export { hostBuiltins, rawHostBuiltins, toWire, evaluationClock, HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from './registry.js';
+export { hostBuiltins, rawHostBuiltins, toWire, evaluationClock } from './registry.js';
 export type { HostBuiltinOptions } from './registry.js';
-export { builtinDeclarations, UNSUPPORTED_BUILTINS } from './declarations.js';
-export type { BuiltinDeclaration, TypeDecl } from './declarations.js';
 export type { HostFn } from './types.js';
 export { formatValue } from './format.js';
 export { printLines, type PrintSink } from './print.js';

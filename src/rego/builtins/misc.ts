@@ -16,4 +16,7 @@ function typeName(v: unknown): string | undefined {
 
 export const miscBuiltins: Readonly<Record<string, HostFn>> = {
   type_name: typeName,
+  // OPA without runtime information (its wasm target, `opa eval` without a runtime) answers
+  // an empty object: a policy never sees the webhook's environment or configuration.
+  'opa.runtime': () => ({}),
 };

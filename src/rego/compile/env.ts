@@ -2,9 +2,8 @@
  * Name environment of one package: imports, the package's rule names and every function's
  * arity, shared by the rewriting of all rules of the package.
  */
-import { UNSUPPORTED_BUILTINS } from '../builtins/index.js';
+import { lookupBuiltin } from '../catalogue/index.js';
 import type { Loc } from '../syntax/index.js';
-import { BUILTIN_ARITY, NETWORK_BUILTINS, VARIADIC_BUILTINS } from './builtins.js';
 import type { Problems } from './errors.js';
 import type { CallTarget } from './types.js';
 
@@ -42,7 +41,9 @@ export interface ResolvedCall {
 
 /**
  * Resolves a function name (`f`, `a.b.f`, `data.x.f`, `count`) to a user function or
- * built-in, reporting undefined functions, network built-ins and arity mismatches.
+ * built-in, reporting undefined functions, built-ins imagegate refuses (with the reason) and
+ * arity mismatches. Only built-ins the catalogue lists as supported resolve, so every call
+ * that compiles has an implementation.
  */
 export function resolveFunction(env: PackageEnv, parts: readonly string[], nargs: number, loc: Loc): ResolvedCall | null {
   const user = userFunctionPath(env, parts);
@@ -57,23 +58,27 @@ export function resolveFunction(env: PackageEnv, parts: readonly string[], nargs
     if (!checkArity(env, `data.${joinPath(user)}`, arity, nargs, loc)) return null;
     return { target: { kind: 'user', path: user }, arity };
   }
-  const arity = BUILTIN_ARITY.get(name);
-  if (arity === undefined) {
-    problems.add('rego_type_error', `undefined function ${name}`, loc);
-    return null;
+  const found = lookupBuiltin(name);
+  switch (found.kind) {
+    case 'unknown':
+      problems.add('rego_type_error', `undefined function ${name}`, loc);
+      return null;
+    case 'refused':
+      problems.add('rego_type_error', `built-in ${name} is not supported by imagegate: ${found.builtin.reason}`, loc);
+      return null;
+    case 'supported': {
+      const { decl } = found.builtin;
+      if (decl.variadic !== undefined) return { target: { kind: 'builtin', name }, arity: nargs };
+      if (!checkArity(env, name, decl.args.length, nargs, loc)) return null;
+      return { target: { kind: 'builtin', name }, arity: decl.args.length };
+    }
+    default:
+      return assertNever(found);
   }
-  if (NETWORK_BUILTINS.has(name)) {
-    problems.add('rego_type_error', `${name} is not allowed: admission policies may not use network access (http.send, net.lookup_ip_addr and opa.runtime are rejected); pass the data the policy needs as input or data instead`, loc);
-    return null;
-  }
-  const unsupported = UNSUPPORTED_BUILTINS[name];
-  if (unsupported !== undefined) {
-    problems.add('rego_type_error', `${name} is not supported by imagegate: ${unsupported}`, loc);
-    return null;
-  }
-  if (VARIADIC_BUILTINS.has(name)) return { target: { kind: 'builtin', name }, arity: nargs };
-  if (!checkArity(env, name, arity, nargs, loc)) return null;
-  return { target: { kind: 'builtin', name }, arity };
+}
+
+function assertNever(x: never): never {
+  throw new TypeError(`unhandled built-in lookup ${JSON.stringify(x)}`);
 }
 
 function checkArity(env: PackageEnv, name: string, arity: number, nargs: number, loc: Loc): boolean {

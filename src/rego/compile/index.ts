@@ -10,6 +10,6 @@ export {
   RegoCompileError, isRegoCompileError, formatCompileProblems, REGO_COMPILE_ERROR_CODE,
   type CompileProblem, type CompileErrorCode,
 } from './errors.js';
-export { BUILTIN_ARITY, NETWORK_BUILTINS, RELATION_BUILTINS } from './builtins.js';
+export { BUILTIN_ARITY, RELATION_BUILTINS } from './builtins.js';
 export { deepTermVars } from './vars.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 /** Built-in signatures for the type checker, derived once from the capabilities declarations. */
-import { builtinDeclarations, type TypeDecl } from '../builtins/index.js';
+import { builtinDeclarations, type TypeDecl } from '../catalogue/index.js';
 import { arrayOf, objectOf, setOf, unionOf, T_ANY, T_BOOLEAN, T_NULL, T_NUMBER, T_STRING, type RType } from './typecheck-types.js';
 
 /** A built-in's declared argument types, result type (always present in OPA 1.x) and variadic type. */

@@ -1,6 +1,6 @@
 /** Statement emission: locals, nested blocks, and the policy-wide string and file tables. */
 import type { Block, BuiltinFunc, Location, Operand, Stmt } from '../ir/index.js';
-import { builtinDeclarations } from '../builtins/index.js';
+import { builtinDeclarations } from '../catalogue/index.js';
 import type { Loc } from '../compile/index.js';
 
 const DECLARATIONS: ReadonlyMap<string, unknown> = new Map(builtinDeclarations.map((d) => [d.name, d.decl]));

@@ -4,6 +4,7 @@ import type { RegoSyntaxError } from './errors.js';
 import type { RuleSyntax } from './rules.js';
 import { BASE_KEYWORDS, FUTURE_KEYWORDS } from './tokens.js';
 import { walkTerms } from './walk.js';
+import { DEPRECATED_BUILTINS } from '../catalogue/index.js';
 
 const KEYWORDS_V1: ReadonlySet<string> = new Set([...BASE_KEYWORDS, ...FUTURE_KEYWORDS]);
 
@@ -45,20 +46,6 @@ function checkRule(s: RuleSyntax): RegoSyntaxError[] {
   return errors;
 }
 
-/** Built-ins deprecated before OPA 1.0 and absent from its v1 capabilities. */
-export const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set([
-  'any',
-  'all',
-  're_match',
-  'net.cidr_overlap',
-  'set_diff',
-  'cast_array',
-  'cast_set',
-  'cast_string',
-  'cast_boolean',
-  'cast_null',
-  'cast_object',
-]);
 
 /**
  * Calls to deprecated built-ins are errors in v1 (OPA: rego_type_error "deprecated built-in

@@ -17,5 +17,5 @@ export {
 export { formatModule } from './format.js';
 export { formatBody, formatExpr, formatTerm } from './format-term.js';
 export { walkTerms } from './walk.js';
-export { DEPRECATED_BUILTINS } from './checks.js';
+export { DEPRECATED_BUILTINS } from '../catalogue/index.js';
 export { syntaxEqual, withoutLocations } from './equal.js';

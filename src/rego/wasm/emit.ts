@@ -6,7 +6,8 @@ import binaryen from 'binaryen';
 import { ImagegateError } from '../../errors/index.js';
 import type { Block, Func, IrPolicy, Plan, Stmt } from '../ir/index.js';
 import { MAX_HOST_ARITY, nativeExportName } from './builtins.js';
-import { hostCallShape } from './host-calls.js';
+import { hostCallShape, type EmitTarget } from './host-calls.js';
+import { supportedBuiltin } from '../catalogue/index.js';
 import { DataBuilder, type ConstAddr } from './layout.js';
 import { BodyLowerer, ERR_FUNCTION_CONFLICT, ERR_VAR_CONFLICT, type CallTarget, type DynamicTarget, type LowerEnv } from './lower.js';
 import { dataSegments, runtimeBytes } from './runtime-module.js';
@@ -15,6 +16,8 @@ export interface EmitOptions {
   readonly policy: IrPolicy;
   /** Run binaryen's optimiser (-O2). Default true; false only tree-shakes (faster, for tests). */
   readonly optimize?: boolean;
+  /** The host the module is for (host-calls.ts). Default `imagegate`. */
+  readonly target?: EmitTarget;
 }
 
 /** Exports the SDK (or another ABI host) may use; every other runtime export is dropped. */
@@ -72,6 +75,7 @@ interface Linker {
   readonly m: binaryen.Module;
   readonly exports: ReadonlyMap<string, string>;
   readonly hostArities: Set<number>;
+  readonly target: EmitTarget;
 }
 
 function readRuntime(): { m: binaryen.Module; exports: Map<string, string>; evalImport: string; memory: string } {
@@ -99,11 +103,8 @@ function resolver(policy: IrPolicy, link: Linker, funcNames: ReadonlyMap<string,
   return (name: string, argc: number, where: string): CallTarget => {
     const f = funcNames.get(name);
     if (f !== undefined) return { kind: 'func', ...f };
-    const native = link.exports.get(nativeExportName(name));
-    if (native !== undefined) {
-      const arity = binaryen.expandType(binaryen.getFunctionInfo(link.m.getFunction(native)).params).length;
-      if (arity === argc) return { kind: 'native', wasmName: native, arity };
-    }
+    const native = nativeTarget(link, name, argc, where);
+    if (native !== undefined) return native;
     const id = policy.static.builtinFuncs.findIndex((b) => b.name === name);
     const decl = policy.static.builtinFuncs[id];
     if (decl === undefined) {
@@ -113,9 +114,28 @@ function resolver(policy: IrPolicy, link: Linker, funcNames: ReadonlyMap<string,
       throw new ImagegateError('IMAGEGATE_WASM_BUILTIN_ARITY', `${where}: built-in "${name}" takes ${argc} arguments but host built-ins take at most ${MAX_HOST_ARITY}; implement it natively in the runtime`);
     }
     link.hostArities.add(argc);
-    const shape = hostCallShape(name, decl.decl);
+    const shape = hostCallShape(name, decl.decl, link.target);
     return { kind: 'host', id, arity: argc, textArgs: shape.textArgs, setResult: shape.setResult, textResult: shape.textResult };
   };
+}
+
+/**
+ * The runtime export implementing built-in `name`, when it runs natively: when the catalogue
+ * says so (a runtime without that export is a build error: the catalogue and runtime.wasm
+ * disagree), or, for built-ins the catalogue does not list (IR from elsewhere), when the
+ * runtime exports it.
+ */
+function nativeTarget(link: Linker, name: string, argc: number, where: string): CallTarget | undefined {
+  const impl = supportedBuiltin(name)?.impl;
+  if (impl === 'host') return undefined;
+  const native = link.exports.get(nativeExportName(name));
+  const arity = native === undefined ? undefined : binaryen.expandType(binaryen.getFunctionInfo(link.m.getFunction(native)).params).length;
+  if (native !== undefined && arity === argc) return { kind: 'native', wasmName: native, arity };
+  if (impl === undefined) return undefined;
+  throw new ImagegateError(
+    'IMAGEGATE_WASM_RUNTIME_INVALID',
+    `${where}: built-in "${name}" is listed as ${impl} with ${argc} argument(s) but runtime.wasm exports ${native === undefined ? `no ${nativeExportName(name)}` : `${nativeExportName(name)} with ${arity ?? 0}`}; rebuild the runtime with \`npm run build:runtime\``,
+  );
 }
 
 function lowerFunc(env: LowerEnv, f: Func, index: number): void {
@@ -175,7 +195,7 @@ export function emitWasm(opts: EmitOptions): Uint8Array {
     const data = new DataBuilder(Math.ceil(runtimeEnd / 8) * 8);
     const strings: ConstAddr[] = policy.static.strings.map((s) => data.string(s));
     const files = policy.static.files.map((f) => data.string(f).value);
-    const link: Linker = { m, exports, hostArities: new Set() };
+    const link: Linker = { m, exports, hostArities: new Set(), target: opts.target ?? 'imagegate' };
     const funcNames = new Map(policy.funcs.map((f, i) => [f.name, { wasmName: `ig_f${i}`, arity: f.params.length }]));
     const dynamicTargets: DynamicTarget[] = policy.funcs.map((f, i) => ({ path: f.path, wasmName: `ig_f${i}`, arity: f.params.length }));
     const env: LowerEnv = {
@@ -227,9 +247,15 @@ function optimizeGenerated(m: binaryen.Module, policy: IrPolicy): void {
 function builtinsJson(policy: IrPolicy, link: Linker): string {
   const out: Record<string, number> = {};
   policy.static.builtinFuncs.forEach((b, i) => {
-    if (!link.exports.has(nativeExportName(b.name))) out[hostCallShape(b.name, b.decl).hostName] = i;
+    if (isHostCall(link, b.name)) out[hostCallShape(b.name, b.decl, link.target).hostName] = i;
   });
   return JSON.stringify(out);
+}
+
+/** Whether calls of built-in `name` go to the host (as nativeTarget decides). */
+function isHostCall(link: Linker, name: string): boolean {
+  const impl = supportedBuiltin(name)?.impl;
+  return impl === 'host' || (impl === undefined && !link.exports.has(nativeExportName(name)));
 }
 
 function finishMemory(m: binaryen.Module, memory: string, segments: ReturnType<typeof dataSegments>, data: DataBuilder): void {

@@ -5,7 +5,16 @@
  * passes as Rego value text, and whether the result, which crosses the JSON boundary as a sorted
  * array, must become a set again, or arrives as Rego value text to parse.
  */
-import { builtinDeclarations, HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from '../builtins/index.js';
+import { HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS, supportedBuiltin } from '../catalogue/index.js';
+
+/**
+ * Which host the module is built for:
+ * - `imagegate` (default): the stock JS SDK with imagegate's hostBuiltins(); built-ins whose
+ *   SDK version differs from OPA go by `imagegate.*` aliases, some arguments as value text;
+ * - `opa`: a host with OPA's own built-ins (OPA's Go or Rust SDK): only OPA's names, JSON
+ *   arguments and results, as `opa build -t wasm` emits them.
+ */
+export type EmitTarget = 'imagegate' | 'opa';
 
 export interface HostCallShape {
   /** Name in the module's builtins() export and in the host object. */
@@ -18,8 +27,6 @@ export interface HostCallShape {
   readonly textResult: boolean;
 }
 
-const declaredResults: ReadonlyMap<string, string> = new Map(builtinDeclarations.map((d) => [d.name, d.decl.result.type]));
-
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -31,22 +38,22 @@ function irResultType(decl: unknown): string | undefined {
   return isRecord(result) && typeof result['type'] === 'string' ? result['type'] : undefined;
 }
 
-/** Name a built-in goes by in builtins() and the host object. */
-export function hostBuiltinName(name: string): string {
-  return HOST_ALIASES[name] ?? name;
+/** Name a built-in goes by in builtins() and the host object, for `target`. */
+export function hostBuiltinName(name: string, target: EmitTarget = 'imagegate'): string {
+  return target === 'opa' ? name : HOST_ALIASES[name] ?? name;
 }
 
 /**
  * The call shape for built-in `name`; imagegate's own declaration decides the result
  * type, the IR's declaration (`irDecl`) only for built-ins imagegate does not declare.
  */
-export function hostCallShape(name: string, irDecl: unknown): HostCallShape {
-  const hostName = hostBuiltinName(name);
+export function hostCallShape(name: string, irDecl: unknown, target: EmitTarget = 'imagegate'): HostCallShape {
+  const hostName = hostBuiltinName(name, target);
   const aliased = hostName !== name;
   return {
     hostName,
     textArgs: new Set(aliased ? HOST_TEXT_ARGS[name] ?? [] : []),
-    setResult: (declaredResults.get(name) ?? irResultType(irDecl)) === 'set',
+    setResult: (supportedBuiltin(name)?.decl.result.type ?? irResultType(irDecl)) === 'set',
     textResult: aliased && HOST_TEXT_RESULTS.has(name),
   };
 }

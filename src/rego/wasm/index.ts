@@ -56,7 +56,7 @@ export {
   type HostBuiltin, type HostBuiltins, SDK_JS_BUILTINS, MAX_HOST_ARITY, nativeExportName,
 } from './builtins.js';
 export { RUNTIME_URL } from './runtime-module.js';
-export { hostBuiltinName, hostCallShape, type HostCallShape } from './host-calls.js';
+export { hostBuiltinName, hostCallShape, type HostCallShape, type EmitTarget } from './host-calls.js';
 
 let natives: ReadonlySet<string> | undefined;
 

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { builtinDeclarations, evaluationClock, hostBuiltins, HOST_ALIASES, rawHostBuiltins, toWire } from '../../../src/rego/builtins/index.js';
+import { evaluationClock, hostBuiltins, rawHostBuiltins, toWire } from '../../../src/rego/builtins/index.js';
+import { builtinDeclarations, HOST_ALIASES } from '../../../src/rego/catalogue/index.js';
 
 const NOW = 1_700_000_000_123_456_789n;
 const b = rawHostBuiltins({ now: () => NOW });

@@ -1,6 +1,7 @@
 /** json.patch with OPA's semantics, through the alias the module calls (Rego value text in and out). */
 import t from 'tap';
-import { HOST_ALIASES, rawHostBuiltins } from '../../../src/rego/builtins/index.js';
+import { rawHostBuiltins } from '../../../src/rego/builtins/index.js';
+import { HOST_ALIASES } from '../../../src/rego/catalogue/index.js';
 
 const host = rawHostBuiltins();
 const aliasName = HOST_ALIASES['json.patch'] ?? '';

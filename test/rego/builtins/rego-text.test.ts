@@ -1,6 +1,7 @@
 /** Host built-ins reading Rego value text (the aliases of HOST_TEXT_ARGS). */
 import t from 'tap';
-import { HOST_ALIASES, HOST_TEXT_ARGS, formatValue, rawHostBuiltins } from '../../../src/rego/builtins/index.js';
+import { formatValue, rawHostBuiltins } from '../../../src/rego/builtins/index.js';
+import { HOST_ALIASES, HOST_TEXT_ARGS } from '../../../src/rego/catalogue/index.js';
 import { parseRegoText } from '../../../src/rego/builtins/rego-text.js';
 import { RegoSet } from '../../../src/rego/builtins/values.js';
 

@@ -1,6 +1,7 @@
 /** time.* through the aliases the module calls: nanosecond timestamps as Rego value text stay exact. */
 import t from 'tap';
-import { HOST_ALIASES, HOST_TEXT_ARGS, rawHostBuiltins } from '../../../src/rego/builtins/index.js';
+import { rawHostBuiltins } from '../../../src/rego/builtins/index.js';
+import { HOST_ALIASES, HOST_TEXT_ARGS } from '../../../src/rego/catalogue/index.js';
 
 const host = rawHostBuiltins();
 function alias(name: string): (...args: unknown[]) => unknown {

@@ -63,8 +63,17 @@ t.test(':= may not redeclare a var in the same scope', async (t) => {
 
 t.test('network built-ins are rejected for admission policies', async (t) => {
   const ps = problems('package a\n\np if {\n\thttp.send({"url": "http://x"}, r)\n}\n\nq := net.lookup_ip_addr("x")\n\nr := opa.runtime()\n');
-  t.equal(ps.length, 3);
-  t.ok(ps.every((p) => p.code === 'rego_type_error' && /network access/.test(p.message)));
+  t.same(ps.map((p) => [p.code, p.loc.row, p.loc.col]), [['rego_type_error', 4, 2], ['rego_type_error', 7, 6]]);
+  t.match(ps[0]?.message, /^built-in http\.send is not supported by imagegate: network access/);
+  t.match(ps[1]?.message, /^built-in net\.lookup_ip_addr is not supported by imagegate: network access \(DNS\)/);
+});
+
+t.test('names OPA does not know are undefined functions; names imagegate refuses say why', async (t) => {
+  const ps = problems('package a\n\np := nope.f(1)\n\nq := graphql.parse_query("{ a }")\n');
+  t.same(ps.map((p) => [p.code, p.message, p.loc.row]), [
+    ['rego_type_error', 'undefined function nope.f', 3],
+    ['rego_type_error', 'built-in graphql.parse_query is not supported by imagegate: imagegate ships no GraphQL parser', 5],
+  ]);
 });
 
 t.test('all errors are collected into one ImagegateError with OPA-style text', async (t) => {

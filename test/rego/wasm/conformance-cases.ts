@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { loadIrPolicy } from '../../../src/rego/ir/index.js';
-import { UNSUPPORTED_BUILTINS, evaluationClock, hostBuiltins } from '../../../src/rego/builtins/index.js';
+import { evaluationClock, hostBuiltins } from '../../../src/rego/builtins/index.js';
+import { lookupBuiltin } from '../../../src/rego/catalogue/index.js';
 import { parseTerm, type Term } from '../../../src/rego/syntax/index.js';
 import { emitWasm, hostBuiltinName, nativeBuiltins } from '../../../src/rego/wasm/index.js';
 import { sharedDir } from '../../fixtures/shared.js';
@@ -87,7 +88,8 @@ const TEST_ONLY_BUILTINS: Readonly<Record<string, string>> = {
 
 /** Why a built-in cannot run here, or undefined when the runtime or the host implements it. */
 function unsupportedReason(name: string): string | undefined {
-  return UNSUPPORTED_BUILTINS[name] ?? TEST_ONLY_BUILTINS[name];
+  const found = lookupBuiltin(name);
+  return found.kind === 'refused' ? found.builtin.reason : TEST_ONLY_BUILTINS[name];
 }
 
 /** Built-ins the case needs that neither the runtime nor the host implements. */

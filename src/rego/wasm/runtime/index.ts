@@ -97,3 +97,4 @@ export * from "./builtins/collections";
 export * from "./builtins/strings";
 export * from "./builtins/strings2";
 export * from "./builtins/graph";
+export * from "./builtins/deprecated";
