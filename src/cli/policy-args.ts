@@ -7,7 +7,9 @@ export function usageError(message: string, cause?: unknown): ImagegateError {
 }
 
 /** node:util parseArgs, strict, with positionals; a bad option is IMAGEGATE_CLI_USAGE naming the subcommand. */
-export function parseOptions<T extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(args: readonly string[], options: T, sub: string) {
+type Options = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+export function parseOptions<T extends Options>(args: readonly string[], options: T, sub: string): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>> {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
   } catch (err) {
