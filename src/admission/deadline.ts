@@ -1,25 +1,17 @@
 import { ImagegateError } from '../errors/index.js';
+import { untilAborted } from './timer.js';
 
 /**
  * Settles with `work`, or rejects with IMAGEGATE_DEADLINE_EXCEEDED when `signal` aborts first,
  * so a dependency that ignores its signal still cannot make us miss the API server's timeout.
  */
-export function withDeadline<T>(work: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(exceeded(what, signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(exceeded(what, signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
+export async function withDeadline<T>(work: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  try {
+    return await untilAborted({ work, signal });
+  } catch (err) {
+    if (signal.aborted && err === signal.reason) throw exceeded(what, signal);
+    throw err;
+  }
 }
 
 function exceeded(what: string, signal: AbortSignal): ImagegateError {
