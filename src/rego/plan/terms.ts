@@ -22,8 +22,18 @@ export function planError(message: string): ImagegateError {
 /** State shared by the planners of one IR function or plan. */
 export abstract class TermPlanner {
   readonly vars = new Map<string, number>();
+  private planned = 0;
 
-  constructor(readonly policy: PolicyState, readonly e: Emitter, public gen: Generation) {}
+  /**
+   * `inQuery`: this planner plans the query's own body (OPA's query compiler keeps `a == b`
+   * a call; rule bodies turn it into `a = b`, see hoist.ts). Default false.
+   */
+  constructor(readonly policy: PolicyState, readonly e: Emitter, public gen: Generation, readonly inQuery = false) {}
+
+  /** A var name no compiled rule or query uses (compiled names never contain `%`). */
+  plannerVar(): string {
+    return `%${this.planned++}`;
+  }
 
   abstract body(body: CBody, k: K): void;
   abstract dataRef(path: readonly CTerm[], k: KOp): void;
