@@ -78,9 +78,19 @@ class Owned {
     return x;
   }
 
+  /** `a` itself when this call created it (so it may be edited), else an owned copy. */
+  array(a: readonly unknown[]): unknown[] {
+    return isMutable(a) && this.set.has(a) ? a : this.add([...a]);
+  }
+
   clear(): void {
     this.set = new WeakSet<object>();
   }
+}
+
+/** Arrays are built as plain (mutable) arrays; only ownership decides whether one may be edited. */
+function isMutable(a: readonly unknown[]): a is unknown[] {
+  return Array.isArray(a);
 }
 
 /** `node` with the existing child at `seg` replaced by `value`. */
@@ -93,7 +103,7 @@ function withChild(own: Owned, node: Doc, seg: unknown, value: unknown): Doc {
   if (isArray(node)) {
     const i = arrayIndex(seg, node.length);
     if (i === undefined || i < 0 || i >= node.length) return FAIL;
-    const out = own.has(node) ? node : own.add([...node]);
+    const out = own.array(node);
     out[i] = value;
     return out;
   }
@@ -106,7 +116,7 @@ function insert(own: Owned, node: Doc, seg: unknown, value: unknown): Doc {
   if (isArray(node)) {
     const i = arrayIndex(seg, node.length);
     if (i === undefined || i < 0 || i > node.length) return FAIL;
-    const out = own.has(node) ? node : own.add([...node]);
+    const out = own.array(node);
     out.splice(i, 0, value);
     return out;
   }
@@ -124,7 +134,7 @@ function remove(own: Owned, node: Doc, seg: unknown): Doc {
   if (isArray(node)) {
     const i = arrayIndex(seg, node.length);
     if (i === undefined) return FAIL;
-    const out = own.has(node) ? node : own.add([...node]);
+    const out = own.array(node);
     out.splice(i, 1);
     return out;
   }
