@@ -70,15 +70,27 @@ export function compileQuery(opts: {
 }
 
 /**
- * Every entrypoint must name a rule, or a package or rule-path prefix that holds rules
- * (as `opa build -e` requires); a typo would otherwise build a decision that is always undefined.
+ * Every entrypoint must name a rule, a path inside a rule's value (`pkg/obj/key` of a partial
+ * object, any key where a rule head has a var: `a.b[x].c` covers `a/b/anything/c`), or a
+ * package or rule-path prefix that holds rules, as OPA's `opa build -e` accepts them (its
+ * compiler finds the rules at the path or at any prefix of it). A typo would otherwise build
+ * a decision that is always undefined.
  */
 function checkEntrypoints(modules: readonly Module[], entrypoints: readonly string[]): void {
-  const paths = modules.flatMap((m) => {
+  const refs = modules.flatMap((m) => {
     const pkg = m.package.path.path.map((s) => s.value);
-    return m.rules.map((r) => [...pkg, r.head.ref[0].name].join('/'));
+    return m.rules.map((r) => [...pkg, r.head.ref[0].name, ...r.head.ref.slice(1).map((t) => (t.type === 'string' ? t.value : null))]);
   });
-  const missing = entrypoints.filter((ep) => !paths.some((p) => p === ep || p.startsWith(`${ep}/`)));
+  // null: a var (or other non-string) key in the rule's head, matching any segment.
+  const covers = (ref: readonly (string | null)[], ep: readonly string[]): boolean => {
+    const n = Math.min(ref.length, ep.length);
+    for (let i = 0; i < n; i++) if (ref[i] !== null && ref[i] !== ep[i]) return false;
+    return true;
+  };
+  const missing = entrypoints.filter((ep) => {
+    const segs = ep.split('/').filter((s) => s !== '');
+    return segs.length === 0 || !refs.some((ref) => covers(ref, segs));
+  });
   if (missing.length > 0) {
     throw new ImagegateError(
       'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED',

@@ -12,6 +12,12 @@ import { formatReport, runAll } from './conformance/run.js';
 const PASS_FLOOR = 1241;
 /** Passing cases in the language topics (not the built-in function topics). */
 const LANGUAGE_FLOOR = 624;
+/**
+ * Cases expecting an error whose error code imagegate produces too. The conflict cases
+ * agree; the strict built-in error cases (eval_type_error, eval_builtin_error) evaluate to
+ * undefined, as in OPA's wasm, which has no strict built-in errors.
+ */
+const ERROR_CODE_FLOOR = 27;
 
 t.setTimeout(900_000);
 
@@ -22,4 +28,6 @@ if (sharedOrSkip('conformance/opa/v1') !== undefined) t.test('OPA conformance en
   t.ok(result.pass >= PASS_FLOOR, `at least ${PASS_FLOOR} cases pass (got ${result.pass})`);
   t.ok(result.languagePass >= LANGUAGE_FLOOR, `at least ${LANGUAGE_FLOOR} language cases pass (got ${result.languagePass})`);
   t.ok(result.skips.every((s) => s.reason !== ''), 'every skip has a reason');
+  const agree = result.errors.filter((e) => e.got === e.want).length;
+  t.ok(agree >= ERROR_CODE_FLOOR, `at least ${ERROR_CODE_FLOOR} error codes agree (got ${agree}/${result.errors.length})`);
 });

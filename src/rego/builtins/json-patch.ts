@@ -60,50 +60,108 @@ function child(node: Doc, seg: unknown): { found: boolean; value: unknown } {
   return { found: false, value: undefined };
 }
 
+/**
+ * Containers created by this json.patch call: nobody else holds them, so later operations
+ * edit them in place instead of copying (10,000 operations on one object stay linear).
+ * Input containers are copied once, on their first edit. `copy` would make one container
+ * reachable twice, so it clears the set (later edits copy again).
+ */
+class Owned {
+  private set = new WeakSet<object>();
+
+  has(x: unknown): boolean {
+    return typeof x === 'object' && x !== null && this.set.has(x);
+  }
+
+  add<T extends object>(x: T): T {
+    this.set.add(x);
+    return x;
+  }
+
+  /** `a` itself when this call created it (so it may be edited), else an owned copy. */
+  array(a: readonly unknown[]): unknown[] {
+    return isMutable(a) && this.set.has(a) ? a : this.add([...a]);
+  }
+
+  clear(): void {
+    this.set = new WeakSet<object>();
+  }
+}
+
+/** Arrays are built as plain (mutable) arrays; only ownership decides whether one may be edited. */
+function isMutable(a: readonly unknown[]): a is unknown[] {
+  return Array.isArray(a);
+}
+
 /** `node` with the existing child at `seg` replaced by `value`. */
-function withChild(node: Doc, seg: unknown, value: unknown): Doc {
+function withChild(own: Owned, node: Doc, seg: unknown, value: unknown): Doc {
   if (isObject(node) && isString(seg)) {
-    const out = newObject(Object.entries(node));
+    const out = own.has(node) ? node : own.add(newObject(Object.entries(node)));
     setOwn(out, seg, value);
     return out;
   }
   if (isArray(node)) {
     const i = arrayIndex(seg, node.length);
-    return node.map((v, j) => (j === i ? value : v));
+    if (i === undefined || i < 0 || i >= node.length) return FAIL;
+    const out = own.array(node);
+    out[i] = value;
+    return out;
   }
   if (node instanceof RegoSet) return setOf([...node.elems.filter((e) => !deepEqual(e, seg)), value]);
   return FAIL;
 }
 
-function insert(node: Doc, seg: unknown, value: unknown): Doc {
-  if (isObject(node)) return isString(seg) ? withChild(node, seg, value) : FAIL;
+function insert(own: Owned, node: Doc, seg: unknown, value: unknown): Doc {
+  if (isObject(node)) return isString(seg) ? withChild(own, node, seg, value) : FAIL;
   if (isArray(node)) {
     const i = arrayIndex(seg, node.length);
-    return i === undefined || i < 0 || i > node.length ? FAIL : [...node.slice(0, i), value, ...node.slice(i)];
+    if (i === undefined || i < 0 || i > node.length) return FAIL;
+    const out = own.array(node);
+    out.splice(i, 0, value);
+    return out;
   }
   if (node instanceof RegoSet) return deepEqual(seg, value) ? setOf([...node.elems, value]) : FAIL;
   return FAIL;
 }
 
-function remove(node: Doc, seg: unknown): Doc {
+function remove(own: Owned, node: Doc, seg: unknown): Doc {
   if (!child(node, seg).found) return FAIL;
-  if (isObject(node)) return newObject(Object.entries(node).filter(([k]) => k !== seg));
+  if (isObject(node) && isString(seg)) {
+    if (!own.has(node)) return own.add(newObject(Object.entries(node).filter(([k]) => k !== seg)));
+    Reflect.deleteProperty(node, seg);
+    return node;
+  }
   if (isArray(node)) {
     const i = arrayIndex(seg, node.length);
-    return node.filter((_, j) => j !== i);
+    if (i === undefined) return FAIL;
+    const out = own.array(node);
+    out.splice(i, 1);
+    return out;
   }
   if (node instanceof RegoSet) return new RegoSet(node.elems.filter((e) => !deepEqual(e, seg)));
   return FAIL;
 }
 
-/** Copy-on-write edit of the container at path[:-1] by `edit(container, lastSegment)`. */
-function editAt(doc: Doc, path: readonly unknown[], edit: (node: Doc, seg: unknown) => Doc): Doc {
-  const [head, ...rest] = path;
-  if (rest.length === 0) return edit(doc, head);
-  const c = child(doc, head);
-  if (!c.found) return FAIL;
-  const updated = editAt(c.value, rest, edit);
-  return updated === FAIL ? FAIL : withChild(doc, head, updated);
+/**
+ * `edit(container, lastSegment)` applied to the container at path[:-1] (path non-empty),
+ * then each ancestor updated bottom-up. A loop, not recursion: paths may be as deep as the
+ * document (a recursive walk overflowed the stack on deep documents).
+ */
+function editAt(own: Owned, doc: Doc, path: readonly unknown[], edit: (node: Doc, seg: unknown) => Doc): Doc {
+  const parents: { readonly node: Doc; readonly seg: unknown }[] = [];
+  let node = doc;
+  for (let i = 0; i + 1 < path.length; i++) {
+    const c = child(node, path[i]);
+    if (!c.found) return FAIL;
+    parents.push({ node, seg: path[i] });
+    node = c.value;
+  }
+  let updated = edit(node, path[path.length - 1]);
+  for (let j = parents.length - 1; j >= 0 && updated !== FAIL; j--) {
+    const p = parents[j];
+    if (p !== undefined) updated = withChild(own, p.node, p.seg, updated);
+  }
+  return updated;
 }
 
 function valueAt(doc: Doc, path: readonly unknown[]): { found: boolean; value: unknown } {
@@ -115,14 +173,14 @@ function valueAt(doc: Doc, path: readonly unknown[]): { found: boolean; value: u
   return cur;
 }
 
-function add(doc: Doc, path: readonly unknown[], value: unknown): Doc {
+function add(own: Owned, doc: Doc, path: readonly unknown[], value: unknown): Doc {
   if (path.length === 0) return value;
-  return doc === DELETED ? FAIL : editAt(doc, path, (node, seg) => insert(node, seg, value));
+  return doc === DELETED ? FAIL : editAt(own, doc, path, (node, seg) => insert(own, node, seg, value));
 }
 
-function del(doc: Doc, path: readonly unknown[]): Doc {
+function del(own: Owned, doc: Doc, path: readonly unknown[]): Doc {
   if (doc === DELETED) return FAIL;
-  return path.length === 0 ? DELETED : editAt(doc, path, remove);
+  return path.length === 0 ? DELETED : editAt(own, doc, path, (node, seg) => remove(own, node, seg));
 }
 
 interface Op {
@@ -142,21 +200,22 @@ function readOp(o: unknown): Op | undefined {
 }
 
 /** One operation applied: the new document, DELETED for a deleted root, or FAIL. */
-function apply(doc: Doc, op: Op): Doc {
+function apply(own: Owned, doc: Doc, op: Op): Doc {
   switch (op.op) {
-    case 'add': return op.value.given ? add(doc, op.path, op.value.v) : FAIL;
-    case 'remove': return del(doc, op.path);
+    case 'add': return op.value.given ? add(own, doc, op.path, op.value.v) : FAIL;
+    case 'remove': return del(own, doc, op.path);
     case 'replace': {
       if (!op.value.given) return FAIL;
-      const removed = del(doc, op.path);
-      return removed === FAIL ? FAIL : add(removed, op.path, op.value.v);
+      const removed = del(own, doc, op.path);
+      return removed === FAIL ? FAIL : add(own, removed, op.path, op.value.v);
     }
     case 'move': case 'copy': {
       if (op.from === undefined) return FAIL;
       const got = valueAt(doc, op.from);
       if (!got.found) return FAIL;
-      const base = op.op === 'move' ? del(doc, op.from) : doc;
-      return base === FAIL ? FAIL : add(base, op.path, got.value);
+      if (op.op === 'copy') own.clear();
+      const base = op.op === 'move' ? del(own, doc, op.from) : doc;
+      return base === FAIL ? FAIL : add(own, base, op.path, got.value);
     }
     case 'test': {
       const got = valueAt(doc, op.path);
@@ -169,11 +228,12 @@ function apply(doc: Doc, op: Op): Doc {
 /** json.patch(doc, patches): the patched document, or undefined when any operation fails. */
 export function jsonPatch(doc: unknown, patches: unknown): unknown {
   if (!isArray(patches)) return undefined;
+  const own = new Owned();
   let cur: Doc = doc;
   for (const raw of patches) {
     const op = readOp(raw);
     if (op === undefined) return undefined;
-    cur = apply(cur, op);
+    cur = apply(own, cur, op);
     if (cur === FAIL) return undefined;
   }
   return cur === DELETED ? undefined : cur;

@@ -172,7 +172,8 @@ export class Rewriter {
   private template(parts: Extract<Term, { type: 'templateString' }>['parts'], loc: Loc): CTerm {
     const out = parts.map((p) => {
       if (p.type === 'string') return { kind: 'text' as const, value: p.value };
-      return this.scoped(() => ({ kind: 'expr' as const, ...this.valueBody(p.term, p.loc) }));
+      // OPA: the part is `{x | x = term}` and the capture keeps the part's `with` modifiers.
+      return this.scoped(() => ({ kind: 'expr' as const, ...this.valueBody(p.term, p.loc, p.with) }));
     });
     return { type: 'template', parts: out, loc };
   }
@@ -181,15 +182,15 @@ export class Rewriter {
    * A body binding a fresh var `out` to each value of `t` (none when `t` is undefined);
    * the caller opens the scope. Template parts and print arguments are evaluated this way.
    */
-  private valueBody(t: Term, loc: Loc): { readonly body: CBody; readonly out: CVar } {
+  private valueBody(t: Term, loc: Loc, withs: readonly WithModifier[] = []): { readonly body: CBody; readonly out: CVar } {
     const v = this.freshVar(loc);
-    const inner = this.termExpr(t, false, [], loc);
+    const inner = this.termExpr(t, false, withs, loc);
     const body: CExpr[] = [];
     if (inner !== null) {
       body.push(inner.core.type === 'term'
-        ? { core: { type: 'unify', a: v, b: inner.core.term }, negated: false, with: [], loc }
+        ? { core: { type: 'unify', a: v, b: inner.core.term }, negated: false, with: inner.with, loc }
         : inner.core.type === 'call' && inner.core.output === null
-          ? { core: { type: 'unify', a: v, b: { type: 'call', target: inner.core.target, args: inner.core.args, loc } }, negated: false, with: [], loc }
+          ? { core: { type: 'unify', a: v, b: { type: 'call', target: inner.core.target, args: inner.core.args, loc } }, negated: false, with: inner.with, loc }
           : inner);
     }
     return { body, out: v };

@@ -1,8 +1,9 @@
 /** Planning of bodies and expressions: unification, negation, `every`, `with`. */
 import type { Operand } from '../ir/index.js';
-import { RELATION_BUILTINS, deepTermVars, type CBody, type CExpr, type CTerm, type CVar, type CWith } from '../compile/index.js';
+import { RELATION_BUILTINS, deepTermVars, type CBody, type CCore, type CExpr, type CTerm, type CVar, type CWith } from '../compile/index.js';
 import { FALSE, TRUE, local } from './builder.js';
 import { DataPlanner } from './data.js';
+import { hoistNegated } from './hoist.js';
 import { mockKey, type Mock } from './state.js';
 import type { K } from './terms.js';
 
@@ -20,18 +21,29 @@ export class BodyPlanner extends DataPlanner {
   }
 
   private exprNoWith(x: CExpr, k: K): void {
-    if (!x.negated) return this.core(x, k);
-    // `not`: a flag set by the expression's continuation; disjunctions inside stay correct.
+    if (!x.negated) return this.core(x.core, k);
+    // OPA evaluates refs and nested calls of a negated expression before the `not` (hoist.ts):
+    // when one is undefined, the body fails instead of the negation succeeding.
+    const { core, pre } = hoistNegated(x.core, { equalsAsUnify: !this.inQuery, fresh: () => this.plannerVar() });
+    const first = (i: number): void => {
+      const p = pre[i];
+      if (p === undefined) return this.negation(core, k);
+      this.unify(p.v, p.term, () => first(i + 1));
+    };
+    first(0);
+  }
+
+  /** `not`: a flag set by the expression's continuation; disjunctions inside stay correct. */
+  private negation(c: CCore, k: K): void {
     const flag = this.e.local();
     this.e.emit({ type: 'ResetLocalStmt', target: flag });
-    const block = this.e.block(() => this.core(x, () => this.e.emit({ type: 'AssignVarStmt', source: TRUE, target: flag })));
+    const block = this.e.block(() => this.core(c, () => this.e.emit({ type: 'AssignVarStmt', source: TRUE, target: flag })));
     this.e.emit({ type: 'BlockStmt', blocks: [block] });
     this.e.emit({ type: 'IsUndefinedStmt', source: flag });
     k();
   }
 
-  private core(x: CExpr, k: K): void {
-    const c = x.core;
+  private core(c: CCore, k: K): void {
     switch (c.type) {
       case 'unify': return this.unify(c.a, c.b, k);
       case 'call': return this.terms(c.args, (ops) => this.call(c.target, ops, (res) => {

@@ -39,7 +39,7 @@ export function planPolicy(options: PlanOptions): IrPolicy {
 
 function planEntry(policy: PolicyState, program: Program, ep: Entrypoint): Plan {
   const e = new Emitter(policy.statics, 2);
-  const planner = new BodyPlanner(policy, e, GEN0);
+  const planner = new BodyPlanner(policy, e, GEN0, ep.kind === 'query');
   if (ep.kind === 'path') {
     const segments = ep.path.split('/').filter((s) => s !== '');
     const loc = { file: '<query>', row: 1, col: 1 };

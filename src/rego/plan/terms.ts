@@ -22,8 +22,18 @@ export function planError(message: string): ImagegateError {
 /** State shared by the planners of one IR function or plan. */
 export abstract class TermPlanner {
   readonly vars = new Map<string, number>();
+  private planned = 0;
 
-  constructor(readonly policy: PolicyState, readonly e: Emitter, public gen: Generation) {}
+  /**
+   * `inQuery`: this planner plans the query's own body (OPA's query compiler keeps `a == b`
+   * a call; rule bodies turn it into `a = b`, see hoist.ts). Default false.
+   */
+  constructor(readonly policy: PolicyState, readonly e: Emitter, public gen: Generation, readonly inQuery = false) {}
+
+  /** A var name no compiled rule or query uses (compiled names never contain `%`). */
+  plannerVar(): string {
+    return `%${this.planned++}`;
+  }
 
   abstract body(body: CBody, k: K): void;
   abstract dataRef(path: readonly CTerm[], k: KOp): void;
@@ -71,13 +81,60 @@ export abstract class TermPlanner {
     }
   }
 
-  terms(ts: readonly CTerm[], k: (ops: Operand[]) => void, acc: Operand[] = []): void {
-    const [first, ...rest] = ts;
-    if (first === undefined) {
-      k(acc);
-      return;
+  /**
+   * Plans `ts` in order and calls `k` with their operands. Straight terms (see `straight`)
+   * are planned in a loop, so a literal with 10,000 elements does not nest 10,000
+   * continuations (a stack overflow); the others continue in their continuation.
+   */
+  terms(ts: readonly CTerm[], k: (ops: Operand[]) => void): void {
+    this.termsFrom(ts, 0, [], k);
+  }
+
+  private termsFrom(ts: readonly CTerm[], from: number, acc: readonly Operand[], k: (ops: Operand[]) => void): void {
+    const ops = [...acc];
+    for (let i = from; i < ts.length; i++) {
+      const t = ts[i];
+      if (t === undefined) break;
+      if (!this.straight(t)) {
+        this.term(t, (op) => this.termsFrom(ts, i + 1, [...ops, op], k));
+        return;
+      }
+      ops.push(this.straightOperand(t));
     }
-    this.term(first, (op) => this.terms(rest, k, [...acc, op]));
+    k(ops);
+  }
+
+  /**
+   * True when planning `t` calls its continuation exactly once, in the current block, as its
+   * last action (no scan, no mock, no branch): scalars, bound vars, refs with scalar or bound
+   * keys below input or a var, unmocked calls, comprehensions, and collections of these.
+   */
+  private straight(t: CTerm): boolean {
+    const key = (p: CTerm): boolean => p.type === 'string' || p.type === 'number' || p.type === 'boolean' || p.type === 'null' || (p.type === 'var' && this.isBound(p));
+    switch (t.type) {
+      case 'null': case 'boolean': case 'number': case 'string': return true;
+      case 'var': return this.isBound(t);
+      case 'inputRef': return t.path.every(key);
+      case 'ref': return t.head.type === 'var' && this.isBound(t.head) && t.path.every(key);
+      case 'array': case 'set': return t.items.every((i) => this.straight(i));
+      case 'object': return t.entries.every((e) => this.straight(e.key) && this.straight(e.value));
+      case 'arrayCompr': case 'setCompr': case 'objectCompr': return true;
+      case 'call': return !this.gen.mocks.has(mockKey(t.target)) && t.args.every((a) => this.straight(a));
+      case 'dataRef': case 'template': return false;
+      default: {
+        const never: never = t;
+        return never;
+      }
+    }
+  }
+
+  private straightOperand(t: CTerm): Operand {
+    let out: Operand | undefined;
+    this.term(t, (op) => {
+      out = op;
+    });
+    if (out === undefined) throw planError('a straight term did not yield its operand');
+    return out;
   }
 
   term(t: CTerm, k: KOp): void {

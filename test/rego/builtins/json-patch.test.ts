@@ -60,3 +60,27 @@ t.test('big integers stay exact', async (t) => {
 t.test('the plain name takes and returns JSON values', async (t) => {
   t.same(plain?.({ a: [1] }, [{ op: 'add', path: '/a/-', value: 2 }]), { a: [1, 2] });
 });
+
+t.test('many operations and deep paths: edits are in place on copies, walks are loops', async (t) => {
+  const ops = Array.from({ length: 10_000 }, (_, i) => ({ op: 'add', path: `/k${i}`, value: i }));
+  const doc = { keep: true };
+  const out = plain?.(doc, [...ops, { op: 'remove', path: '/k0' }, { op: 'replace', path: '/k1', value: 'one' }]);
+  t.ok(typeof out === 'object' && out !== null && !Array.isArray(out), 'an object');
+  const o = out as Record<string, unknown>;
+  t.equal(Object.keys(o).length, 10_000, 'keep + k1..k9999');
+  t.equal(o['k1'], 'one');
+  t.equal(o['k9999'], 9999);
+  t.notOk('k0' in o, 'k0 removed');
+  t.same(doc, { keep: true }, 'the input document is not modified');
+  let deep: unknown = 1;
+  for (let i = 0; i < 20_000; i++) deep = { a: deep };
+  const path = `/${Array.from({ length: 20_000 }, () => 'a').join('/')}`;
+  let got = plain?.(deep, [{ op: 'replace', path, value: 2 }]);
+  for (let i = 0; i < 20_000 && typeof got === 'object' && got !== null; i++) got = (got as Record<string, unknown>)['a'];
+  t.equal(got, 2, 'a 20,000-segment path replaces the innermost value');
+});
+
+t.test('copy shares no container with later in-place edits', async (t) => {
+  t.equal(patch('{"a": {"x": 1}}', '[{"op": "add", "path": "/a/y", "value": 2}, {"op": "copy", "from": "/a", "path": "/b"}, {"op": "add", "path": "/b/z", "value": 3}]'), '{"a":{"x":1,"y":2},"b":{"x":1,"y":2,"z":3}}');
+  t.equal(patch('[[1]]', '[{"op": "add", "path": "/0/-", "value": 2}, {"op": "copy", "from": "/0", "path": "/-"}, {"op": "remove", "path": "/1/0"}]'), '[[1,2],[2]]');
+});

@@ -23,9 +23,17 @@ export interface Case {
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a case expecting an error (`want_error_code`) produced: the code of the build error
+ * or of the runtime error (OPA's code when the message names one), `undefined` when the
+ * evaluation returned no result (OPA's wasm turns built-in errors into undefined), or
+ * `result` when it returned one.
+ */
+export type ErrorOutcome = { readonly want: string; readonly got: string };
+
 export type Verdict =
-  | { readonly kind: 'pass' }
-  | { readonly kind: 'fail'; readonly detail: string }
+  | { readonly kind: 'pass'; readonly error?: ErrorOutcome }
+  | { readonly kind: 'fail'; readonly detail: string; readonly error?: ErrorOutcome }
   | { readonly kind: 'skip'; readonly reason: string };
 
 export interface TopicResult {
@@ -44,6 +52,8 @@ export interface RunResult {
   readonly languagePass: number;
   readonly failures: readonly { readonly note: string; readonly detail: string }[];
   readonly skips: readonly { readonly note: string; readonly reason: string }[];
+  /** Cases that expect an error: what each produced (see ErrorOutcome). */
+  readonly errors: readonly (ErrorOutcome & { readonly note: string })[];
 }
 
 /** Built-in function topics (everything else is the language itself). */
@@ -177,18 +187,32 @@ function compileErrorCodes(err: unknown): readonly string[] {
   return [];
 }
 
+/** OPA's error codes as they appear at the start of a runtime error message (`code: message`). */
+const RUNTIME_CODE = /\b(eval_conflict_error|eval_builtin_error|eval_type_error|eval_internal_error|eval_cancel_error)\b/;
+
+/** The OPA error code a runtime failure stands for. */
+export function runtimeErrorCode(text: string): string {
+  const named = RUNTIME_CODE.exec(text);
+  if (named?.[1] !== undefined) return named[1];
+  // The conflict messages of OPA's wasm runtime (and of imagegate's) name no code.
+  if (/conflict|multiple outputs/.test(text)) return 'eval_conflict_error';
+  return 'runtime error without a code';
+}
+
 export async function runCase(c: Case): Promise<Verdict> {
   const raw = c.raw;
   const skip = skipReason(raw);
   if (skip !== null) return { kind: 'skip', reason: skip };
   const wantCode = typeof raw['want_error_code'] === 'string' ? raw['want_error_code'] : null;
+  const outcome = (got: string): { error?: ErrorOutcome } => (wantCode === null ? {} : { error: { want: wantCode, got } });
   let wasm: Uint8Array;
   try {
     wasm = buildCase(raw);
   } catch (err) {
     const codes = compileErrorCodes(err);
-    if (wantCode !== null && codes.includes(wantCode)) return { kind: 'pass' };
-    return { kind: 'fail', detail: `build failed: ${errorText(err).slice(0, 400)}` };
+    const got = wantCode !== null && codes.includes(wantCode) ? wantCode : (codes[0] ?? 'build error without a code');
+    if (wantCode !== null && codes.includes(wantCode)) return { kind: 'pass', ...outcome(got) };
+    return { kind: 'fail', detail: `build failed: ${errorText(err).slice(0, 400)}`, ...outcome(got) };
   }
   const input = inputOf(raw);
   if (!input.ok) return { kind: 'fail', detail: 'input_term is not a ground term' };
@@ -200,15 +224,17 @@ export async function runCase(c: Case): Promise<Verdict> {
     result = policy.evaluate(input.value);
   } catch (err) {
     const text = errorText(err);
-    if (wantCode === 'eval_conflict_error' && /conflict|multiple outputs/.test(text)) return { kind: 'pass' };
-    return { kind: 'fail', detail: `threw: ${text.slice(0, 300)}` };
+    const got = runtimeErrorCode(text);
+    if (wantCode !== null && got === wantCode) return { kind: 'pass', ...outcome(got) };
+    return { kind: 'fail', detail: `threw: ${text.slice(0, 300)}`, ...outcome(got) };
   }
   const sortBindings = raw['sort_bindings'] === true;
   const got = normalise(result, sortBindings);
-  if ('want_result' in raw && got === normalise(raw['want_result'], sortBindings)) return { kind: 'pass' };
-  if (raw['strict_error'] === true && got === '[]') return { kind: 'pass' };
+  const produced = outcome(got === '[]' ? 'undefined' : 'result');
+  if ('want_result' in raw && got === normalise(raw['want_result'], sortBindings)) return { kind: 'pass', ...produced };
+  if (raw['strict_error'] === true && got === '[]') return { kind: 'pass', ...produced };
   const want = 'want_result' in raw ? JSON.stringify(raw['want_result']) : `error ${String(wantCode)}`;
-  return { kind: 'fail', detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}` };
+  return { kind: 'fail', detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}`, ...produced };
 }
 
 /** Runs every case (optionally only those whose note contains `filter`). */
@@ -216,6 +242,7 @@ export async function runAll(filter?: string): Promise<RunResult> {
   const topics = new Map<string, TopicResult>();
   const failures: { note: string; detail: string }[] = [];
   const skips: { note: string; reason: string }[] = [];
+  const errors: (ErrorOutcome & { note: string })[] = [];
   let languagePass = 0;
   for (const c of loadCases()) {
     if (filter !== undefined && !c.note.includes(filter)) continue;
@@ -227,6 +254,7 @@ export async function runAll(filter?: string): Promise<RunResult> {
     } catch (err) {
       v = { kind: 'fail', detail: `harness error: ${errorText(err).slice(0, 300)}` };
     }
+    if (v.kind !== 'skip' && v.error !== undefined) errors.push({ note: c.note, ...v.error });
     if (v.kind === 'pass') {
       row.pass++;
       if (row.language) languagePass++;
@@ -240,7 +268,7 @@ export async function runAll(filter?: string): Promise<RunResult> {
   }
   const list = [...topics.values()].sort((a, b) => (a.topic < b.topic ? -1 : 1));
   const sum = (f: (t: TopicResult) => number): number => list.reduce((n, t) => n + f(t), 0);
-  return { topics: list, pass: sum((t) => t.pass), fail: sum((t) => t.fail), skip: sum((t) => t.skip), languagePass, failures, skips };
+  return { topics: list, pass: sum((t) => t.pass), fail: sum((t) => t.fail), skip: sum((t) => t.skip), languagePass, failures, skips, errors };
 }
 
 /** The per-topic table and the closing `conformance: N passed, M failed, K skipped` line. */
@@ -253,6 +281,27 @@ export function formatReport(r: RunResult): string {
   const lsum = (f: (t: TopicResult) => number): number => lang.reduce((n, t) => n + f(t), 0);
   lines.push(`language topics: ${lsum((t) => t.pass)} passed, ${lsum((t) => t.fail)} failed, ${lsum((t) => t.skip)} skipped`);
   for (const s of r.skips) lines.push(`skip ${s.note}: ${s.reason}`);
+  lines.push(...errorCodeLines(r.errors));
   lines.push(`conformance: ${r.pass} passed, ${r.fail} failed, ${r.skip} skipped`);
   return lines.join('\n');
+}
+
+/**
+ * `error codes: N/M agree` over the cases expecting an error, then one line per expected
+ * code with what was produced instead (e.g. `undefined` where OPA's wasm also gives no result).
+ */
+export function errorCodeLines(errors: readonly ErrorOutcome[]): string[] {
+  const agree = errors.filter((e) => e.got === e.want).length;
+  const byWant = new Map<string, Map<string, number>>();
+  for (const e of errors) {
+    const row = byWant.get(e.want) ?? new Map<string, number>();
+    byWant.set(e.want, row);
+    row.set(e.got, (row.get(e.got) ?? 0) + 1);
+  }
+  const lines = [`error codes: ${agree}/${errors.length} agree`];
+  for (const [want, got] of [...byWant].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const parts = [...got].sort((a, b) => b[1] - a[1]).map(([g, n]) => `${g} ${n}`);
+    lines.push(`  want ${want}: ${parts.join(', ')}`);
+  }
+  return lines;
 }
