@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import type { PolicyConfig } from '../config/index.js';
 import { compileEntrypoints } from '../rego/index.js';
@@ -30,11 +31,14 @@ async function bundleFile(file: string): Promise<{ bundle: Bundle; source: strin
   return { bundle: await readBundle({ bytes, source: file }), source: file };
 }
 
-async function embeddedBundle(entrypoint: string): Promise<{ bundle: Bundle; source: string }> {
+export async function embeddedBundle(entrypoint: string): Promise<{ bundle: Bundle; source: string }> {
   const dir = embeddedPolicyDir();
   const { modules, data } = await loadPolicySources([dir]);
+  // Named from the package root (policies/…), as a bundle names its files: locations in
+  // answers never show where imagegate happens to be installed.
+  const sources = modules.filter((m) => !m.file.endsWith('_test.rego')).map((m) => ({ ...m, file: relative(dirname(dir), m.file) }));
   // print() is erased, as `opa build` does: admission decisions write nothing per request.
-  const wasm = compileEntrypoints({ sources: modules.filter((m) => !m.file.endsWith('_test.rego')), entrypoints: [entrypoint], enablePrint: false });
+  const wasm = compileEntrypoints({ sources, entrypoints: [entrypoint], enablePrint: false });
   const manifest = { revision: 'embedded', roots: [''], wasm: [{ entrypoint, module: '/policy.wasm' }], rego_version: 1 };
   return { bundle: { manifest, wasm, data, files: new Map() }, source: `${dir} (embedded)` };
 }
