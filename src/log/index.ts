@@ -3,7 +3,7 @@ import type { LogLevel } from '../config/index.js';
 import { capLogValue, capString, defaultLogCaps } from './cap.js';
 
 export type { Logger } from 'pino';
-export { capLogValue, capString, defaultLogCaps, type LogCaps } from './cap.js';
+export { capString } from './cap.js';
 
 /**
  * Paths pino censors wherever they appear in a log object. Credentials reach the process through

@@ -8,7 +8,7 @@
  * what settled so far when a lookup never ends (the deadline was collected before it fired).
  */
 import { createRegistryPinner } from '../../src/registry/index.js';
-import { createKubeClient } from '../../src/kube/index.js';
+import { createKubeClient } from '../../src/kube/internal.js';
 import { isImagegateError } from '../../src/errors/index.js';
 import { Agent } from 'undici';
 import { fakeAgent, fakeCerts, startFake } from './fakes.js';
