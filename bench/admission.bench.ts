@@ -5,8 +5,10 @@
  * server.parseInWorkerAboveBytes) against the parser thread.
  */
 import { performance } from 'node:perf_hooks';
-import { buildApp, createMetrics } from '../src/server/index.js';
-import { defaultConfig, validateConfig } from '../src/config/index.js';
+import { createMetrics } from '../src/server/index.js';
+import { buildApp } from '../src/server/internal.js';
+import { defaultConfig } from '../src/config/index.js';
+import { validateConfig } from '../src/config/internal.js';
 import { paddedReview } from '../test/fixtures/reviews.js';
 import { createLogger } from '../src/log/index.js';
 import type { Decider } from '../src/admission/index.js';

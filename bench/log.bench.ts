@@ -4,7 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createLogger, redactPaths } from '../src/log/index.js';
+import { createLogger } from '../src/log/index.js';
+import { redactPaths } from '../src/log/internal.js';
 import { measure, report } from './harness.js';
 
 let bytes = 0;

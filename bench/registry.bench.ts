@@ -5,9 +5,11 @@
  * ratio 3-images / 1-image (≈1.0–1.3 expected, not 3). No assertions: figures only.
  */
 import { pathToFileURL } from 'node:url';
-import { createRegistryPinner, type RegistryPinner } from '../src/registry/index.js';
-import { parseImageReference, type ImageRef } from '../src/images/index.js';
-import { validateConfig } from '../src/config/index.js';
+import { createRegistryPinner } from '../src/registry/index.js';
+import type { RegistryPinner } from '../src/registry/internal.js';
+import type { ImageRef } from '../src/images/index.js';
+import { parseImageReference } from '../src/images/internal.js';
+import { validateConfig } from '../src/config/internal.js';
 import { fakeAgent, goodImage, serveManifest, startFake } from '../test/registry/fakes.js';
 
 const DELAY_MS = 50;

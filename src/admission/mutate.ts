@@ -23,9 +23,9 @@ export async function mutateRequest(opts: {
   const selected = opts.summary.selection;
   switch (selected.kind) {
     case 'skip':
-      return { allowed: true, verdict: 'skip', warnings: [], images: [] };
+      return { kind: 'skipped', warnings: [], images: [] };
     case 'reject':
-      return { allowed: true, verdict: 'error', warnings: [`images left unpinned: ${selected.error.message}`], images: [] };
+      return { kind: 'undecided-admitted', warnings: [`images left unpinned: ${selected.error.message}`], images: [] };
     case 'review':
       break;
     default:
@@ -54,7 +54,7 @@ export async function mutateRequest(opts: {
     }
   });
   const images = selected.sites.map((s) => s.image);
-  return patch.length > 0 ? { allowed: true, verdict: 'allow', warnings, images, patch } : { allowed: true, verdict: 'allow', warnings, images };
+  return patch.length > 0 ? { kind: 'allowed', warnings, images, patch } : { kind: 'allowed', warnings, images };
 }
 
 /** The pod's namespace, pull secrets and service account, for registries that need credentials. */

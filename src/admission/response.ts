@@ -27,18 +27,33 @@ export function toReviewResponse(opts: {
 }): AdmissionReviewResponse {
   const { request, outcome } = opts;
   const warnings = boundWarnings(outcome.warnings);
-  const patch = opts.mutating && outcome.patch !== undefined && outcome.patch.length > 0
-    ? { patchType: 'JSONPatch' as const, patch: Buffer.from(JSON.stringify(outcome.patch)).toString('base64') }
-    : {};
   return {
     apiVersion: request.apiVersion,
     kind: 'AdmissionReview',
     response: {
       uid: request.uid,
-      allowed: outcome.allowed,
-      ...(outcome.status === undefined ? {} : { status: { ...outcome.status, status: 'Failure' as const } }),
+      ...decisionFields(outcome, opts.mutating),
       ...(warnings.length === 0 ? {} : { warnings }),
-      ...patch,
     },
   };
+}
+
+type DecisionFields = Pick<AdmissionReviewResponse['response'], 'allowed' | 'status' | 'patchType' | 'patch'>;
+
+/** `allowed`, and the denial status or the patch, of one outcome kind. */
+function decisionFields(outcome: AdmissionOutcome, mutating: boolean): DecisionFields {
+  switch (outcome.kind) {
+    case 'allowed':
+      return mutating && outcome.patch !== undefined && outcome.patch.length > 0
+        ? { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(outcome.patch)).toString('base64') }
+        : { allowed: true };
+    case 'skipped':
+    case 'undecided-admitted':
+      return { allowed: true };
+    case 'denied':
+    case 'undecided-denied':
+      return { allowed: false, status: { ...outcome.status, status: 'Failure' } };
+    default:
+      return outcome satisfies never;
+  }
 }

@@ -22,7 +22,7 @@ export async function validateRequest(opts: {
   const { request, selection: selected } = opts.summary;
   switch (selected.kind) {
     case 'skip':
-      return { allowed: true, verdict: 'skip', warnings: [], images: [] };
+      return { kind: 'skipped', warnings: [], images: [] };
     case 'reject':
       return deny({ code: 400, reason: 'BadRequest', violations: [], message: selected.error.message, images: [] });
     case 'review':
@@ -63,14 +63,14 @@ function combine(opts: {
   const { verdict, images } = opts;
   switch (verdict.kind) {
     case 'allow':
-      if (opts.violations.length === 0) return { allowed: true, verdict: 'allow', warnings: verdict.warnings, images };
+      if (opts.violations.length === 0) return { kind: 'allowed', warnings: verdict.warnings, images };
       return deny({ code: 403, reason: 'Forbidden', violations: opts.violations, images, warnings: verdict.warnings });
     case 'deny':
       return deny({ code: 403, reason: 'Forbidden', violations: [...opts.violations, ...verdict.violations], images, warnings: verdict.warnings });
     case 'undecided': {
       const why = `imagegate could not decide (${verdict.error.code}): ${verdict.error.message}`;
       if (opts.violations.length === 0 && opts.failurePolicy === 'Ignore') {
-        return { allowed: true, verdict: 'error', warnings: [`admitted without a decision (failurePolicy Ignore): ${why}`], images };
+        return { kind: 'undecided-admitted', warnings: [`admitted without a decision (failurePolicy Ignore): ${why}`], images };
       }
       return deny({ code: 500, reason: 'InternalError', violations: opts.violations, images, message: why });
     }
@@ -89,8 +89,7 @@ function deny(opts: {
 }): AdmissionOutcome {
   const parts = [opts.message, opts.violations.length > 0 ? denialMessage(opts.violations) : undefined].filter((p) => p !== undefined);
   return {
-    allowed: false,
-    verdict: opts.code === 500 ? 'error' : 'deny',
+    kind: opts.code === 500 ? 'undecided-denied' : 'denied',
     status: { code: opts.code, reason: opts.reason, message: parts.join('; ') },
     warnings: opts.warnings ?? [],
     images: opts.images,

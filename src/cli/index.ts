@@ -1,1 +1,1 @@
-export { runCli, usage, type CliIo } from './run.js';
+export { runCli } from './run.js';

@@ -1,3 +1,3 @@
-export type { Config, ServerConfig, TlsConfig, AdmissionConfig, PolicyConfig, FailurePolicy, LogLevel, RegistriesConfig, RegistryHostConfig, RegistryMirrorConfig, RegistryCredentialsConfig, PullSecretsConfig } from './types.js';
-export { defaultConfig, defaultRegistryHost } from './defaults.js';
-export { loadConfigFile, parseConfig, validateConfig } from './load.js';
+export type { Config, PolicyConfig, FailurePolicy, LogLevel, RegistriesConfig, RegistryHostConfig, PullSecretsConfig } from './types.js';
+export { defaultConfig } from './defaults.js';
+export { loadConfigFile } from './load.js';

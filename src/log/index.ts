@@ -1,29 +1,10 @@
 import { pino, type Logger, type DestinationStream, type LoggerOptions } from 'pino';
 import type { LogLevel } from '../config/index.js';
 import { capLogValue, capString, defaultLogCaps } from './cap.js';
+import { redactPaths } from './redact.js';
 
 export type { Logger } from 'pino';
-export { capLogValue, capString, defaultLogCaps, type LogCaps } from './cap.js';
-
-/**
- * Paths pino censors wherever they appear in a log object. Credentials reach the process through
- * registry auth, pull secrets and TLS material; none of them may ever be written to a log.
- */
-export const redactPaths: readonly string[] = [
-  'password',
-  'token',
-  'auth',
-  'authorization',
-  'key',
-  '*.password',
-  '*.token',
-  '*.auth',
-  '*.authorization',
-  '*.key',
-  '*.headers.authorization',
-  'req.headers.authorization',
-  'req.headers.cookie',
-];
+export { capString } from './cap.js';
 
 /**
  * The one way imagegate builds a logger: JSON lines, credentials redacted, and every field and

@@ -10,8 +10,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-// The built-ins' own door, not the rego room's: that one loads the compiler and binaryen,
-// ~1 s and ~70 MB more per thread, paid again at every replacement after a deadline kill.
+// The host built-ins' sub-room door (src/rego/builtins/index.ts), not the rego room's: that one
+// loads the compiler and binaryen, ~1 s and ~70 MB more per thread, paid again at every
+// replacement after a deadline kill. It is the one sub-room door other rooms may import, and
+// test/package/doors.test.ts checks that nothing it loads reaches the compiler.
 import { hostBuiltins } from '../rego/builtins/index.js';
 
 function message(err: unknown): string {

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { problem } from './errors.js';
 import { credentialsId, type Credentials } from './credentials.js';
-import type { Clock, LookupContext } from './http.js';
+import type { Clock } from '../cache/index.js';
+import type { LookupContext } from './http.js';
 import { sendWithRetry } from './retry.js';
 
 /** A parsed `WWW-Authenticate` challenge of the two schemes registries use. */

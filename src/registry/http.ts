@@ -1,16 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { untilAborted } from '../admission/index.js';
+import type { Clock } from '../cache/index.js';
 import { problem } from './errors.js';
 import { classify } from './failures.js';
 import type { Semaphore } from './limiter.js';
 import type { AddressPins } from './addresses.js';
 import type { RegistrySettings } from './settings.js';
-
-/** Milliseconds from an arbitrary origin; injected so cache TTLs are testable. */
-export interface Clock {
-  now(): number;
-}
 
 /** What every request of one tag lookup shares: its registry, its deadline and its host limit. */
 export interface LookupContext {

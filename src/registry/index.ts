@@ -1,20 +1,2 @@
 /** Registry client: tag → digest resolution over the OCI distribution API, and the Pinner. */
-export { createRegistryPinner, type RegistryPinner, type RegistryPinnerOptions } from './pinner.js';
-export { createRegistryResolver, type RegistryResolver, type RegistryResolverOptions, type ResolveResult, type PullCredentialsSource } from './resolver.js';
-export type { Resolution } from './client.js';
-export type { Platform, PlatformManifest } from './manifest.js';
-export { MANIFEST_ACCEPT, MEDIA_TYPES } from './manifest.js';
-export { parseDockerConfigJson, staticCredentialsProvider, type Credentials, type CredentialsProvider, type DockerConfigCredentials } from './credentials.js';
-export { parseChallenge, type Challenge } from './auth.js';
-export { REGISTRY_CODES } from './errors.js';
-export type { Clock } from './http.js';
-export { normalizeHost } from './hosts.js';
-export { systemResolver, type HostResolver, type ResolvedAddress } from './addresses.js';
-export { parseCidr, parseIp, blockingRange, type Cidr, type IpAddress } from './cidr.js';
-export { noMetrics, UNTRUSTED_HOST_LABEL, type RegistryMetrics } from './metrics.js';
-export { createKubeClient, type KubeClient, type KubeClientOptions, type KubeGet } from './kube.js';
-export { createInClusterKubeClient, SERVICE_ACCOUNT_DIR, type InClusterOptions } from './kubeconfig.js';
-export { KUBE_CODES, KubeError } from './kubeerrors.js';
-export type { KubeSecret, KubeServiceAccount } from './kubeobjects.js';
-export { readPullCredentials, type PinContext, type PullCredentials } from './pullsecrets.js';
-export type { TokenFileSystem } from './kubetoken.js';
+export { createRegistryPinner } from './pinner.js';

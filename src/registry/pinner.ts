@@ -1,7 +1,6 @@
 import type { Pinner, PinOutcome } from '../admission/index.js';
 import { withDigest, type ImageRef } from '../images/index.js';
-import type { KubeClient } from './kube.js';
-import { createInClusterKubeClient } from './kubeconfig.js';
+import { createInClusterKubeClient, type KubeClient } from '../kube/index.js';
 import { readPullCredentials, type PinContext, type PullCredentials } from './pullsecrets.js';
 import { createRegistryResolver, type PullCredentialsSource, type RegistryResolver, type RegistryResolverOptions } from './resolver.js';
 

@@ -2,9 +2,7 @@ import type { PinContext } from '../admission/index.js';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import { parseDockerConfigJson, type Credentials } from './credentials.js';
 import { REGISTRY_CODES } from './errors.js';
-import type { KubeClient } from './kube.js';
-import { KubeError } from './kubeerrors.js';
-import type { KubeSecret } from './kubeobjects.js';
+import { KubeError, type KubeClient, type KubeSecret } from '../kube/index.js';
 
 /** Who is pulling: the object under review's namespace and pull-secret references. */
 export type { PinContext } from '../admission/index.js';

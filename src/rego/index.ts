@@ -4,14 +4,13 @@
  * call through the SDK. This door offers the whole pipeline; the stages' own doors offer more.
  */
 export { parseSources, compileEntrypoints, compileQuery, type RegoSource, type RegoVersion } from './pipeline.js';
-export { instrumentQuery, evalRows, expressionTexts, functionArities, EXPR_VAR_PREFIX, type EvalRow, type QueryExpression } from './query.js';
-export { regoEvalError, type RegoEvalError } from './eval-error.js';
-export { runRegoTests, type RegoTestResult, type RegoTestRun } from './testing.js';
-export type { CoverageReport, FileCoverage } from './coverage.js';
-export { hostBuiltins, evaluationClock, type HostBuiltinOptions, type PrintSink } from './builtins/index.js';
-export { builtinDeclarations, refusedBuiltins, lookupBuiltin } from './catalogue/index.js';
+export { instrumentQuery, evalRows, functionArities, EXPR_VAR_PREFIX, type EvalRow } from './query.js';
+export { regoEvalError } from './eval-error.js';
+export { runRegoTests, type RegoTestResult } from './testing.js';
+export { hostBuiltins, evaluationClock, type HostBuiltinOptions } from './builtins/index.js';
+export { builtinDeclarations, refusedBuiltins } from './catalogue/index.js';
 export { isRegoParseError, parseQuery } from './syntax/index.js';
 export { isRegoCompileError } from './compile/index.js';
-export { checkSources, type CheckProblem } from './check.js';
+export { checkSources } from './check.js';
 export { formatModule, parseModule, type Import, type Module } from './syntax/index.js';
 export type { EmitTarget } from './wasm/index.js';

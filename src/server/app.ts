@@ -141,7 +141,7 @@ async function answer(args: { endpoint: Endpoint; opts: AppOptions; summary: Rev
     ? await validateRequest({ summary, signal, deps: { decider: opts.decider, failurePolicy: admission.failurePolicy } })
     : await mutateRequest({ summary, signal, deps: { ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) } });
   const seconds = (performance.now() - args.started) / 1000;
-  opts.metrics.reviews.inc({ endpoint, verdict: outcome.verdict });
+  opts.metrics.reviews.inc({ endpoint, verdict: verdictLabel(outcome) });
   opts.metrics.duration.observe({ endpoint }, seconds);
   logDecision({ logger: opts.logger, endpoint, request, outcome, seconds });
   return toReviewResponse({ request, outcome, mutating: endpoint === 'mutate' });
@@ -161,6 +161,43 @@ const MAX_LOGGED_IMAGES = 20;
  */
 const DECISION_FIELD_CAPS = { uid: 100, namespace: 63, name: 253, kind: 63, operation: 16, subResource: 63, user: 256, image: 300, reason: 1_000 } as const;
 
+/**
+ * The `verdict` label of imagegate_admission_reviews_total and of the decision log: allow, deny,
+ * error (no decision, admitted or not), skip (nothing to evaluate). Dashboards key on these.
+ */
+function verdictLabel(outcome: AdmissionOutcome): 'allow' | 'deny' | 'error' | 'skip' {
+  switch (outcome.kind) {
+    case 'allowed':
+      return 'allow';
+    case 'skipped':
+      return 'skip';
+    case 'denied':
+      return 'deny';
+    case 'undecided-admitted':
+    case 'undecided-denied':
+      return 'error';
+    default:
+      return outcome satisfies never;
+  }
+}
+
+/** The decision line's verdict fields; `reason` is the denial message, capped at `maxReason` characters. */
+function decisionLogFields(outcome: AdmissionOutcome, maxReason: number): { verdict: string; allowed: boolean; reason: string | undefined; patched: number } {
+  const verdict = verdictLabel(outcome);
+  switch (outcome.kind) {
+    case 'allowed':
+      return { verdict, allowed: true, reason: undefined, patched: outcome.patch?.length ?? 0 };
+    case 'skipped':
+    case 'undecided-admitted':
+      return { verdict, allowed: true, reason: undefined, patched: 0 };
+    case 'denied':
+    case 'undecided-denied':
+      return { verdict, allowed: false, reason: capString({ value: outcome.status.message, max: maxReason }), patched: 0 };
+    default:
+      return outcome satisfies never;
+  }
+}
+
 /** One structured line per review; never the object itself, which may hold secrets in env. */
 function logDecision(args: { logger: Logger; endpoint: Endpoint; request: AdmissionRequest; outcome: AdmissionOutcome; seconds: number }): void {
   const { request, outcome } = args;
@@ -178,10 +215,7 @@ function logDecision(args: { logger: Logger; endpoint: Endpoint; request: Admiss
     dryRun: request.dryRun,
     images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => capString({ value: i, max: cap.image })),
     imageCount: outcome.images.length,
-    verdict: outcome.verdict,
-    allowed: outcome.allowed,
-    reason: outcome.status === undefined ? undefined : capString({ value: outcome.status.message, max: cap.reason }),
-    patched: outcome.patch?.length ?? 0,
+    ...decisionLogFields(outcome, cap.reason),
     durationMs: Math.round(args.seconds * 1e6) / 1e3,
   }, 'admission decision');
 }

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { createReviewIntake, summariseReview, type IntakeLimits } from '../../src/admission/index.js';
+import { createReviewIntake } from '../../src/admission/index.js';
+import { summariseReview, type IntakeLimits } from '../../src/admission/internal.js';
 import { isImagegateError } from '../../src/errors/index.js';
 import { kindCases, paddedReview, podCase, review } from '../fixtures/reviews.js';
 

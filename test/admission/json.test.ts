@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseStrictJson } from '../../src/admission/index.js';
+import { parseStrictJson } from '../../src/admission/internal.js';
 
 const parse = (text: string) => parseStrictJson({ text, maxDepth: 8 });
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import t from 'tap';
-import { ensureDevCertificates, generateCertificates, writeCertificates } from '../../src/certs/index.js';
+import { ensureDevCertificates } from '../../src/certs/index.js';
+import { generateCertificates, writeCertificates } from '../../src/certs/internal.js';
 
 const DAY_MS = 86_400_000;
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile, mkdir, chmod, readdir, symlink 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { caBundle, generateCertificates, writeCertificates } from '../../src/certs/index.js';
+import { caBundle, generateCertificates, writeCertificates } from '../../src/certs/internal.js';
 import { isImagegateError } from '../../src/errors/index.js';
 
 const material = generateCertificates({ service: 'hook', namespace: 'gate' });

@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
 import t from 'tap';
-import { generateCertificates, type GenerateCertificatesOptions } from '../../src/certs/index.js';
+import { generateCertificates, type GenerateCertificatesOptions } from '../../src/certs/internal.js';
 import { isImagegateError } from '../../src/errors/index.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');

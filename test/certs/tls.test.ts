@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import t from 'tap';
-import { generateCertificates, type CertificateMaterial } from '../../src/certs/index.js';
+import { generateCertificates, type CertificateMaterial } from '../../src/certs/internal.js';
 
 const material = generateCertificates({ service: 'hook', namespace: 'gate' });
 

@@ -2,13 +2,8 @@ import { mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import {
-  generateCertificates,
-  loadCertificatePair,
-  watchCertificatePair,
-  type CertificatePair,
-  type CertificatePairWatcher,
-} from '../../src/certs/index.js';
+import { loadCertificatePair, watchCertificatePair, type CertificatePairWatcher } from '../../src/certs/index.js';
+import { generateCertificates, type CertificatePair } from '../../src/certs/internal.js';
 import { isImagegateError, type ImagegateError } from '../../src/errors/index.js';
 
 const first = generateCertificates({ service: 'hook', namespace: 'gate' });

@@ -2,7 +2,8 @@ import t from 'tap';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, loadConfigFile, parseConfig } from '../../src/config/index.js';
+import { defaultConfig, loadConfigFile } from '../../src/config/index.js';
+import { parseConfig } from '../../src/config/internal.js';
 
 t.test('an empty file means the embedded defaults', async (t) => {
   t.same(parseConfig({ text: '', source: 'empty.yaml' }), defaultConfig);

@@ -1,20 +1,8 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
 import { isImagegateError } from '../../src/errors/index.js';
-import {
-  DIGEST_INVALID,
-  IMAGE_DIGEST_CONFLICT,
-  IMAGE_REFERENCE_INVALID,
-  familiarName,
-  parseDigest,
-  parseImageReference,
-  registryEndpoint,
-  registryHost,
-  tryParseImageReference,
-  withDigest,
-  type Digest,
-  type ImageRef,
-} from '../../src/images/index.js';
+import { parseDigest, tryParseImageReference, withDigest, type Digest, type ImageRef } from '../../src/images/index.js';
+import { DIGEST_INVALID, IMAGE_DIGEST_CONFLICT, IMAGE_REFERENCE_INVALID, familiarName, parseImageReference, registryEndpoint, registryHost } from '../../src/images/internal.js';
 
 const HEX64 = createHash('sha256').update('imagegate').digest('hex');
 const OTHER64 = createHash('sha256').update('something else').digest('hex');

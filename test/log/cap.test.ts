@@ -1,6 +1,7 @@
 import t from 'tap';
 import { Writable } from 'node:stream';
-import { capLogValue, capString, createLogger, defaultLogCaps } from '../../src/log/index.js';
+import { capString, createLogger } from '../../src/log/index.js';
+import { capLogValue, defaultLogCaps } from '../../src/log/internal.js';
 
 function capture() {
   const lines: string[] = [];

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { gzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
-import { readBundle, writeBundle } from '../../src/policy/index.js';
+import { readBundle } from '../../src/policy/index.js';
+import { writeBundle } from '../../src/policy/internal.js';
 
 const wasm = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 

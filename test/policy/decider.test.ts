@@ -1,9 +1,9 @@
 import t from 'tap';
 import { performance } from 'node:perf_hooks';
-import { createBundleDecider } from '../../src/policy/index.js';
+import { createBundleDecider } from '../../src/policy/internal.js';
 import { compileEntrypoints } from '../../src/rego/index.js';
-import { parseAdmissionReview, extractImages } from '../../src/admission/index.js';
-import { parseImageReference } from '../../src/images/index.js';
+import { parseAdmissionReview, extractImages } from '../../src/admission/internal.js';
+import { parseImageReference } from '../../src/images/internal.js';
 import { podCase, review } from '../fixtures/reviews.js';
 
 const policy = `package imagegate

@@ -6,7 +6,7 @@
  * how `?timeout=` is floored is the server's business; none of them may touch the others.
  */
 import t from 'tap';
-import { createBundleDecider } from '../../src/policy/index.js';
+import { createBundleDecider } from '../../src/policy/internal.js';
 import { podCase, review } from '../fixtures/reviews.js';
 import { reviewResponse, startTestServer } from '../fixtures/server.js';
 import { bundle } from '../fixtures/pool-policy.js';

@@ -4,9 +4,10 @@
  * threads, the real opa-wasm SDK, policies compiled by imagegate's own compiler.
  */
 import t, { type Test } from 'tap';
-import { createBundleDecider, type BundleDecider } from '../../src/policy/index.js';
-import { parseAdmissionReview, extractImages, type Verdict } from '../../src/admission/index.js';
-import { parseImageReference } from '../../src/images/index.js';
+import { createBundleDecider, type BundleDecider } from '../../src/policy/internal.js';
+import type { Verdict } from '../../src/admission/index.js';
+import { parseAdmissionReview, extractImages } from '../../src/admission/internal.js';
+import { parseImageReference } from '../../src/images/internal.js';
 import { podCase, review } from '../fixtures/reviews.js';
 import { bundle, expected } from '../fixtures/pool-policy.js';
 

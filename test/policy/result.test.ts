@@ -1,5 +1,5 @@
 import t from 'tap';
-import { verdictFromResult } from '../../src/policy/index.js';
+import { verdictFromResult } from '../../src/policy/internal.js';
 
 const ep = 'imagegate/decision';
 

@@ -1,7 +1,9 @@
 import t, { type Test } from 'tap';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import { createKubeClient, createRegistryPinner, type RegistryPinner, type ResolveResult } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import type { RegistryPinner, ResolveResult } from '../../src/registry/internal.js';
+import { createKubeClient } from '../../src/kube/internal.js';
 import { fakeAgent, fakeCerts, goodImage, serveManifest, startFake, type Fake } from './fakes.js';
 import { longSignal, ref, registriesConfig } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { createServer as createHttps } from 'node:https';
 import { createServer as createHttp, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Agent } from 'undici';
-import { generateCertificates, type CertificateMaterial } from '../../src/certs/index.js';
+import { generateCertificates, type CertificateMaterial } from '../../src/certs/internal.js';
 import { buildImage, buildIndex, type BuiltImage } from '../fixtures/registry/index.js';
 
 let material: CertificateMaterial | undefined;

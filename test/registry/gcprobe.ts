@@ -7,7 +7,8 @@
  * line: per kind, how many settled, their error codes, and the fastest and slowest in ms. A watchdog prints
  * what settled so far when a lookup never ends (the deadline was collected before it fired).
  */
-import { createKubeClient, createRegistryPinner } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import { createKubeClient } from '../../src/kube/internal.js';
 import { isImagegateError } from '../../src/errors/index.js';
 import { Agent } from 'undici';
 import { fakeAgent, fakeCerts, startFake } from './fakes.js';

@@ -1,5 +1,6 @@
-import { validateConfig, type RegistriesConfig } from '../../src/config/index.js';
-import { parseImageReference } from '../../src/images/index.js';
+import type { RegistriesConfig } from '../../src/config/index.js';
+import { validateConfig } from '../../src/config/internal.js';
+import { parseImageReference } from '../../src/images/internal.js';
 import type { PinOutcome } from '../../src/admission/index.js';
 
 /** The registries section as `imagegate serve` would load it from YAML. */

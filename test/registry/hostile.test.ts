@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRegistryPinner, type RegistryPinner } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import type { RegistryPinner } from '../../src/registry/internal.js';
 import { fakeAgent, goodImage, goodIndex, otherImage, serveManifest, startFake, type Fake } from './fakes.js';
 import { longSignal, manualClock, pinnedOf, reasonOf, ref, registriesConfig } from './helpers.js';
 

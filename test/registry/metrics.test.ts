@@ -1,5 +1,6 @@
 import t from 'tap';
-import { createRegistryPinner, UNTRUSTED_HOST_LABEL, type RegistryMetrics } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import { UNTRUSTED_HOST_LABEL, type RegistryMetrics } from '../../src/registry/internal.js';
 import { fakeAgent, goodImage, serveManifest, startFake } from './fakes.js';
 import { longSignal, manualClock, ref, registriesConfig } from './helpers.js';
 

@@ -1,9 +1,11 @@
 import t, { type Test } from 'tap';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { createInClusterKubeClient, createKubeClient, createRegistryPinner, readPullCredentials, type KubeClient, type PinContext, type RegistryPinner } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import { readPullCredentials, type PinContext, type RegistryPinner } from '../../src/registry/internal.js';
+import type { KubeClient } from '../../src/kube/index.js';
+import { createKubeClient } from '../../src/kube/internal.js';
 import { buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
 import { dockerConfigJson, startFakeKube, tokenDir } from '../fixtures/kube/index.js';
 import { longSignal, pinnedOf, reasonOf, ref, registriesConfig } from './helpers.js';
@@ -138,27 +140,10 @@ t.test('a token the API server refuses: unauthorized, with the fix', async (t) =
   t.match(reasonOf(await pinWith(p, ctx(['regcred']))), /reading (service account team-a\/default|secret team-a\/regcred): the API server refused the service account token \(HTTP 401\): check that the webhook's service account token is mounted and valid/);
 });
 
-t.test('in-cluster config: KUBERNETES_SERVICE_HOST/PORT, token and CA files', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'imagegate-incluster-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'ca.crt'), kubeApi.caPem);
-  const config = { ...registriesConfig({}).pullSecrets, enabled: true, tokenFile: tokens.tokenFile, caFile: join(dir, 'ca.crt') };
-  const k = createInClusterKubeClient({ config, env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(kubeApi.port) } });
-  t.teardown(() => k.close());
-  t.same(await k.getServiceAccount({ namespace: NS, name: 'builder', signal: longSignal() }), { imagePullSecrets: ['regcred'] });
-  t.throws(() => createInClusterKubeClient({ config, env: {} }), { code: 'IMAGEGATE_KUBE_CONFIG_INVALID', message: /KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set/ });
-  t.throws(() => createInClusterKubeClient({ config: { ...config, caFile: join(dir, 'missing.crt') }, env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '443' } }), { code: 'IMAGEGATE_KUBE_CONFIG_INVALID', message: /cannot read the API server CA/ });
-  t.throws(() => createRegistryPinner({ registries: registriesConfig({ pullSecrets: { enabled: true, caFile: join(dir, 'missing.crt'), apiServer: 'https://127.0.0.1:1' } }) }), { code: 'IMAGEGATE_KUBE_CONFIG_INVALID' }, 'enabled in config: the pinner builds the client at start-up');
-});
 
-t.test('reads are cached per namespace/name for cacheTtlMs, 404s included', async (t) => {
-  const k = kubeClient(t, 60_000);
-  const before = kubeApi.requests.length;
-  for (let i = 0; i < 3; i++) {
-    await k.getSecret({ namespace: NS, name: 'regcred', signal: longSignal() });
-    await t.rejects(k.getSecret({ namespace: NS, name: 'nope', signal: longSignal() }), { code: 'IMAGEGATE_KUBE_NOT_FOUND' });
-  }
-  t.equal(kubeApi.requests.length - before, 2);
+t.test('pullSecrets enabled in config: the pinner builds the in-cluster client at start-up', async (t) => {
+  const caFile = join(tmpdir(), `imagegate-missing-${process.pid}.crt`);
+  t.throws(() => createRegistryPinner({ registries: registriesConfig({ pullSecrets: { enabled: true, caFile, apiServer: 'https://127.0.0.1:1' } }) }), { code: 'IMAGEGATE_KUBE_CONFIG_INVALID', message: /cannot read the API server CA/ });
 });
 
 t.test('config: pullSecrets defaults and unknown keys rejected', async (t) => {

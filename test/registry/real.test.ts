@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { Dispatcher } from 'undici';
-import { createRegistryPinner, createRegistryResolver } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import { createRegistryResolver } from '../../src/registry/internal.js';
 import { buildImage, buildMultiArch, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
 import { longSignal, manualClock, pinnedOf, reasonOf, ref, registriesConfig } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import { createRegistryPinner, type RegistryPinner, type ResolveResult } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import type { RegistryPinner, ResolveResult } from '../../src/registry/internal.js';
 import { buildImage, startRegistry, startTokenService, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
 import { fakeAgent, goodImage, serveManifest, startFake, type Fake } from './fakes.js';
 import { longSignal, ref, registriesConfig } from './helpers.js';

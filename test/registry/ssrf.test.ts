@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap';
 import type { Dispatcher } from 'undici';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { blockingRange, createRegistryPinner, createRegistryResolver, parseCidr, parseIp, type HostResolver, type RegistryPinner } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import { blockingRange, createRegistryResolver, parseCidr, parseIp, type HostResolver, type RegistryPinner } from '../../src/registry/internal.js';
 import { defaultConfig } from '../../src/config/index.js';
 import { fakeAgent, goodImage, serveManifest, startFake, type Fake } from './fakes.js';
 import { longSignal, pinnedOf, reasonOf, ref, registriesConfig } from './helpers.js';

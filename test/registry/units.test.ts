@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ImagegateError } from '../../src/errors/index.js';
-import { createRegistryPinner, parseChallenge, parseDockerConfigJson, staticCredentialsProvider } from '../../src/registry/index.js';
+import { createRegistryPinner } from '../../src/registry/index.js';
+import { parseChallenge, parseDockerConfigJson, staticCredentialsProvider } from '../../src/registry/internal.js';
 import { longSignal, reasonOf, ref, registriesConfig } from './helpers.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

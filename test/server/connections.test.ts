@@ -5,8 +5,8 @@ import { podCase, review } from '../fixtures/reviews.js';
 import { fakePinner, recordingDecider } from '../fixtures/deciders.js';
 import { decodePatch, reviewResponse, startTestServer, type TestServer } from '../fixtures/server.js';
 import { rawConnect, readUntilClose } from '../fixtures/raw.js';
-import { validateConfig } from '../../src/config/index.js';
-import { connectionLimits, descriptorsNeeded, openFilesLimit, reviewBudgetMs } from '../../src/server/index.js';
+import { validateConfig } from '../../src/config/internal.js';
+import { connectionLimits, descriptorsNeeded, openFilesLimit, reviewBudgetMs } from '../../src/server/internal.js';
 import type { Pinner } from '../../src/admission/index.js';
 
 /** Resolves when `socket` closes, or with closed: false after `limitMs`. */

@@ -2,7 +2,7 @@ import t from 'tap';
 import { podCase, review } from '../fixtures/reviews.js';
 import { recordingDecider } from '../fixtures/deciders.js';
 import { reviewResponse, startTestServer } from '../fixtures/server.js';
-import { parseTimeoutQuery, reviewBudgetMs } from '../../src/server/index.js';
+import { parseTimeoutQuery, reviewBudgetMs } from '../../src/server/internal.js';
 import type { Decider } from '../../src/admission/index.js';
 
 t.test('?timeout= is read only in the API server form: whole seconds', async (t) => {

@@ -5,7 +5,7 @@ import { Agent, request } from 'undici';
 import { podCase, review } from '../fixtures/reviews.js';
 import { recordingDecider } from '../fixtures/deciders.js';
 import { reviewResponse, startTestServer } from '../fixtures/server.js';
-import { generateCertificates, writeCertificates } from '../../src/certs/index.js';
+import { generateCertificates, writeCertificates } from '../../src/certs/internal.js';
 
 function handshake(opts: ConnectionOptions): Promise<{ ok: true; alpn: string | false; fingerprint: string } | { ok: false; error: string }> {
   return new Promise((resolve) => {

@@ -1,4 +1,4 @@
-import { KubeError } from './kubeerrors.js';
+import { KubeError } from './errors.js';
 
 /** The parts of a v1 Secret the pull-secret lookup uses; `data` values are still base64. */
 export interface KubeSecret {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../errors/index.js';
 import type { PullSecretsConfig } from '../config/index.js';
-import { createKubeClient, type KubeClient, type KubeClientOptions } from './kube.js';
-import { KubeError } from './kubeerrors.js';
+import { createKubeClient, type KubeClient, type KubeClientOptions } from './client.js';
+import { KubeError } from './errors.js';
 
 /** Where the kubelet mounts the pod's service account credentials. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';

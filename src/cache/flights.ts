@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from './http.js';
+import type { Clock } from './clock.js';
 
 /** Outcome of one shared lookup; failures are values so they can be cached like successes. */
 export type Settled<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };

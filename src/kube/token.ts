@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { errorMessage } from '../errors/index.js';
-import { KubeError } from './kubeerrors.js';
+import { KubeError } from './errors.js';
 
 /** What identifies one version of the token file; any change means "read it again". */
 interface FileVersion {

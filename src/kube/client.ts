@@ -1,10 +1,9 @@
 import { Agent, type Dispatcher } from 'undici';
 import { startDeadline, untilAborted } from '../admission/index.js';
-import { FlightCache } from './flights.js';
-import type { Clock } from './http.js';
-import { KubeError } from './kubeerrors.js';
-import { parseServiceAccount, parseSecret, type KubeSecret, type KubeServiceAccount } from './kubeobjects.js';
-import { TokenFile, type TokenFileSystem } from './kubetoken.js';
+import { FlightCache, type Clock } from '../cache/index.js';
+import { KubeError } from './errors.js';
+import { parseServiceAccount, parseSecret, type KubeSecret, type KubeServiceAccount } from './objects.js';
+import { TokenFile, type TokenFileSystem } from './token.js';
 
 /** Kubernetes objects of one namespace the pull-secret lookup reads. */
 export interface KubeClient {

@@ -1,0 +1,5 @@
+/**
+ * The cli room's internals for its tests (and benchmarks): names no other room imports.
+ * src/ never imports this file (test/package/doors.test.ts checks); other rooms use index.ts.
+ */
+export { usage, type CliIo } from './run.js';
