@@ -5,7 +5,7 @@ export { summariseReview, type ReviewSummary, type SummaryLimits, type PullRefs 
 export type { SiteSelection, Problem } from './sites.js';
 export { createReviewIntake, type ReviewIntake, type IntakeLimits, type AcceptedReview } from './intake.js';
 export type { Decider, Pinner, PinContext, PinOutcome, Verdict, Violation, ImageUnderReview } from './ports.js';
-export type { AdmissionOutcome, ReplaceOp } from './outcome.js';
+export type { AdmissionOutcome, ReplaceOp, UnpinnedImage } from './outcome.js';
 export { validateRequest, type ValidateDeps } from './validate.js';
 export { mutateRequest, type MutateDeps } from './mutate.js';
 export { toReviewResponse, type AdmissionReviewResponse } from './response.js';

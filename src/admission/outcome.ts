@@ -5,6 +5,14 @@ export interface ReplaceOp {
   readonly value: string;
 }
 
+import type { ErrorCode } from '../errors/index.js';
+
+/** An image /mutate left unpinned, with the catalogued code of why. */
+export interface UnpinnedImage {
+  readonly image: string;
+  readonly code: ErrorCode;
+}
+
 /** What the admission decided, before it is written as an AdmissionReview response. */
 export interface AdmissionOutcome {
   readonly allowed: boolean;
@@ -17,4 +25,6 @@ export interface AdmissionOutcome {
   readonly patch?: readonly ReplaceOp[];
   /** The image strings that were evaluated, for the decision log. */
   readonly images: readonly string[];
+  /** Only from /mutate, only when non-empty: the tagged images left unpinned, for log and metrics. */
+  readonly unpinned?: readonly UnpinnedImage[];
 }

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   IMAGEGATE_CERTS_WRITE_FAILED: { meaning: 'a certificate file or its directory cannot be written' },
   IMAGEGATE_CERTS_RELOAD_FAILED: { meaning: 'a valid new pair could not be installed into the server' },
   // registry (tag resolution)
+  IMAGEGATE_REGISTRY_NOT_CONFIGURED: { meaning: 'no registry is configured for tag resolution; tags are left as they are' },
   IMAGEGATE_REGISTRY_UNTRUSTED: { meaning: "the image's registry is not in registries.hosts" },
   IMAGEGATE_REGISTRY_TIMEOUT: { meaning: 'no complete answer within timeoutMs or the review deadline' },
   IMAGEGATE_REGISTRY_UNAUTHORIZED: { meaning: 'the registry or its token service refused the credentials' },

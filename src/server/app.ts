@@ -147,6 +147,7 @@ async function answer(args: { endpoint: Endpoint; opts: AppOptions; summary: Rev
   const seconds = (performance.now() - args.started) / 1000;
   opts.metrics.reviews.inc({ endpoint, verdict: outcome.verdict });
   opts.metrics.duration.observe({ endpoint }, seconds);
+  for (const u of outcome.unpinned ?? []) opts.metrics.unpinnedImages.inc({ code: u.code });
   logDecision({ logger: opts.logger, endpoint, request, outcome, seconds });
   return toReviewResponse({ request, outcome, mutating: endpoint === 'mutate' });
 }
@@ -186,6 +187,7 @@ function logDecision(args: { logger: Logger; endpoint: Endpoint; request: Admiss
     allowed: outcome.allowed,
     reason: outcome.status === undefined ? undefined : capString({ value: outcome.status.message, max: cap.reason }),
     patched: outcome.patch?.length ?? 0,
+    unpinned: outcome.unpinned?.slice(0, MAX_LOGGED_IMAGES).map((u) => ({ image: capString({ value: u.image, max: cap.image }), code: u.code })),
     durationMs: Math.round(args.seconds * 1e6) / 1e3,
   }, 'admission decision');
 }
