@@ -10,8 +10,8 @@ export { runRegoTests, type RegoTestResult, type RegoTestRun } from './testing.j
 export type { CoverageReport, FileCoverage } from './coverage.js';
 export { hostBuiltins, evaluationClock, type HostBuiltinOptions, type PrintSink } from './builtins/index.js';
 export { builtinDeclarations, refusedBuiltins, lookupBuiltin } from './catalogue/index.js';
-export { isRegoParseError, parseQuery } from './syntax/index.js';
+export { isRegoParseError, parseQuery, type RegoError, type RegoErrorCode } from './syntax/index.js';
 export { isRegoCompileError } from './compile/index.js';
-export { checkSources, type CheckProblem } from './check.js';
+export { checkSources } from './check.js';
 export { formatModule, parseModule, type Import, type Module } from './syntax/index.js';
 export type { EmitTarget } from './wasm/index.js';
