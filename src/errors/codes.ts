@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   IMAGEGATE_REQUEST_TOO_LARGE: { meaning: 'the body is longer than server.bodyLimitBytes', status: 413 },
   IMAGEGATE_ROUTE_NOT_FOUND: { meaning: 'no endpoint answers this method and path', status: 404 },
   IMAGEGATE_SERVER_BUSY: { meaning: 'refused at capacity (concurrent reviews or bytes being parsed)', status: 503 },
+  IMAGEGATE_SERVER_CLOSING: { meaning: 'the request arrived while the server was shutting down', status: 503 },
   IMAGEGATE_INTERNAL: { meaning: 'an unexpected failure while answering a request (an imagegate bug)', status: 500 },
   // admission
   IMAGEGATE_ADMISSION_KIND_UNSUPPORTED: { meaning: 'the webhook was sent a kind it cannot read images from' },

@@ -21,7 +21,7 @@ import type { Metrics } from './metrics.js';
 import { reviewBudgetMs } from './timeout.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { charsetProblem } from './charset.js';
-import { httpErrorOf, notFound, type HttpError } from './envelope.js';
+import { httpErrorOf, notFound, serverClosing, type HttpError } from './envelope.js';
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -56,7 +56,8 @@ export function buildApp(opts: AppOptions) {
     connectionTimeout: limits.idleTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    return503OnClosing: true,
+    // Requests that arrive while closing get the one envelope from the hook below, not fastify's own 503 body.
+    return503OnClosing: false,
     // Bad URLs and over-long parameters answer in the one error envelope as well.
     frameworkErrors: (err, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }),
     ...(opts.tls === undefined ? {} : { https: httpsOptions(opts.tls, limits) }),
@@ -82,6 +83,16 @@ export function buildApp(opts: AppOptions) {
   });
   app.setErrorHandler((err, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }));
   app.setNotFoundHandler((req, reply) => sendError({ answer: notFound(), req, reply, metrics: opts.metrics }));
+  // A request on a connection still open while the server closes (keep-alive, pipelined) is
+  // refused at once, so shutdown never waits on new reviews; the load balancer retries elsewhere.
+  let closing = false;
+  app.addHook('preClose', () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (closing) return sendError({ answer: serverClosing(), req, reply, metrics: opts.metrics });
+    return undefined;
+  });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', (_req, reply) => (opts.isReady?.() ?? true ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
   app.get('/metrics', async (_req, reply) => {

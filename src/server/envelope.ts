@@ -47,6 +47,11 @@ export function notFound(): HttpError {
   return envelope(404, 'IMAGEGATE_ROUTE_NOT_FOUND', `no endpoint answers this method and path: the webhook serves ${ENDPOINTS}`);
 }
 
+/** The 503 of a request that arrives while the server shuts down. */
+export function serverClosing(): HttpError {
+  return envelope(503, 'IMAGEGATE_SERVER_CLOSING', 'the server is shutting down: retry; another replica answers');
+}
+
 const INTERNAL_MESSAGE = 'internal error; see the imagegate log';
 
 function envelope(status: number, code: ErrorCode, message: string): HttpError {

@@ -1,4 +1,6 @@
 import t, { type Test } from 'tap';
+import { connect } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import { validateConfig } from '../../src/config/index.js';
 import { buildApp, createMetrics } from '../../src/server/index.js';
 import { recordingDecider } from '../fixtures/deciders.js';
@@ -104,4 +106,32 @@ t.test('an answered review is not counted as rejected', async (t) => {
   const res = await a.inject({ method: 'POST', url: '/validate', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(review(podCase)) });
   t.equal(res.statusCode, 200);
   t.equal((await metrics.rejectedRequests.get()).values.length, 0);
+});
+
+t.test('503: a request arriving on an open connection while the server closes answers IMAGEGATE_SERVER_CLOSING', async (t) => {
+  const config = validateConfig({ value: {}, source: 'test' });
+  const metrics = createMetrics();
+  const a = buildApp({ config, logger: memoryLog().logger, decider: recordingDecider({ delayMs: 400 }).decider, metrics });
+  await a.listen({ host: '127.0.0.1', port: 0 });
+  const address = a.server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const socket = connect({ host: '127.0.0.1', port: address.port });
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  const body = JSON.stringify(review(podCase));
+  socket.write(`POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  await setTimeout(100); // the slow review is in flight: its connection is not idle, so it stays open
+  const closed = a.close();
+  await setTimeout(50);
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  await Promise.race([ended, setTimeout(5000)]);
+  socket.destroy();
+  await closed;
+  const text = Buffer.concat(chunks).toString('utf8');
+  t.match(text, /^HTTP\/1\.1 200 /, 'the review in flight is answered');
+  const second = text.slice(text.indexOf('HTTP/1.1', 1));
+  t.match(second, /^HTTP\/1\.1 503 /, 'the request after close began is refused');
+  t.equal(envelopeOf(t, second.slice(second.indexOf('\r\n\r\n') + 4)).code, 'IMAGEGATE_SERVER_CLOSING');
+  t.equal(await rejectedCount(metrics, 503), 1);
 });
