@@ -1,6 +1,7 @@
 import { tryParseImageReference, type ImageRef } from '../images/index.js';
 import type { PinContext, Pinner, PinOutcome } from './ports.js';
-import type { AdmissionOutcome, ReplaceOp } from './outcome.js';
+import type { AdmissionOutcome, ReplaceOp, UnpinnedImage } from './outcome.js';
+import { isImagegateError, type ErrorCode } from '../errors/index.js';
 import type { ImageSite } from './extract.js';
 import type { ReviewSummary } from './summary.js';
 import { withDeadline } from './deadline.js';
@@ -40,21 +41,28 @@ export async function mutateRequest(opts: {
   }
   const outcomes = await pinAll({ pinner: opts.deps.pinner, refs: toPin.map((p) => p.ref), signal: opts.signal, context: pinContext(opts.summary) });
   const patch: ReplaceOp[] = [];
+  const unpinned: UnpinnedImage[] = [];
   toPin.forEach(({ site }, i) => {
-    const outcome = outcomes[i] ?? { kind: 'unresolved', reason: 'no answer from the resolver' };
+    const outcome = outcomes[i] ?? unresolved('IMAGEGATE_INTERNAL', 'no answer from the resolver');
     switch (outcome.kind) {
       case 'pinned':
         if (outcome.image !== site.image) patch.push({ op: 'replace', path: site.pointer, value: outcome.image });
         break;
       case 'unresolved':
         warnings.push(`container ${site.container}: ${site.image} not pinned: ${outcome.reason}`);
+        unpinned.push({ image: site.image, code: outcome.code });
         break;
       default:
         outcome satisfies never;
     }
   });
   const images = selected.sites.map((s) => s.image);
-  return patch.length > 0 ? { kind: 'allowed', warnings, images, patch } : { kind: 'allowed', warnings, images };
+  const extra = unpinned.length > 0 ? { unpinned } : {};
+  return patch.length > 0 ? { kind: 'allowed', warnings, images, patch, ...extra } : { kind: 'allowed', warnings, images, ...extra };
+}
+
+function unresolved(code: ErrorCode, reason: string): PinOutcome {
+  return { kind: 'unresolved', code, reason };
 }
 
 /** The pod's namespace, pull secrets and service account, for registries that need credentials. */
@@ -68,12 +76,14 @@ async function pinAll(opts: { pinner: Pinner | undefined; refs: readonly ImageRe
   const { pinner, refs, signal, context } = opts;
   if (refs.length === 0) return [];
   if (pinner === undefined) {
-    return refs.map(() => ({ kind: 'unresolved', reason: 'no registry is configured for tag resolution' }));
+    return refs.map(() => unresolved('IMAGEGATE_REGISTRY_NOT_CONFIGURED', 'no registry is configured for tag resolution'));
   }
   try {
     return await withDeadline(pinner.pin({ images: refs, signal, ...(context === undefined ? {} : { context }) }), signal, 'tag resolution');
   } catch (err) {
-    const reason = `resolution failed: ${err instanceof Error ? err.message : String(err)}`;
-    return refs.map(() => ({ kind: 'unresolved', reason }));
+    // The deadline's own error keeps its code; anything else thrown by a Pinner is a bug in it.
+    const code = isImagegateError(err) ? err.code : 'IMAGEGATE_INTERNAL';
+    const failed = unresolved(code, `resolution failed: ${err instanceof Error ? err.message : String(err)}`);
+    return refs.map(() => failed);
   }
 }

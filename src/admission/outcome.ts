@@ -1,8 +1,16 @@
+import type { ErrorCode } from '../errors/index.js';
+
 /** An RFC 6902 operation; imagegate only ever replaces image strings. */
 export interface ReplaceOp {
   readonly op: 'replace';
   readonly path: string;
   readonly value: string;
+}
+
+/** An image /mutate left unpinned, with the catalogued code of why. */
+export interface UnpinnedImage {
+  readonly image: string;
+  readonly code: ErrorCode;
 }
 
 /** The AdmissionReview status of a denial: HTTP-style code (403 policy, 400 bad object, 500 undecided). */
@@ -16,6 +24,8 @@ interface OutcomeBase {
   readonly warnings: readonly string[];
   /** The image strings that were evaluated, for the decision log. */
   readonly images: readonly string[];
+  /** Only from /mutate, only when non-empty: the tagged images left unpinned, for log and metrics. */
+  readonly unpinned?: readonly UnpinnedImage[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ImagegateError } from '../errors/index.js';
+import { ImagegateError, isErrorCode } from '../errors/index.js';
 import type { ReviewSummary, SummaryLimits } from './summary.js';
 import { isReviewSummary } from './summary-check.js';
 
@@ -133,6 +133,6 @@ function settle(task: Task, msg: unknown): void {
   if (typeof msg !== 'object' || msg === null || !('ok' in msg)) return task.reject(new Error('the parser thread answered without a result'));
   if (msg.ok === true && 'summary' in msg && isReviewSummary(msg.summary)) return task.resolve(msg.summary);
   const message = 'message' in msg && typeof msg.message === 'string' ? msg.message : 'the parser thread answered with a malformed summary';
-  if ('code' in msg && typeof msg.code === 'string') return task.reject(new ImagegateError(msg.code, message));
+  if ('code' in msg && typeof msg.code === 'string' && isErrorCode(msg.code)) return task.reject(new ImagegateError(msg.code, message));
   task.reject(new Error(message));
 }

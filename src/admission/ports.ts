@@ -1,4 +1,4 @@
-import type { ImagegateError } from '../errors/index.js';
+import type { ErrorCode, ImagegateError } from '../errors/index.js';
 import type { ImageRef } from '../images/index.js';
 import type { AdmissionRequest } from './review.js';
 import type { ImageSite } from './extract.js';
@@ -38,9 +38,14 @@ export interface Decider {
   }): Promise<Verdict>;
 }
 
+/**
+ * One image's tag resolution. `unresolved` keeps the failure's catalogued code (e.g.
+ * IMAGEGATE_REGISTRY_TIMEOUT) for the decision log and metrics; `reason` is the readable
+ * message for the developer's warning.
+ */
 export type PinOutcome =
   | { readonly kind: 'pinned'; readonly image: string }
-  | { readonly kind: 'unresolved'; readonly reason: string };
+  | { readonly kind: 'unresolved'; readonly code: ErrorCode; readonly reason: string };
 
 /** Whose images these are: lets the resolver use the pod's pull secrets. */
 export interface PinContext {

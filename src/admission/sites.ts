@@ -1,10 +1,10 @@
-import { isImagegateError } from '../errors/index.js';
+import { isImagegateError, type ErrorCode } from '../errors/index.js';
 import type { ParsedReview } from './review.js';
 import { changedImages, extractImages, type ImageSite } from './extract.js';
 
 /** An error as plain data ({code, message}), so that it survives the trip from the parser thread. */
 export interface Problem {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 

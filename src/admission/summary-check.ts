@@ -1,3 +1,4 @@
+import { isErrorCode } from '../errors/index.js';
 import type { ContainerField, ImageSite } from './extract.js';
 import type { AdmissionRequest, Operation, ReviewApiVersion } from './review.js';
 import type { SiteSelection } from './sites.js';
@@ -36,7 +37,7 @@ function isSelection(v: unknown): v is SiteSelection {
     case 'skip':
       return true;
     case 'reject':
-      return isRecord(v['error']) && isString(v['error']['code']) && isString(v['error']['message']);
+      return isRecord(v['error']) && isString(v['error']['code']) && isErrorCode(v['error']['code']) && isString(v['error']['message']);
     case 'review':
       return Array.isArray(v['sites']) && v['sites'].every(isSite);
     default:

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isRegoCompileError, isRegoParseError, regoEvalError } from '../rego/index.js';
+import { isRegoCompileError, isRegoParseError, regoEvalError, type RegoError } from '../rego/index.js';
 
 /** One error as `opa eval -f json` prints it (OPA's OutputError, fields in OPA's order). */
 export interface OpaError {
@@ -37,7 +37,7 @@ export function opaErrors(err: unknown, sources: SourceLookup): OpaError[] | und
 }
 
 /** Located problems (parse, compile, check) in OPA's shape; parse errors carry their source line. */
-export function problemsAsOpa(problems: readonly { readonly code: string; readonly message: string; readonly loc: { readonly file: string; readonly row: number; readonly col: number } }[], sources: SourceLookup): OpaError[] {
+export function problemsAsOpa(problems: readonly RegoError[], sources: SourceLookup): OpaError[] {
   return problems.map((p) => {
     const location = { file: p.loc.file === '<query>' ? '' : p.loc.file, row: p.loc.row, col: p.loc.col };
     const line = p.code === 'rego_parse_error' ? sources(location.file)?.split('\n')[p.loc.row - 1]?.replace(/\r$/, '') : undefined;

@@ -1,4 +1,4 @@
-import { ImagegateError } from '../errors/index.js';
+import { ImagegateError, type ErrorCode } from '../errors/index.js';
 import { EvaluatorThread, type ThreadInit, type ThreadReply } from './thread.js';
 
 /** An evaluation's outcome: the SDK's result set, or why there is none (always undecided). */
@@ -211,6 +211,6 @@ export class EvaluatorPool {
   }
 }
 
-function failure(code: string, message: string): PoolOutcome {
+function failure(code: ErrorCode, message: string): PoolOutcome {
   return { ok: false, error: new ImagegateError(code, message) };
 }

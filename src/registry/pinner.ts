@@ -22,7 +22,7 @@ async function pinOne(resolver: RegistryResolver, ref: ImageRef, signal: AbortSi
   // A digest the request already carries wins: it is never resolved (and never re-pointed).
   if (ref.digest !== undefined) return { kind: 'pinned', image: ref.canonical };
   const result = await resolver.resolve({ ref, signal, ...(pull === undefined ? {} : { pullCredentials: pull }) });
-  if (!result.ok) return { kind: 'unresolved', reason: result.error.message };
+  if (!result.ok) return { kind: 'unresolved', code: result.error.code, reason: result.error.message };
   return { kind: 'pinned', image: withDigest(ref, result.resolution.digest).canonical };
 }
 

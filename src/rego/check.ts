@@ -1,14 +1,7 @@
 import { compileProgram, isRegoCompileError } from './compile/index.js';
 import { parseSources, type RegoSource, type RegoVersion } from './pipeline.js';
-import { isRegoParseError, walkTerms, type Loc, type Module, type Rule, type Term } from './syntax/index.js';
+import { isRegoParseError, walkTerms, type Loc, type Module, type RegoError, type Rule, type Term } from './syntax/index.js';
 import { checkDeprecatedBuiltins } from './syntax/checks.js';
-
-/** One problem `opa check` reports, with OPA's code. */
-export interface CheckProblem {
-  readonly code: string;
-  readonly message: string;
-  readonly loc: Loc;
-}
 
 /**
  * `opa check`: parses every source (all parse errors of all files), then compiles and type
@@ -16,7 +9,7 @@ export interface CheckProblem {
  * are decidable from the syntax alone: unused and duplicate imports, deprecated built-ins, and
  * `:=` variables never used again in their rule. Returns [] when the sources are clean.
  */
-export function checkSources(opts: { readonly sources: readonly RegoSource[]; readonly regoVersion?: RegoVersion; readonly strict?: boolean }): CheckProblem[] {
+export function checkSources(opts: { readonly sources: readonly RegoSource[]; readonly regoVersion?: RegoVersion; readonly strict?: boolean }): RegoError[] {
   let modules: Module[];
   try {
     modules = parseSources(opts);
@@ -24,7 +17,7 @@ export function checkSources(opts: { readonly sources: readonly RegoSource[]; re
     if (isRegoParseError(err)) return [...err.errors];
     throw err;
   }
-  const problems: CheckProblem[] = [];
+  const problems: RegoError[] = [];
   try {
     compileProgram({ modules, enablePrint: true });
   } catch (err) {
@@ -35,8 +28,8 @@ export function checkSources(opts: { readonly sources: readonly RegoSource[]; re
   return problems;
 }
 
-function strictProblems(m: Module): CheckProblem[] {
-  const out: CheckProblem[] = [];
+function strictProblems(m: Module): RegoError[] {
+  const out: RegoError[] = [];
   const used = new Set<string>();
   for (const rule of m.rules) {
     walkTerms(rule, (t) => {
@@ -64,7 +57,7 @@ function strictProblems(m: Module): CheckProblem[] {
  * in the rule. Counting names across the whole rule never reports a used variable; a name
  * reused in another scope of the same rule is not reported (OPA would).
  */
-function unusedAssignments(rule: Rule): CheckProblem[] {
+function unusedAssignments(rule: Rule): RegoError[] {
   const counts = new Map<string, number>();
   const declared: { name: string; loc: Loc }[] = [];
   walkTerms(rule, (t) => {

@@ -8,4 +8,3 @@ export type { RegoTestRun } from './testing.js';
 export type { CoverageReport, FileCoverage } from './coverage.js';
 export type { PrintSink } from './builtins/index.js';
 export { lookupBuiltin } from './catalogue/index.js';
-export type { CheckProblem } from './check.js';

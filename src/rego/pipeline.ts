@@ -1,5 +1,5 @@
 import { ImagegateError } from '../errors/index.js';
-import { parseModuleResult, parseQuery, RegoParseError, type Body, type Module, type RegoSyntaxError } from './syntax/index.js';
+import { parseModuleResult, parseQuery, RegoParseError, type Body, type Module, type RegoError } from './syntax/index.js';
 import { compileProgram } from './compile/index.js';
 import { planPolicy, type Entrypoint } from './plan/index.js';
 import { emitWasm, type EmitTarget } from './wasm/index.js';
@@ -19,7 +19,7 @@ export type RegoVersion = 0 | 1;
  */
 export function parseSources(opts: { readonly sources: readonly RegoSource[]; readonly regoVersion?: RegoVersion }): Module[] {
   const modules: Module[] = [];
-  const errors: RegoSyntaxError[] = [];
+  const errors: RegoError[] = [];
   for (const s of opts.sources) {
     const r = parseModuleResult(s.text, { file: s.file, regoVersion: opts.regoVersion ?? 1 });
     if (r.ok) modules.push(r.value);

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.js';
 import { capString, type Logger } from '../log/index.js';
-import { isImagegateError } from '../errors/index.js';
+import { errorMessage } from '../errors/index.js';
 import {
   createReviewIntake,
   mutateRequest,
@@ -21,6 +21,7 @@ import type { Metrics } from './metrics.js';
 import { reviewBudgetMs } from './timeout.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { charsetProblem } from './charset.js';
+import { httpErrorOf, notFound, serverClosing, type HttpError } from './envelope.js';
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -55,7 +56,10 @@ export function buildApp(opts: AppOptions) {
     connectionTimeout: limits.idleTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    return503OnClosing: true,
+    // Requests that arrive while closing get the one envelope from the hook below, not fastify's own 503 body.
+    return503OnClosing: false,
+    // Bad URLs and over-long parameters answer in the one error envelope as well.
+    frameworkErrors: (err, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }),
     ...(opts.tls === undefined ? {} : { https: httpsOptions(opts.tls, limits) }),
   });
   app.server.headersTimeout = limits.headersTimeoutMs;
@@ -77,7 +81,18 @@ export function buildApp(opts: AppOptions) {
     if (problem === undefined) done(null, body);
     else done(problem, undefined);
   });
-  app.setErrorHandler((err: FastifyError, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics }));
+  app.setErrorHandler((err, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }));
+  app.setNotFoundHandler((req, reply) => sendError({ answer: notFound(), req, reply, metrics: opts.metrics }));
+  // A request on a connection still open while the server closes (keep-alive, pipelined) is
+  // refused at once, so shutdown never waits on new reviews; the load balancer retries elsewhere.
+  let closing = false;
+  app.addHook('preClose', () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    if (closing) return sendError({ answer: serverClosing(), req, reply, metrics: opts.metrics });
+    return undefined;
+  });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', (_req, reply) => (opts.isReady?.() ?? true ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
   app.get('/metrics', async (_req, reply) => {
@@ -143,6 +158,7 @@ async function answer(args: { endpoint: Endpoint; opts: AppOptions; summary: Rev
   const seconds = (performance.now() - args.started) / 1000;
   opts.metrics.reviews.inc({ endpoint, verdict: verdictLabel(outcome) });
   opts.metrics.duration.observe({ endpoint }, seconds);
+  for (const u of outcome.unpinned ?? []) opts.metrics.unpinnedImages.inc({ code: u.code });
   logDecision({ logger: opts.logger, endpoint, request, outcome, seconds });
   return toReviewResponse({ request, outcome, mutating: endpoint === 'mutate' });
 }
@@ -216,27 +232,30 @@ function logDecision(args: { logger: Logger; endpoint: Endpoint; request: Admiss
     images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => capString({ value: i, max: cap.image })),
     imageCount: outcome.images.length,
     ...decisionLogFields(outcome, cap.reason),
+    unpinned: outcome.unpinned?.slice(0, MAX_LOGGED_IMAGES).map((u) => ({ image: capString({ value: u.image, max: cap.image }), code: u.code })),
     durationMs: Math.round(args.seconds * 1e6) / 1e3,
   }, 'admission decision');
 }
 
-/** HTTP status of the errors a review can end with before it is decided. */
-const STATUS_BY_CODE: ReadonlyMap<string, number> = new Map([
-  ['IMAGEGATE_REQUEST_MALFORMED', 400],
-  ['IMAGEGATE_REQUEST_NOT_UTF8', 400],
-  ['IMAGEGATE_REQUEST_CHARSET_UNSUPPORTED', 415],
-  ['IMAGEGATE_SERVER_BUSY', 503],
-  ['IMAGEGATE_DEADLINE_EXCEEDED', 503],
-]);
+/**
+ * Every request refused before a decision (and every unexpected failure) answers in the one
+ * envelope {"error":{"code","message"}} with a catalogued IMAGEGATE_ code, counted by status.
+ */
+function rejectRequest(args: { err: unknown; req: FastifyRequest; reply: FastifyReply; metrics: Metrics; bodyLimitBytes: number }): FastifyReply {
+  const { err, req } = args;
+  const answer = httpErrorOf({ err, bodyLimitBytes: args.bodyLimitBytes, contentType: req.headers['content-type'] });
+  if (answer.status === 500) req.log.error({ event: 'request.error', err: { message: errorMessage(err), code: errorCodeOf(err) } }, 'request failed');
+  return sendError({ answer, req, reply: args.reply, metrics: args.metrics });
+}
 
-/** Malformed or refused requests get a 4xx (503 when busy) JSON error and never an AdmissionReview. */
-function rejectRequest(args: { err: FastifyError; req: FastifyRequest; reply: FastifyReply; metrics: Metrics }): FastifyReply {
-  const { err, reply } = args;
-  const declared: unknown = err.statusCode;
-  const clientError = typeof declared === 'number' && declared >= 400 && declared < 500 ? declared : 500;
-  const status = (isImagegateError(err) ? STATUS_BY_CODE.get(err.code) : undefined) ?? clientError;
+/** Sends an HttpError and counts it; the endpoint label is the matched route, never the caller's path. */
+function sendError(args: { answer: HttpError; req: FastifyRequest; reply: FastifyReply; metrics: Metrics }): FastifyReply {
   const endpoint = args.req.routeOptions.url ?? 'unknown';
-  args.metrics.rejectedRequests.inc({ endpoint, status: String(status) });
-  if (status === 500) args.req.log.error({ event: 'request.error', err: { message: err.message, code: err.code } }, 'request failed');
-  return reply.code(status).send({ error: { code: err.code, message: status === 500 ? 'internal error; see imagegate log' : err.message } });
+  args.metrics.rejectedRequests.inc({ endpoint, status: String(args.answer.status) });
+  return args.reply.code(args.answer.status).send(args.answer.body);
+}
+
+function errorCodeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
+  return typeof err.code === 'string' ? err.code : undefined;
 }

@@ -99,6 +99,17 @@ t.test('/mutate leaves unresolvable images alone and says why in warnings', asyn
   t.match(text, /401/);
   t.match(text, /nginx:1\.27/);
   t.match(text, /not in the trusted registries/);
+  // The codes cross the admission boundary: the decision line and the metrics name them.
+  const decision = srv.logs.map((l): unknown => JSON.parse(l)).find((l) => typeof l === 'object' && l !== null && 'event' in l && l.event === 'admission.decision');
+  t.match(decision, {
+    unpinned: [
+      { image: `${reg.host}/team/app:1`, code: 'IMAGEGATE_REGISTRY_UNAUTHORIZED' },
+      { image: 'nginx:1.27', code: 'IMAGEGATE_REGISTRY_UNTRUSTED' },
+    ],
+  });
+  const metrics = (await srv.running.app.inject({ method: 'GET', url: '/metrics' })).body;
+  t.match(metrics, 'imagegate_unpinned_images_total{code="IMAGEGATE_REGISTRY_UNAUTHORIZED"} 1');
+  t.match(metrics, 'imagegate_unpinned_images_total{code="IMAGEGATE_REGISTRY_UNTRUSTED"} 1');
 });
 
 t.test('/mutate after another mutator added a tagged sidecar pins only the sidecar (class 6)', async (t) => {

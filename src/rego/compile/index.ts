@@ -7,8 +7,7 @@
  */
 export { compileProgram, type CompileOptions } from './program.js';
 export {
-  RegoCompileError, isRegoCompileError, formatCompileProblems, REGO_COMPILE_ERROR_CODE,
-  type CompileProblem, type CompileErrorCode,
+  RegoCompileError, isRegoCompileError, REGO_COMPILE_ERROR_CODE,
 } from './errors.js';
 export { BUILTIN_ARITY, RELATION_BUILTINS } from './builtins.js';
 export { deepTermVars } from './vars.js';

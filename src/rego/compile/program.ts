@@ -1,8 +1,8 @@
 /** compileProgram: parsed modules (+ a query) → the checked, rewritten Program. */
-import type { Body, Module } from '../syntax/index.js';
+import type { Body, Module, RegoError } from '../syntax/index.js';
 import { checkRuleSet } from './checks.js';
 import { joinPath, type Globals, type ImportTarget, type PackageEnv } from './env.js';
-import { Problems, RegoCompileError, type CompileProblem } from './errors.js';
+import { Problems, RegoCompileError } from './errors.js';
 import { Rewriter } from './rewrite.js';
 import { compileRule, ruleShape } from './rules.js';
 import { reorderBody } from './safety.js';
@@ -82,7 +82,7 @@ export function compileProgram(options: CompileOptions): Program {
 }
 
 /** OPA reports errors ordered by file, row and column. */
-function sortProblems(list: readonly CompileProblem[]): CompileProblem[] {
+function sortProblems(list: readonly RegoError[]): RegoError[] {
   return list
     .map((p, i) => ({ p, i }))
     .sort((a, b) => (a.p.loc.file < b.p.loc.file ? -1 : a.p.loc.file > b.p.loc.file ? 1 : a.p.loc.row - b.p.loc.row || a.p.loc.col - b.p.loc.col || a.i - b.i))

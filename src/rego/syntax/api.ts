@@ -1,5 +1,5 @@
 import type { Body, Comment, Expr, Module, Term } from './ast.js';
-import { RegoParseError, type RegoSyntaxError } from './errors.js';
+import { RegoParseError, type RegoError } from './errors.js';
 import { lex } from './lexer.js';
 import { parseModuleStatements } from './module.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ERRORS, Parser, type ParseOptions } from './parser-core.js';
@@ -8,7 +8,7 @@ import { Tk } from './tokens.js';
 
 export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly RegoSyntaxError[] };
+  | { readonly ok: false; readonly errors: readonly RegoError[] };
 
 /** Parses a Rego module. Errors come back as a list (use `parseModule` to get a thrown error). */
 export function parseModuleResult(source: string, options: ParseOptions = {}): ParseResult<Module> {
@@ -63,7 +63,7 @@ function run<T>(source: string, options: ParseOptions, parse: (p: Parser, commen
 }
 
 /** Rejects oversized sources before any work: bounds memory and time per file. */
-function sizeError(source: string, file: string, maxBytes: number): RegoSyntaxError | null {
+function sizeError(source: string, file: string, maxBytes: number): RegoError | null {
   const size = Buffer.byteLength(source, 'utf8');
   if (size <= maxBytes) return null;
   const message = `policy too large: ${size} bytes exceeds the limit of ${maxBytes} bytes; split the policy into smaller modules or raise maxBytes`;
@@ -82,12 +82,12 @@ function withStackGuard<T>(p: Parser, parse: () => T | null): T | null {
   }
 }
 
-function unknownFailure(p: Parser): RegoSyntaxError {
+function unknownFailure(p: Parser): RegoError {
   return { code: 'rego_parse_error', message: 'unexpected end of input', loc: p.loc(p.tok) };
 }
 
 /** Lexer and parser errors in source order (stable), cut at `max`. */
-function collectErrors(lexErrors: readonly RegoSyntaxError[], p: Parser, max: number): RegoSyntaxError[] {
+function collectErrors(lexErrors: readonly RegoError[], p: Parser, max: number): RegoError[] {
   const all = [...lexErrors, ...p.errors];
   if (p.fatal !== null) all.push(p.fatal);
   all.sort((a, b) => a.loc.row - b.loc.row || a.loc.col - b.loc.col);

@@ -1,6 +1,6 @@
 import type { Loc, Rule } from './ast.js';
 import { operatorName } from './build.js';
-import type { RegoSyntaxError } from './errors.js';
+import type { RegoError } from './errors.js';
 import type { RuleSyntax } from './rules.js';
 import { BASE_KEYWORDS, FUTURE_KEYWORDS } from './tokens.js';
 import { walkTerms } from './walk.js';
@@ -8,7 +8,7 @@ import { DEPRECATED_BUILTINS } from '../catalogue/index.js';
 
 const KEYWORDS_V1: ReadonlySet<string> = new Set([...BASE_KEYWORDS, ...FUTURE_KEYWORDS]);
 
-function parseError(message: string, loc: Loc): RegoSyntaxError {
+function parseError(message: string, loc: Loc): RegoError {
   return { code: 'rego_parse_error', message, loc };
 }
 
@@ -17,13 +17,13 @@ function parseError(message: string, loc: Loc): RegoSyntaxError {
  * no keyword as rule name, a value or body on every rule, `if` before every body, `contains`
  * for partial sets. Messages and locations are OPA's.
  */
-export function checkRegoV1Rules(syntax: readonly RuleSyntax[]): RegoSyntaxError[] {
+export function checkRegoV1Rules(syntax: readonly RuleSyntax[]): RegoError[] {
   return syntax.flatMap(checkRule);
 }
 
-function checkRule(s: RuleSyntax): RegoSyntaxError[] {
+function checkRule(s: RuleSyntax): RegoError[] {
   const { rule } = s;
-  const errors: RegoSyntaxError[] = [];
+  const errors: RegoError[] = [];
   const what = rule.kind === 'function' ? 'function' : 'rule';
   const [name] = rule.head.ref;
   if (rule.head.ref.length < 2 && KEYWORDS_V1.has(name.name)) {
@@ -52,9 +52,9 @@ function checkRule(s: RuleSyntax): RegoSyntaxError[] {
  * function calls in expression: any"). A function of the same name defined in the module
  * shadows the built-in and is not reported.
  */
-export function checkDeprecatedBuiltins(rules: readonly Rule[]): RegoSyntaxError[] {
+export function checkDeprecatedBuiltins(rules: readonly Rule[]): RegoError[] {
   const defined = new Set(rules.map((r) => r.head.ref[0].name));
-  const errors: RegoSyntaxError[] = [];
+  const errors: RegoError[] = [];
   for (const rule of rules) {
     walkTerms(rule, (t) => {
       if (t.type !== 'call') return;

@@ -12,7 +12,7 @@ export {
   REGO_PARSE_ERROR_CODE,
   RegoParseError,
   type RegoErrorCode,
-  type RegoSyntaxError,
+  type RegoError,
 } from './errors.js';
 export { formatModule } from './format.js';
 export { formatBody, formatExpr, formatTerm } from './format-term.js';

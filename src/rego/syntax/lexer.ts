@@ -1,5 +1,5 @@
 import type { Comment } from './ast.js';
-import type { RegoSyntaxError } from './errors.js';
+import type { RegoError } from './errors.js';
 import { isAnyKeyword, Tk, type Token } from './tokens.js';
 
 /**
@@ -13,7 +13,7 @@ import { isAnyKeyword, Tk, type Token } from './tokens.js';
 export interface LexResult {
   readonly tokens: readonly Token[];
   readonly comments: readonly Comment[];
-  readonly errors: readonly RegoSyntaxError[];
+  readonly errors: readonly RegoError[];
 }
 
 export function lex(source: string, file: string): LexResult {
@@ -95,7 +95,7 @@ interface Start {
 class Lexer {
   readonly tokens: Token[] = [];
   readonly comments: Comment[] = [];
-  readonly errors: RegoSyntaxError[] = [];
+  readonly errors: RegoError[] = [];
   private i = 0;
   private row = 1;
   private col = 1;

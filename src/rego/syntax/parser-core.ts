@@ -1,5 +1,5 @@
 import type { Loc, Term } from './ast.js';
-import type { RegoSyntaxError } from './errors.js';
+import type { RegoError } from './errors.js';
 import { BASE_KEYWORDS, FUTURE_KEYWORDS, Tk, tokenName, type Token } from './tokens.js';
 
 /** Defaults for the resource caps (see ParseOptions). */
@@ -23,7 +23,7 @@ export interface ParseOptions {
 interface MemoEntry {
   readonly term: Term | null;
   readonly end: number;
-  readonly errors: readonly RegoSyntaxError[];
+  readonly errors: readonly RegoError[];
 }
 
 /** A saved position for backtracking: token index and error count. */
@@ -39,9 +39,9 @@ export interface Mark {
  */
 export class Parser {
   pos = 0;
-  readonly errors: RegoSyntaxError[] = [];
+  readonly errors: RegoError[] = [];
   /** Set when the depth cap was hit: every parse function then returns null at once. */
-  fatal: RegoSyntaxError | null = null;
+  fatal: RegoError | null = null;
   readonly v1: boolean;
   /** True after `import rego.v1` in a v0 module (OPA's v0-compatible-with-v1 mode). */
   v1Compatible = false;
@@ -198,4 +198,4 @@ export class Parser {
   }
 }
 
-const NO_ERRORS: readonly RegoSyntaxError[] = [];
+const NO_ERRORS: readonly RegoError[] = [];

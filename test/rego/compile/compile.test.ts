@@ -1,8 +1,9 @@
 import t from 'tap';
-import { compileProgram, isRegoCompileError, type CompileProblem } from '../../../src/rego/compile/index.js';
+import { compileProgram, isRegoCompileError, } from '../../../src/rego/compile/index.js';
+import type { RegoError } from '../../../src/rego/syntax/index.js';
 import { parseModule, parseQuery } from '../../../src/rego/syntax/index.js';
 
-function problems(source: string, query?: string): readonly CompileProblem[] {
+function problems(source: string, query?: string): readonly RegoError[] {
   const modules = [parseModule(source, { file: 'p.rego' })];
   try {
     compileProgram(query === undefined ? { modules } : { modules, query: parseQuery(query) });

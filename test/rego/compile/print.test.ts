@@ -1,5 +1,6 @@
 import t from 'tap';
-import { compileProgram, isRegoCompileError, type CExpr, type CompileProblem } from '../../../src/rego/compile/index.js';
+import { compileProgram, isRegoCompileError, type CExpr, } from '../../../src/rego/compile/index.js';
+import type { RegoError } from '../../../src/rego/syntax/index.js';
 import { parseModule } from '../../../src/rego/syntax/index.js';
 
 const source = 'package a\n\np if {\n\tx := input.n\n\tprint("n is", x, input.missing)\n\tx > 1\n}\n';
@@ -10,7 +11,7 @@ function body(enablePrint?: boolean): readonly CExpr[] {
   return program.rules[0]?.body ?? [];
 }
 
-function problems(src: string): readonly CompileProblem[] {
+function problems(src: string): readonly RegoError[] {
   try {
     compileProgram({ modules: [parseModule(src, { file: 'p.rego' })], enablePrint: true });
   } catch (err) {

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { compileProgram, formatCompileProblems, isRegoCompileError, type CompileProblem } from '../../../src/rego/compile/index.js';
+import { compileProgram, isRegoCompileError, } from '../../../src/rego/compile/index.js';
+import { formatRegoErrors, type RegoError } from '../../../src/rego/syntax/index.js';
 import { parseModule, parseQuery } from '../../../src/rego/syntax/index.js';
 
 /** A module whose rule `allow` has one body line per entry of `lines` (row 4 onwards, column 2). */
@@ -7,7 +8,7 @@ function bodyModule(lines: readonly string[]): string {
   return `package t\n\nallow if {\n${lines.map((l) => `\t${l}`).join('\n')}\n}\n`;
 }
 
-function problems(source: string, query?: string): readonly CompileProblem[] {
+function problems(source: string, query?: string): readonly RegoError[] {
   const modules = [parseModule(source, { file: 'p.rego' })];
   try {
     compileProgram(query === undefined ? { modules } : { modules, query: parseQuery(query) });
@@ -98,7 +99,7 @@ t.test('policies OPA accepts compile', async (t) => {
 
 t.test('the error text follows OPA layout', async (t) => {
   const ps = problems(bodyModule(['count(1)']));
-  t.equal(formatCompileProblems(ps), `1 error occurred: p.rego:4:2: rego_type_error: ${invalid('count', 'number', `${COLLECTION}, number`)}`);
+  t.equal(formatRegoErrors(ps), `1 error occurred: p.rego:4:2: rego_type_error: ${invalid('count', 'number', `${COLLECTION}, number`)}`);
 });
 
 t.test('every type error of a module is reported, in source order', async (t) => {

@@ -6,7 +6,7 @@ import {
   parseModuleResult,
   parseQuery,
   REGO_PARSE_ERROR_CODE,
-  type RegoSyntaxError,
+  type RegoError,
 } from '../../../src/rego/syntax/index.js';
 
 function errorsOf(source: string, regoVersion: 0 | 1 = 1): string[] {
@@ -86,7 +86,7 @@ t.test('the thrown error is an ImagegateError listing errors as OPA prints them'
     '2 errors occurred:\npolicy.rego:2:13: rego_parse_error: unexpected } token\npolicy.rego:3:13: rego_parse_error: unexpected } token',
   );
   t.ok(isRegoParseError(many));
-  const list: readonly RegoSyntaxError[] = isRegoParseError(many) ? many.errors : [];
+  const list: readonly RegoError[] = isRegoParseError(many) ? many.errors : [];
   t.same(
     list.map((e) => [e.code, e.loc.row, e.loc.col]),
     [
