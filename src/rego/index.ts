@@ -9,7 +9,7 @@ export { regoEvalError } from './eval-error.js';
 export { runRegoTests, type RegoTestResult } from './testing.js';
 export { hostBuiltins, evaluationClock, type HostBuiltinOptions } from './builtins/index.js';
 export { builtinDeclarations, refusedBuiltins } from './catalogue/index.js';
-export { isRegoParseError, parseQuery, type RegoError, type RegoErrorCode } from './syntax/index.js';
+export { isRegoParseError, parseQuery, type RegoError } from './syntax/index.js';
 export { isRegoCompileError } from './compile/index.js';
 export { checkSources } from './check.js';
 export { formatModule, parseModule, type Import, type Module } from './syntax/index.js';

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, httpStatusOf, ImagegateError, isErrorCode, isImagegateError } from '../../src/errors/index.js';
+import { httpStatusOf, ImagegateError, isErrorCode, isImagegateError } from '../../src/errors/index.js';
+import { ERROR_CODES } from '../../src/errors/internal.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
