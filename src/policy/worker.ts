@@ -13,6 +13,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 // The built-ins' own door, not the rego room's: that one loads the compiler and binaryen,
 // ~1 s and ~70 MB more per thread, paid again at every replacement after a deadline kill.
 import { hostBuiltins } from '../rego/builtins/index.js';
+import { isRecord } from '../guards/index.js';
 
 function message(err: unknown): string {
   if (typeof err === 'string') return err;
@@ -20,9 +21,6 @@ function message(err: unknown): string {
   return String(err);
 }
 
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null;
-}
 
 const started: unknown = workerData;
 function field(name: string): unknown {

@@ -3,6 +3,7 @@ import { problem } from './errors.js';
 import { credentialsId, type Credentials } from './credentials.js';
 import type { Clock, LookupContext } from './http.js';
 import { sendWithRetry } from './retry.js';
+import { isRecord } from '../guards/index.js';
 
 /** A parsed `WWW-Authenticate` challenge of the two schemes registries use. */
 export type Challenge =
@@ -52,9 +53,6 @@ export function pullScope(path: string): string {
   return `repository:${path}:pull`;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Registry authentication state shared by all lookups: which scheme each registry asked for and
