@@ -12,4 +12,5 @@ export {
   withDigest,
 } from './reference.js';
 export type { Digest, ImageRef, ImageRefResult, RegistryEndpoint } from './reference.js';
+export { foldRegistryHost, registryApiAuthority } from './hub.js';
 export { MAX_NAME_LENGTH, MAX_REFERENCE_LENGTH, MAX_TAG_LENGTH } from './grammar.js';
