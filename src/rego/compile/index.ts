@@ -11,5 +11,5 @@ export {
   type CompileProblem, type CompileErrorCode,
 } from './errors.js';
 export { BUILTIN_ARITY, RELATION_BUILTINS } from './builtins.js';
-export { deepTermVars } from './vars.js';
+export { deepTermVars } from './walk.js';
 export type * from './types.js';
