@@ -9,10 +9,9 @@
  * Out: { type: 'ready' } | { type: 'failed', message } | { id, ok: true, result } | { id, ok: false, message }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 // The built-ins' own door, not the rego room's: that one loads the compiler and binaryen,
 // ~1 s and ~70 MB more per thread, paid again at every replacement after a deadline kill.
-import { hostBuiltins } from '../rego/builtins/index.js';
+import { loadRegoPolicy } from '../rego/builtins/index.js';
 import { isRecord } from '../guards/index.js';
 
 function message(err: unknown): string {
@@ -37,8 +36,7 @@ try {
   if (!(wasm instanceof Uint8Array) || !isRecord(data) || typeof entrypoint !== 'string' || typeof pages !== 'number') {
     throw new Error('worker started without wasm, data, entrypoint and maxMemoryPages');
   }
-  const policy = await loadPolicy(wasm, { initial: 5, maximum: pages }, hostBuiltins());
-  policy.setData(data);
+  const policy = await loadRegoPolicy({ wasm, data, memory: { initial: 5, maximum: pages } });
   port.on('message', (msg: unknown) => {
     if (!isRecord(msg) || typeof msg['id'] !== 'number') return;
     try {

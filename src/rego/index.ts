@@ -8,7 +8,7 @@ export { instrumentQuery, evalRows, expressionTexts, functionArities, EXPR_VAR_P
 export { regoEvalError, type RegoEvalError } from './eval-error.js';
 export { runRegoTests, type RegoTestResult, type RegoTestRun } from './testing.js';
 export type { CoverageReport, FileCoverage } from './coverage.js';
-export { hostBuiltins, evaluationClock, type HostBuiltinOptions, type PrintSink } from './builtins/index.js';
+export { hostBuiltins, evaluationClock, loadRegoPolicy, type HostBuiltinOptions, type PrintSink, type RegoPolicyOptions } from './builtins/index.js';
 export { builtinDeclarations, refusedBuiltins, lookupBuiltin } from './catalogue/index.js';
 export { isRegoParseError, parseQuery } from './syntax/index.js';
 export { isRegoCompileError } from './compile/index.js';
