@@ -10,8 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { compileEntrypoints, hostBuiltins } from '../src/rego/index.js';
+import { compileEntrypoints, loadRegoPolicy } from '../src/rego/index.js';
 import { measure, report, type Sample } from './harness.js';
 
 const POLICY_DIR = new URL('../policies/imagegate/', import.meta.url);
@@ -49,8 +48,7 @@ function violationCount(rs: unknown): number {
 
 async function main(): Promise<void> {
   const wasm = compileEntrypoints({ sources: sources(), entrypoints: ['imagegate/decision'] });
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins());
-  policy.setData({ imagegate: { config: { trusted_registries: TRUSTED } } });
+  const policy = await loadRegoPolicy({ wasm, data: { imagegate: { config: { trusted_registries: TRUSTED } } } });
   const sanity = violationCount(policy.evaluate(input(4)));
   if (sanity !== 2) throw new Error(`sanity check: expected 2 violations for 4 images (2 untrusted), got ${sanity}`);
   console.log(`sanity (4 images): 2 violations; module ${wasm.byteLength} bytes`);

@@ -1,5 +1,6 @@
 import { ImagegateError } from '../errors/index.js';
 import type { GroupVersionKind } from './review.js';
+import { isRecord } from '../guards/index.js';
 
 export type ContainerField = 'containers' | 'initContainers' | 'ephemeralContainers';
 
@@ -36,9 +37,6 @@ export function isSupportedKind(gvk: GroupVersionKind): boolean {
   return POD_SPEC_PATHS.has(`${gvk.group}/${gvk.kind}`);
 }
 
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function invalid(message: string): ImagegateError {
   return new ImagegateError('IMAGEGATE_ADMISSION_OBJECT_INVALID', message);

@@ -1,4 +1,5 @@
 import { ImagegateError } from '../errors/index.js';
+import { isRecord } from '../guards/index.js';
 
 export type ReviewApiVersion = 'admission.k8s.io/v1' | 'admission.k8s.io/v1beta1';
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
@@ -40,9 +41,6 @@ const OPERATIONS: readonly string[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 /** Kubernetes UIDs are 36 bytes; a generous cap (64 KiB) stops a multi-MB uid being echoed back. */
 const MAX_UID_LENGTH = 64 * 1024;
 
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isReviewApiVersion(v: unknown): v is ReviewApiVersion {
   return typeof v === 'string' && API_VERSIONS.includes(v);

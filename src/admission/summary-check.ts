@@ -3,6 +3,7 @@ import type { ContainerField, ImageSite } from './extract.js';
 import type { AdmissionRequest, Operation, ReviewApiVersion } from './review.js';
 import type { SiteSelection } from './sites.js';
 import type { PullRefs, ReviewSummary } from './summary.js';
+import { isRecord } from '../guards/index.js';
 
 /**
  * Checks that a value that crossed a thread boundary is a ReviewSummary, so the main thread
@@ -14,9 +15,6 @@ export function isReviewSummary(v: unknown): v is ReviewSummary {
   return v['selection'].kind === 'review' ? isPullRefs(pull) : pull === undefined;
 }
 
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const API_VERSIONS: readonly unknown[] = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'] satisfies ReviewApiVersion[];

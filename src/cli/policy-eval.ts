@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import {
-  compileQuery, evalRows, EXPR_VAR_PREFIX, functionArities, hostBuiltins, instrumentQuery, parseQuery, parseSources, type EvalRow, type RegoVersion,
+  compileQuery, evalRows, EXPR_VAR_PREFIX, functionArities, instrumentQuery, loadRegoPolicy, parseQuery, parseSources, type EvalRow, type RegoVersion,
 } from '../rego/index.js';
 import { readBundle, loadPolicySources } from '../policy/index.js';
 import { errorMessage } from '../errors/index.js';
@@ -69,8 +68,7 @@ async function evalSources(opts: { paths: readonly string[]; query: string; inpu
     if (errors === undefined) throw err;
     return { kind: 'errors', errors: hideInternalNames(errors) };
   }
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins({ print: opts.print }));
-  policy.setData(data);
+  const policy = await loadRegoPolicy({ wasm, data, builtins: { print: opts.print } });
   let rows: unknown;
   try {
     rows = policy.evaluate(opts.input);
@@ -99,8 +97,7 @@ async function evalBundle(opts: { file: string; query: string; input: unknown; p
   if (entrypoint === undefined || !names.includes(entrypoint)) {
     throw usageError(`eval -b: a bundle answers only its entrypoints (${names.map((n) => `data.${n.replaceAll('/', '.')}`).join(', ')}); got ${JSON.stringify(opts.query)}`);
   }
-  const policy = await loadPolicy(bundle.wasm, undefined, hostBuiltins({ print: opts.print }));
-  policy.setData(bundle.data);
+  const policy = await loadRegoPolicy({ wasm: bundle.wasm, data: bundle.data, builtins: { print: opts.print } });
   let rows: unknown;
   try {
     rows = policy.evaluate(opts.input, entrypoint);

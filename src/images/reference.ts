@@ -18,6 +18,7 @@
  * - `localhost:5000` without a path is the image docker.io/library/localhost with tag 5000.
  */
 import { ImagegateError } from '../errors/index.js';
+import { DOCKER_HUB_DOMAIN, DOCKER_HUB_LEGACY_DOMAIN, registryApiAuthority } from './hub.js';
 import {
   MAX_NAME_LENGTH,
   MAX_REFERENCE_LENGTH,
@@ -38,11 +39,8 @@ export const DIGEST_INVALID = 'IMAGEGATE_DIGEST_INVALID';
 /** Thrown by withDigest when the reference already carries a different digest. */
 export const IMAGE_DIGEST_CONFLICT = 'IMAGEGATE_IMAGE_DIGEST_CONFLICT';
 
-const DEFAULT_DOMAIN = 'docker.io';
-const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
 const OFFICIAL_PREFIX = 'library/';
 const DEFAULT_TAG = 'latest';
-const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
 /** How much of the raw input an error message quotes. */
 const QUOTED_INPUT_LENGTH = 200;
 
@@ -161,8 +159,7 @@ export function withDigest(ref: ImageRef, digest: Digest): ImageRef {
  * registry-1.docker.io. Not IP-canonicalised: an SSRF guard must parse addresses itself.
  */
 export function registryHost(ref: ImageRef): string {
-  const authority = ref.domain.toLowerCase();
-  return authority === DEFAULT_DOMAIN ? DOCKER_HUB_REGISTRY : authority;
+  return registryApiAuthority(ref.domain.toLowerCase());
 }
 
 /** registryHost split into the URL authority, the bare hostname (no brackets) and the port. */
@@ -226,7 +223,7 @@ function locate(name: string): Checked<Location> {
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);
   const explicit = slash !== -1 && looksLikeDomain(first);
-  const written = explicit ? first : DEFAULT_DOMAIN;
+  const written = explicit ? first : DOCKER_HUB_DOMAIN;
   const remote = explicit ? name.slice(slash + 1) : name;
   const hostIssue = explicit ? domainProblem(written) : undefined;
   if (hostIssue !== undefined) return { ok: false, problem: hostIssue };
@@ -235,8 +232,8 @@ function locate(name: string): Checked<Location> {
   }
   const pathIssue = pathProblem(remote);
   if (pathIssue !== undefined) return { ok: false, problem: pathIssue };
-  const domain = written === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : written;
-  const path = domain === DEFAULT_DOMAIN && !remote.includes('/') ? OFFICIAL_PREFIX + remote : remote;
+  const domain = written === DOCKER_HUB_LEGACY_DOMAIN ? DOCKER_HUB_DOMAIN : written;
+  const path = domain === DOCKER_HUB_DOMAIN && !remote.includes('/') ? OFFICIAL_PREFIX + remote : remote;
   const repository = `${domain}/${path}`;
   if (repository.length > MAX_NAME_LENGTH) {
     return {
@@ -283,7 +280,7 @@ function suffix(tag: string | undefined, digest: Digest | undefined): string {
  * form always parses back to the same image.
  */
 function familiarRepository(ref: ImageRef): string {
-  if (ref.domain !== DEFAULT_DOMAIN) return ref.repository;
+  if (ref.domain !== DOCKER_HUB_DOMAIN) return ref.repository;
   const official = ref.path.startsWith(OFFICIAL_PREFIX) ? ref.path.slice(OFFICIAL_PREFIX.length) : undefined;
   if (official !== undefined && !official.includes('/')) return official;
   const slash = ref.path.indexOf('/');

@@ -2,6 +2,7 @@ import { pino, type Logger, type DestinationStream, type LoggerOptions } from 'p
 import type { LogLevel } from '../config/index.js';
 import { capLogValue, capString, defaultLogCaps } from './cap.js';
 import { redactPaths } from './redact.js';
+import { isRecord } from '../guards/index.js';
 
 export type { Logger } from 'pino';
 export { capString } from './cap.js';
@@ -34,5 +35,5 @@ export function createLogger(opts: { readonly level: LogLevel; readonly destinat
 
 function capFields(object: Record<string, unknown>): Record<string, unknown> {
   const capped = capLogValue({ value: object });
-  return typeof capped === 'object' && capped !== null && !Array.isArray(capped) ? { ...capped } : {};
+  return isRecord(capped) ? { ...capped } : {};
 }

@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 import { ImagegateError, errorMessage } from '../errors/index.js';
+import { isRecord } from '../guards/index.js';
 
 /**
  * OPA's bundle format, as `opa build -t wasm` writes it: a gzipped tar with `/.manifest`,
@@ -88,9 +89,6 @@ function untar(tar: Buffer, source: string): Promise<Map<string, Uint8Array>> {
   });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function parseJson(bytes: Uint8Array, source: string, name: string): unknown {
   try {

@@ -7,6 +7,7 @@ import { readBundle, type Bundle } from './bundle.js';
 import { createBundleDecider, type BundleDecider } from './decider.js';
 import { embeddedPolicyDir } from './embedded.js';
 import { loadPolicySources } from './sources.js';
+import { isRecord } from '../guards/index.js';
 
 /**
  * The decider `imagegate serve` uses: the configured bundle, or else the policies shipped in
@@ -43,9 +44,6 @@ export async function embeddedBundle(entrypoint: string): Promise<{ bundle: Bund
   return { bundle: { manifest, wasm, data, files: new Map() }, source: `${dir} (embedded)` };
 }
 
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** `over` wins: objects merge key by key, any other value replaces what the bundle had. */
 function overlay(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {

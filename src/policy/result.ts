@@ -1,5 +1,6 @@
 import { ImagegateError } from '../errors/index.js';
 import type { Verdict, Violation } from '../admission/index.js';
+import { isRecord } from '../guards/index.js';
 
 /**
  * Reads what the decision entrypoint returned. The contract (README "Writing policies"):
@@ -57,9 +58,6 @@ function undecided(message: string): Verdict {
   return { kind: 'undecided', error: shapeError(message) };
 }
 
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';

@@ -9,12 +9,12 @@
  * Out: { type: 'ready' } | { type: 'failed', message } | { id, ok: true, result } | { id, ok: false, message }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 // The host built-ins' sub-room door (src/rego/builtins/index.ts), not the rego room's: that one
 // loads the compiler and binaryen, ~1 s and ~70 MB more per thread, paid again at every
 // replacement after a deadline kill. It is the one sub-room door other rooms may import, and
 // test/package/doors.test.ts checks that nothing it loads reaches the compiler.
-import { hostBuiltins } from '../rego/builtins/index.js';
+import { loadRegoPolicy } from '../rego/builtins/index.js';
+import { isRecord } from '../guards/index.js';
 
 function message(err: unknown): string {
   if (typeof err === 'string') return err;
@@ -22,9 +22,6 @@ function message(err: unknown): string {
   return String(err);
 }
 
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null;
-}
 
 const started: unknown = workerData;
 function field(name: string): unknown {
@@ -41,8 +38,7 @@ try {
   if (!(wasm instanceof Uint8Array) || !isRecord(data) || typeof entrypoint !== 'string' || typeof pages !== 'number') {
     throw new Error('worker started without wasm, data, entrypoint and maxMemoryPages');
   }
-  const policy = await loadPolicy(wasm, { initial: 5, maximum: pages }, hostBuiltins());
-  policy.setData(data);
+  const policy = await loadRegoPolicy({ wasm, data, memory: { initial: 5, maximum: pages } });
   port.on('message', (msg: unknown) => {
     if (!isRecord(msg) || typeof msg['id'] !== 'number') return;
     try {

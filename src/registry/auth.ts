@@ -4,6 +4,7 @@ import { credentialsId, type Credentials } from './credentials.js';
 import type { Clock } from '../cache/index.js';
 import type { LookupContext } from './http.js';
 import { sendWithRetry } from './retry.js';
+import { isRecord } from '../guards/index.js';
 
 /** A parsed `WWW-Authenticate` challenge of the two schemes registries use. */
 export type Challenge =
@@ -53,9 +54,6 @@ export function pullScope(path: string): string {
   return `repository:${path}:pull`;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Registry authentication state shared by all lookups: which scheme each registry asked for and

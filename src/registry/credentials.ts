@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { REGISTRY_CODES } from './errors.js';
 import { ImagegateError } from '../errors/index.js';
 import { normalizeHost } from './hosts.js';
+import { isRecord } from '../guards/index.js';
 
 /** A username and password (or identity token as password) for one registry. */
 export interface Credentials {
@@ -29,9 +30,6 @@ function invalid(why: string): ImagegateError {
   );
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** `https://index.docker.io/v1/`, `registry.example.com:5000/v2/` → normalised `host[:port]`. */
 function authsKeyHost(key: string): string | undefined {

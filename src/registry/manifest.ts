@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseDigest, type Digest } from '../images/index.js';
 import { problem, safeToken } from './errors.js';
+import { isRecord } from '../guards/index.js';
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -35,9 +36,6 @@ export type ParsedManifest =
   | { readonly kind: 'image'; readonly mediaType: string }
   | { readonly kind: 'index'; readonly mediaType: string; readonly manifests: readonly PlatformManifest[] };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The digest of `bytes` with the algorithm `like` names (sha256 when absent). */
 export function digestOf(bytes: Buffer, like?: Digest): Digest {

@@ -7,7 +7,7 @@ export { parseSources, compileEntrypoints, compileQuery, type RegoSource, type R
 export { instrumentQuery, evalRows, functionArities, EXPR_VAR_PREFIX, type EvalRow } from './query.js';
 export { regoEvalError } from './eval-error.js';
 export { runRegoTests, type RegoTestResult } from './testing.js';
-export { hostBuiltins, evaluationClock, type HostBuiltinOptions } from './builtins/index.js';
+export { hostBuiltins, evaluationClock, loadRegoPolicy, type HostBuiltinOptions } from './builtins/index.js';
 export { builtinDeclarations, refusedBuiltins } from './catalogue/index.js';
 export { isRegoParseError, parseQuery, type RegoError } from './syntax/index.js';
 export { isRegoCompileError } from './compile/index.js';

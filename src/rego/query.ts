@@ -1,6 +1,7 @@
 import type { Body, Expr, Loc, Module, Term } from './syntax/index.js';
 import { walkTerms } from './syntax/index.js';
 import { BUILTIN_ARITY, RELATION_BUILTINS } from './compile/index.js';
+import { isRecord } from '../guards/index.js';
 
 /** Prefix of the variables imagegate adds to a query; they never appear in printed bindings or errors. */
 export const EXPR_VAR_PREFIX = '__imagegate_expr_';
@@ -166,7 +167,7 @@ export interface EvalRow {
 /** Turns the wasm result set (binding rows) into `opa eval -f json` rows. */
 export function evalRows(opts: { readonly rows: readonly unknown[]; readonly expressions: readonly QueryExpression[] }): EvalRow[] {
   return opts.rows.map((row) => {
-    const bound = typeof row === 'object' && row !== null && !Array.isArray(row) ? new Map(Object.entries(row)) : new Map<string, unknown>();
+    const bound = isRecord(row) ? new Map(Object.entries(row)) : new Map<string, unknown>();
     const expressions = opts.expressions.map((e) => ({ value: e.variable === undefined ? true : bound.get(e.variable), text: e.text, location: e.location }));
     const bindings = Object.fromEntries([...bound].filter(([k]) => !k.startsWith(EXPR_VAR_PREFIX)));
     return Object.keys(bindings).length === 0 ? { expressions } : { expressions, bindings };

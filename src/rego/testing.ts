@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import type { Module } from './syntax/index.js';
 import { parseSources, type RegoSource, type RegoVersion } from './pipeline.js';
 import { compileProgram } from './compile/index.js';
 import { planPolicy } from './plan/index.js';
 import { emitWasm } from './wasm/index.js';
-import { hostBuiltins } from './builtins/index.js';
+import { loadRegoPolicy } from './builtins/index.js';
 import { coverageReport, instrumentCoverage, isProbeLine, probeId, type CoverageReport } from './coverage.js';
 
 /** The outcome of one test rule, as `opa test` reports it. */
@@ -65,8 +64,7 @@ export async function runRegoTests(opts: {
     if (isProbeLine(line)) hits.add(probeId(line));
     else output.push(line);
   };
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins({ print: sink }));
-  policy.setData(opts.data);
+  const policy = await loadRegoPolicy({ wasm, data: opts.data, builtins: { print: sink } });
   const results = discovered.map((t): RegoTestResult => {
     if (t.skip) return skipped(t);
     const started = performance.now();

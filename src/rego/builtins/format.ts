@@ -1,4 +1,4 @@
-import { NumberText } from './json-text.js';
+import { NumberText } from './number-text.js';
 import { isArray, isObject, isRegoSet, sortedKeys } from './values.js';
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;

@@ -7,5 +7,6 @@
 export { hostBuiltins, rawHostBuiltins, toWire, evaluationClock } from './registry.js';
 export type { HostBuiltinOptions } from './registry.js';
 export type { HostFn } from './types.js';
+export { loadRegoPolicy, type RegoPolicyOptions } from './load.js';
 export { formatValue } from './format.js';
 export { printLines, type PrintSink } from './print.js';

@@ -6,7 +6,7 @@
  * error. Nesting is bounded, so hostile input cannot overflow the stack.
  */
 import { formatNumber, formatValue } from './format.js';
-import { NumberText } from './json-text.js';
+import { NumberText } from './number-text.js';
 import { isArray, isObject, isRegoSet, RegoSet, setOwn } from './values.js';
 
 const MAX_DEPTH = 512;

@@ -1,6 +1,6 @@
 import { formatValue, goQuote } from './format.js';
 import { formatE, formatF, formatG } from './gofloat.js';
-import { NumberText } from './json-text.js';
+import { NumberText } from './number-text.js';
 import { parseRegoText } from './rego-text.js';
 import { isArray, isRegoSet, isString, RegoSet } from './values.js';
 

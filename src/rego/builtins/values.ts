@@ -4,7 +4,7 @@
  * Results may contain `bigint` for integers beyond 2^53; `toWire` (registry.ts) turns those
  * into exact JSON text.
  */
-import { NumberText } from './json-text.js';
+import { NumberText } from './number-text.js';
 
 export type Value = null | boolean | number | bigint | string | readonly Value[] | { readonly [key: string]: Value };
 

@@ -10,5 +10,5 @@ export {
   RegoCompileError, isRegoCompileError, REGO_COMPILE_ERROR_CODE,
 } from './errors.js';
 export { BUILTIN_ARITY, RELATION_BUILTINS } from './builtins.js';
-export { deepTermVars } from './vars.js';
+export { deepTermVars } from './walk.js';
 export type * from './types.js';

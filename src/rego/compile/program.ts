@@ -9,7 +9,8 @@ import { reorderBody } from './safety.js';
 import { Scopes } from './scope.js';
 import { checkTypes } from './typecheck.js';
 import type { CQuery, CRule, Program } from './types.js';
-import { deepBodyVars, exprVars } from './vars.js';
+import { exprVars } from './vars.js';
+import { deepBodyVars } from './walk.js';
 
 export interface CompileOptions {
   readonly modules: readonly Module[];

@@ -5,7 +5,8 @@ import { Rewriter } from './rewrite.js';
 import { closureTerm, reorderBody, reportUnsafe, termVarLoc, type SafetyContext } from './safety.js';
 import { Scopes } from './scope.js';
 import type { CBody, CExpr, CRule, CRuleKind, CTerm } from './types.js';
-import { deepBodyVars, deepTermVars, termVars } from './vars.js';
+import { termVars } from './vars.js';
+import { deepBodyVars, deepTermVars } from './walk.js';
 
 interface Shape {
   readonly kind: CRuleKind;

@@ -6,7 +6,8 @@
 import type { Loc } from '../syntax/index.js';
 import type { Problems } from './errors.js';
 import type { CBody, CExpr, CTerm } from './types.js';
-import { childTerms, closuresOf, deepBodyVars, deepTermVars, exprTerms, exprVars, isClosure, termVars } from './vars.js';
+import { childTerms, closuresOf, exprTerms, exprVars, isClosure, termVars } from './vars.js';
+import { deepBodyVars, deepTermVars } from './walk.js';
 
 export interface SafetyContext {
   readonly problems: Problems;

@@ -14,7 +14,8 @@ import type { CBody, CExpr, CQuery, CRule, CTerm, CallTarget, Loc } from './type
 import { builtinSignatures, type Signature } from './typecheck-sigs.js';
 import { TypeEnv, typeOf, unify1, unify2, type TermHooks } from './typecheck-terms.js';
 import { arrayOf, formatType, objectOf, setOf, T_ANY, type Maybe, type RType } from './typecheck-types.js';
-import { childTerms, deepTermVars, exprVars } from './vars.js';
+import { childTerms, exprVars } from './vars.js';
+import { deepTermVars } from './walk.js';
 
 type CallTerm = Extract<CTerm, { type: 'call' }>;
 type Closure = Extract<CTerm, { type: 'arrayCompr' | 'setCompr' | 'objectCompr' }>;

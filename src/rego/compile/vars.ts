@@ -1,5 +1,5 @@
 /** Variable collection over compiled terms and expressions. */
-import type { CBody, CExpr, CTerm } from './types.js';
+import type { CExpr, CTerm } from './types.js';
 
 /** Calls `visit` for every direct sub-term of `t` that is evaluated in the same scope. */
 export function childTerms(t: CTerm): readonly CTerm[] {
@@ -28,46 +28,6 @@ export function termVars(t: CTerm, out: Set<string> = new Set()): Set<string> {
 export function closuresOf(t: CTerm, out: CTerm[] = []): CTerm[] {
   if (isClosure(t)) out.push(t);
   else for (const c of childTerms(t)) closuresOf(c, out);
-  return out;
-}
-
-/** Every var anywhere inside `t`, closures included. */
-export function deepTermVars(t: CTerm, out: Set<string> = new Set()): Set<string> {
-  switch (t.type) {
-    case 'var': out.add(t.name); break;
-    case 'arrayCompr': case 'setCompr':
-      deepTermVars(t.term, out);
-      deepBodyVars(t.body, out);
-      break;
-    case 'objectCompr':
-      deepTermVars(t.key, out);
-      deepTermVars(t.value, out);
-      deepBodyVars(t.body, out);
-      break;
-    case 'template':
-      for (const p of t.parts) if (p.kind === 'expr') {
-        out.add(p.out.name);
-        deepBodyVars(p.body, out);
-      }
-      break;
-    default:
-      for (const c of childTerms(t)) deepTermVars(c, out);
-  }
-  return out;
-}
-
-export function deepBodyVars(body: CBody, out: Set<string> = new Set()): Set<string> {
-  for (const e of body) deepExprVars(e, out);
-  return out;
-}
-
-export function deepExprVars(e: CExpr, out: Set<string> = new Set()): Set<string> {
-  for (const t of exprTerms(e)) deepTermVars(t, out);
-  if (e.core.type === 'every') {
-    if (e.core.key !== null) out.add(e.core.key.name);
-    out.add(e.core.value.name);
-    deepBodyVars(e.core.body, out);
-  }
   return out;
 }
 

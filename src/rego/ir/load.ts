@@ -8,8 +8,9 @@
  */
 import { ImagegateError } from '../../errors/index.js';
 import type { Block, BuiltinFunc, Func, IrPolicy, Location, Operand, Plan, Stmt } from './types.js';
+import { isRecord } from '../../guards/index.js';
 
-type Json = Record<string, unknown>;
+type Json = Readonly<Record<string, unknown>>;
 
 /** Largest local number accepted; OPA's plans use at most a few hundred. */
 const MAX_LOCAL = 1_000_000;
@@ -26,12 +27,8 @@ function fail(where: string, expected: string, got: unknown): never {
   );
 }
 
-function isJson(x: unknown): x is Json {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 function obj(x: unknown, where: string): Json {
-  if (!isJson(x)) fail(where, 'an object', x);
+  if (!isRecord(x)) fail(where, 'an object', x);
   return x;
 }
 
@@ -158,7 +155,7 @@ function stmt(ctx: Ctx, x: unknown, where: string): Stmt {
 function builtinFunc(x: unknown, where: string): BuiltinFunc {
   const b = obj(x, where);
   const decl = b['decl'];
-  const args = isJson(decl) && Array.isArray(decl['args']) ? decl['args'].length : 0;
+  const args = isRecord(decl) && Array.isArray(decl['args']) ? decl['args'].length : 0;
   return { name: str(b['name'], `${where}.name`), arity: args, decl };
 }
 

@@ -2,6 +2,7 @@
  * Structural equality of syntax trees ignoring every `loc` field: `parse(format(m))` and `m` are
  * equal in this sense. Works on any plain JSON-like values (nodes, arrays, scalars).
  */
+import { isRecord } from '../../guards/index.js';
 export function syntaxEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && arraysEqual(a, b);
@@ -15,9 +16,6 @@ function arraysEqual(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((x, i) => syntaxEqual(x, b[i]));
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null;
-}
 
 /** A copy of `node` without `loc` fields, for readable test diffs. */
 export function withoutLocations(node: unknown): unknown {

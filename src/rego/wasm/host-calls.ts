@@ -6,6 +6,7 @@
  * array, must become a set again, or arrives as Rego value text to parse.
  */
 import { HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS, supportedBuiltin } from '../catalogue/index.js';
+import { isRecord } from '../../guards/index.js';
 
 /**
  * Which host the module is built for:
@@ -27,9 +28,6 @@ export interface HostCallShape {
   readonly textResult: boolean;
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /** Result type named by an IR declaration ({"result": {"type": ...}}), if any. */
 function irResultType(decl: unknown): string | undefined {

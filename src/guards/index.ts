@@ -1,0 +1,9 @@
+/**
+ * Type guards for untrusted values (parsed JSON, YAML, worker messages). Dependency-free: the
+ * evaluator and parse worker threads import it too.
+ */
+
+/** A non-null, non-array object: what JSON calls an object. Arrays are refused, so `v[key]` never reads an index. */
+export function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
