@@ -4,6 +4,7 @@ export { extractImages, podSpecOf, changedImages, isSupportedKind, supportedKind
 export { summariseReview, type ReviewSummary, type SummaryLimits, type PullRefs } from './summary.js';
 export type { SiteSelection, Problem } from './sites.js';
 export { createReviewIntake, type ReviewIntake, type IntakeLimits, type AcceptedReview } from './intake.js';
+export { joinSegments, type BodySegments } from './segments.js';
 export type { Decider, Pinner, PinContext, PinOutcome, Verdict, Violation, ImageUnderReview } from './ports.js';
 export type { AdmissionOutcome, ReplaceOp } from './outcome.js';
 export { validateRequest, type ValidateDeps } from './validate.js';

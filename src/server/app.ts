@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
+import Fastify, { LogController, errorCodes, type FastifyReply, type FastifyRequest, type FastifyError } from 'fastify';
 import type { Config } from '../config/index.js';
 import { capString, type Logger } from '../log/index.js';
-import { isImagegateError } from '../errors/index.js';
+import { ImagegateError, isImagegateError } from '../errors/index.js';
 import {
   createReviewIntake,
   mutateRequest,
@@ -21,6 +21,7 @@ import type { Metrics } from './metrics.js';
 import { reviewBudgetMs } from './timeout.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { charsetProblem } from './charset.js';
+import { readBody, ReceivedBody, type BodyReadResult } from './body.js';
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -70,12 +71,16 @@ export function buildApp(opts: AppOptions) {
   });
   app.addHook('onClose', () => intake.close());
   app.removeAllContentTypeParsers();
-  // Only the charset is checked here; the bytes are decoded and parsed by the review's intake,
-  // inline or in a parser thread, within the review's deadline.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+  // Only the charset is checked here, before reading; the body is read into segments (body.ts,
+  // instead of fastify's one whole-body copy at the end) and decoded and parsed by the review's
+  // intake, inline or in a parser thread, within the review's deadline.
+  app.addContentTypeParser('application/json', (req, payload, done) => {
     const problem = charsetProblem(req.headers['content-type']);
-    if (problem === undefined) done(null, body);
-    else done(problem, undefined);
+    if (problem !== undefined) return done(problem, undefined);
+    void readBody({ stream: payload, limitBytes: server.bodyLimitBytes, declaredBytes: declaredLength(req.headers['content-length']) }).then((result) => {
+      if (result.kind === 'body') done(null, result.body);
+      else done(bodyError(result), undefined);
+    });
   });
   app.setErrorHandler((err: FastifyError, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics }));
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -121,8 +126,8 @@ async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: App
   const { signal } = deadline;
   try {
     // A POST without a body reaches here with none: it is parsed as empty, hence malformed.
-    const bytes = req.body instanceof Uint8Array ? req.body : new Uint8Array(0);
-    const accepted = await args.intake.accept({ bytes, signal });
+    const segments = req.body instanceof ReceivedBody ? req.body.segments : [];
+    const accepted = await args.intake.accept({ segments, signal });
     try {
       return await answer({ ...args, summary: accepted.summary, signal, started });
     } finally {
@@ -145,6 +150,28 @@ async function answer(args: { endpoint: Endpoint; opts: AppOptions; summary: Rev
   opts.metrics.duration.observe({ endpoint }, seconds);
   logDecision({ logger: opts.logger, endpoint, request, outcome, seconds });
   return toReviewResponse({ request, outcome, mutating: endpoint === 'mutate' });
+}
+
+/** The Content-Length header as a number; undefined when absent (chunked), as fastify reads it. */
+function declaredLength(header: string | undefined): number | undefined {
+  const n = Number(header);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+/**
+ * A body that could not be read, as the error fastify's own body reader gives (same codes and
+ * statuses: 413 over server.bodyLimitBytes, 400 when Content-Length is not what arrived), and
+ * 400 IMAGEGATE_REQUEST_MALFORMED when the stream failed (the client aborted, mostly).
+ */
+function bodyError(result: Exclude<BodyReadResult, { kind: 'body' }>): Error {
+  switch (result.kind) {
+    case 'too-large':
+      return new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    case 'length-mismatch':
+      return new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH();
+    case 'stream-error':
+      return new ImagegateError('IMAGEGATE_REQUEST_MALFORMED', `the request body could not be read to its end (${result.error.message}); send the whole body in one request`, { cause: result.error });
+  }
 }
 
 function timeoutQuery(query: unknown): string | undefined {
