@@ -3,6 +3,7 @@ import { ImagegateError } from '../errors/index.js';
 import { withDeadline } from './deadline.js';
 import { createParsePool } from './parse-pool.js';
 import { summariseReview, type ReviewSummary, type SummaryLimits } from './summary.js';
+import { joinSegments, segmentsLength, type BodySegments } from './segments.js';
 
 export interface IntakeLimits {
   /** Reviews in progress at once, from body received to answer (server.maxConcurrentReviews). */
@@ -24,9 +25,10 @@ export interface ReviewIntake {
   /**
    * Admits a review and summarises its body, or throws: IMAGEGATE_SERVER_BUSY when a cap is
    * reached, IMAGEGATE_DEADLINE_EXCEEDED when the parse outlives `signal`, and the body's own
-   * IMAGEGATE_REQUEST_NOT_UTF8 / IMAGEGATE_REQUEST_MALFORMED. `bytes` is handed over.
+   * IMAGEGATE_REQUEST_NOT_UTF8 / IMAGEGATE_REQUEST_MALFORMED. `segments` (the body, in order)
+   * are handed over: a segment that owns its whole buffer is moved to the parser thread, not copied.
    */
-  accept(opts: { readonly bytes: Uint8Array; readonly signal: AbortSignal }): Promise<AcceptedReview>;
+  accept(opts: { readonly segments: BodySegments; readonly signal: AbortSignal }): Promise<AcceptedReview>;
   /** Parser threads alive now; they end after `idleMs` without work. */
   parserThreads(): number;
   close(): Promise<void>;
@@ -59,16 +61,15 @@ export function createReviewIntake(opts: {
   let reviews = 0;
   let parsingBytes = 0;
 
-  const parseOffThread = async (bytes: Uint8Array, signal: AbortSignal): Promise<ReviewSummary> => {
-    const size = bytes.byteLength;
+  const parseOffThread = async (segments: BodySegments, size: number, signal: AbortSignal): Promise<ReviewSummary> => {
     if (parsingBytes + size > limits.maxParsingBytes) throw busy(`${mb(size)} body refused: ${mb(parsingBytes)} of review bodies are waiting for or in the parser already and the cap is ${mb(limits.maxParsingBytes)} (server.maxParsingBytes)`);
     parsingBytes += size;
-    const work = pool.summarise({ bytes, limits: limits.summary }).finally(() => (parsingBytes -= size));
+    const work = pool.summarise({ segments, limits: limits.summary }).finally(() => (parsingBytes -= size));
     return withDeadline(work, signal, `parsing the ${mb(size)} request body`);
   };
 
   return {
-    accept: async ({ bytes, signal }) => {
+    accept: async ({ segments, signal }) => {
       if (reviews >= limits.maxConcurrentReviews) throw busy(`${reviews} reviews are in progress already; the cap is server.maxConcurrentReviews (${limits.maxConcurrentReviews})`);
       reviews++;
       let held = true;
@@ -77,9 +78,11 @@ export function createReviewIntake(opts: {
         held = false;
       };
       try {
-        const summary = bytes.byteLength > limits.parseInWorkerAboveBytes
-          ? await parseOffThread(bytes, signal)
-          : summariseReview({ bytes, limits: limits.summary });
+        const size = segmentsLength(segments);
+        // Joining is a copy of the body: cheap at or under the threshold, done by the thread above it.
+        const summary = size > limits.parseInWorkerAboveBytes
+          ? await parseOffThread(segments, size, signal)
+          : summariseReview({ bytes: joinSegments(segments), limits: limits.summary });
         return { summary, release };
       } catch (err) {
         release();

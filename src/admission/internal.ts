@@ -13,3 +13,4 @@ export type { ValidateDeps } from './validate.js';
 export type { MutateDeps } from './mutate.js';
 export { denialMessage, boundWarnings } from './messages.js';
 export type { Deadline, DeadlineOptions } from './timer.js';
+export { joinSegments, type BodySegments } from './segments.js';

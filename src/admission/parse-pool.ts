@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ImagegateError, isErrorCode } from '../errors/index.js';
 import type { ReviewSummary, SummaryLimits } from './summary.js';
 import { isReviewSummary } from './summary-check.js';
+import type { BodySegments } from './segments.js';
 
 /** The parser thread's module: parse-worker.ts under the test runner, parse-worker.js from dist. */
 const WORKER_URL = new URL(`./parse-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
@@ -17,18 +18,19 @@ const PARSER_HEAP_MB = 1024;
 
 export interface ParsePool {
   /**
-   * Summarises one body in a parser thread. `bytes` is handed over: its buffer is transferred
-   * (no copy) when the view owns all of it, and the caller must not read it afterwards. A parse
-   * always runs to the end (it is bounded by the body limit); callers stop waiting on their own.
+   * Summarises one body in a parser thread, which joins its segments. `segments` are handed
+   * over: each one's buffer is transferred (no copy) when the view owns all of it, and the caller
+   * must not read them afterwards. A parse always runs to the end (it is bounded by the body
+   * limit); callers stop waiting on their own.
    */
-  summarise(opts: { readonly bytes: Uint8Array; readonly limits: SummaryLimits }): Promise<ReviewSummary>;
+  summarise(opts: { readonly segments: BodySegments; readonly limits: SummaryLimits }): Promise<ReviewSummary>;
   /** Threads currently alive (0 once every one has idled out). */
   readonly threads: () => number;
   close(): Promise<void>;
 }
 
 interface Task {
-  readonly bytes: Uint8Array;
+  readonly segments: BodySegments;
   readonly limits: SummaryLimits;
   readonly resolve: (s: ReviewSummary) => void;
   readonly reject: (err: Error) => void;
@@ -73,8 +75,9 @@ export function createParsePool(opts: { readonly maxThreads: number; readonly id
   const run = (thread: Thread, task: Task): void => {
     clearTimeout(thread.idle);
     thread.task = task;
-    const bytes = ownedCopy(task.bytes);
-    thread.worker.postMessage({ bytes, limits: task.limits }, bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
+    const segments = task.segments.map(ownedCopy);
+    const buffers = new Set(segments.flatMap((s) => (s.buffer instanceof ArrayBuffer ? [s.buffer] : [])));
+    thread.worker.postMessage({ segments, limits: task.limits }, [...buffers]);
   };
 
   const finish = (thread: Thread, msg: unknown): void => {
@@ -100,9 +103,9 @@ export function createParsePool(opts: { readonly maxThreads: number; readonly id
   };
 
   return {
-    summarise: ({ bytes, limits }) => new Promise<ReviewSummary>((resolve, reject) => {
+    summarise: ({ segments, limits }) => new Promise<ReviewSummary>((resolve, reject) => {
       if (closed) return reject(new Error('the parser pool is closed'));
-      queue.push({ bytes, limits, resolve, reject });
+      queue.push({ segments, limits, resolve, reject });
       pump();
     }),
     threads: () => threads.size,

@@ -3,25 +3,27 @@
  * JSON.parse and image extraction (hundreds of ms for a 7 MiB body with 400k keys) never hold
  * the event loop. The parsed object lives and dies here; only the summary goes back.
  *
- * One task at a time. In: { bytes: Uint8Array (its buffer transferred), limits: SummaryLimits }.
+ * One task at a time. In: { segments: Uint8Array[] (the body in order, their buffers transferred),
+ * limits: SummaryLimits }; the segments are joined here, so that copy is off the event loop too.
  * Out: { ok: true, summary } | { ok: false, code?, message } (code: an ImagegateError's).
  */
 import { parentPort } from 'node:worker_threads';
 import { isImagegateError, errorMessage } from '../errors/index.js';
 import { summariseReview } from './summary.js';
+import { joinSegments } from './segments.js';
 
 const port = parentPort;
 if (port === null) throw new Error('src/admission/parse-worker.ts runs only as a worker thread');
 
 port.on('message', (msg: unknown) => {
-  const bytes = field(msg, 'bytes');
+  const segments = field(msg, 'segments');
   const limits = field(msg, 'limits');
-  if (!(bytes instanceof Uint8Array) || !isLimits(limits)) {
-    port.postMessage({ ok: false, message: 'the parser thread was sent a task without bytes and limits' });
+  if (!isSegments(segments) || !isLimits(limits)) {
+    port.postMessage({ ok: false, message: 'the parser thread was sent a task without segments and limits' });
     return;
   }
   try {
-    port.postMessage({ ok: true, summary: summariseReview({ bytes, limits }) });
+    port.postMessage({ ok: true, summary: summariseReview({ bytes: joinSegments(segments), limits }) });
   } catch (err) {
     port.postMessage(isImagegateError(err) ? { ok: false, code: err.code, message: err.message } : { ok: false, message: errorMessage(err) });
   }
@@ -30,6 +32,10 @@ port.on('message', (msg: unknown) => {
 function field(msg: unknown, name: string): unknown {
   const value: unknown = typeof msg === 'object' && msg !== null ? Reflect.get(msg, name) : undefined;
   return value;
+}
+
+function isSegments(v: unknown): v is Uint8Array[] {
+  return Array.isArray(v) && v.every((s: unknown) => s instanceof Uint8Array);
 }
 
 function isLimits(v: unknown): v is { readonly maxDepth: number; readonly maxImages: number } {

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.js';
 import { capString, type Logger } from '../log/index.js';
-import { errorMessage } from '../errors/index.js';
+import { ImagegateError, errorMessage } from '../errors/index.js';
 import {
   createReviewIntake,
   mutateRequest,
@@ -22,6 +22,7 @@ import { reviewBudgetMs } from './timeout.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { charsetProblem } from './charset.js';
 import { httpErrorOf, notFound, serverClosing, type HttpError } from './envelope.js';
+import { readBody, ReceivedBody, type BodyReadResult } from './body.js';
 
 export interface TlsMaterial {
   readonly cert: string;
@@ -74,12 +75,16 @@ export function buildApp(opts: AppOptions) {
   });
   app.addHook('onClose', () => intake.close());
   app.removeAllContentTypeParsers();
-  // Only the charset is checked here; the bytes are decoded and parsed by the review's intake,
-  // inline or in a parser thread, within the review's deadline.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+  // Only the charset is checked here, before reading; the body is read into segments (body.ts,
+  // instead of fastify's one whole-body copy at the end) and decoded and parsed by the review's
+  // intake, inline or in a parser thread, within the review's deadline.
+  app.addContentTypeParser('application/json', (req, payload, done) => {
     const problem = charsetProblem(req.headers['content-type']);
-    if (problem === undefined) done(null, body);
-    else done(problem, undefined);
+    if (problem !== undefined) return done(problem, undefined);
+    void readBody({ stream: payload, limitBytes: server.bodyLimitBytes, declaredBytes: declaredLength(req.headers['content-length']) }).then((result) => {
+      if (result.kind === 'body') done(null, result.body);
+      else done(bodyError(result), undefined);
+    });
   });
   app.setErrorHandler((err, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }));
   app.setNotFoundHandler((req, reply) => sendError({ answer: notFound(), req, reply, metrics: opts.metrics }));
@@ -136,8 +141,8 @@ async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: App
   const { signal } = deadline;
   try {
     // A POST without a body reaches here with none: it is parsed as empty, hence malformed.
-    const bytes = req.body instanceof Uint8Array ? req.body : new Uint8Array(0);
-    const accepted = await args.intake.accept({ bytes, signal });
+    const segments = req.body instanceof ReceivedBody ? req.body.segments : [];
+    const accepted = await args.intake.accept({ segments, signal });
     try {
       return await answer({ ...args, summary: accepted.summary, signal, started });
     } finally {
@@ -161,6 +166,28 @@ async function answer(args: { endpoint: Endpoint; opts: AppOptions; summary: Rev
   for (const u of outcome.unpinned ?? []) opts.metrics.unpinnedImages.inc({ code: u.code });
   logDecision({ logger: opts.logger, endpoint, request, outcome, seconds });
   return toReviewResponse({ request, outcome, mutating: endpoint === 'mutate' });
+}
+
+/** The Content-Length header as a number; undefined when absent (chunked), as fastify reads it. */
+function declaredLength(header: string | undefined): number | undefined {
+  const n = Number(header);
+  return Number.isNaN(n) ? undefined : n;
+}
+
+/**
+ * A body that could not be read, as the error fastify's own body reader gives (same codes and
+ * statuses: 413 over server.bodyLimitBytes, 400 when Content-Length is not what arrived), and
+ * 400 IMAGEGATE_REQUEST_MALFORMED when the stream failed (the client aborted, mostly).
+ */
+function bodyError(result: Exclude<BodyReadResult, { kind: 'body' }>): Error {
+  switch (result.kind) {
+    case 'too-large':
+      return new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    case 'length-mismatch':
+      return new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH();
+    case 'stream-error':
+      return new ImagegateError('IMAGEGATE_REQUEST_MALFORMED', `the request body could not be read to its end (${result.error.message}); send the whole body in one request`, { cause: result.error });
+  }
 }
 
 function timeoutQuery(query: unknown): string | undefined {

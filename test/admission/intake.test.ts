@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createReviewIntake } from '../../src/admission/index.js';
+import { createReviewIntake, type ReviewIntake } from '../../src/admission/index.js';
 import { summariseReview, type IntakeLimits } from '../../src/admission/internal.js';
 import { isImagegateError } from '../../src/errors/index.js';
 import { kindCases, paddedReview, podCase, review } from '../fixtures/reviews.js';
@@ -39,21 +39,37 @@ const settle = async (f: () => unknown): Promise<Result> => {
   }
 };
 
-t.test('the parser thread gives exactly what the inline parse gives, errors included', async (t) => {
-  const intake = createReviewIntake({ limits: limits(), idleMs: 200 });
-  t.teardown(() => intake.close());
+/** `bytes` cut into owned segments at the given offsets (which may fall inside a UTF-8 sequence). */
+function cut(bytes: Uint8Array, at: readonly number[]): Uint8Array[] {
+  const inside = [...new Set(at)].filter((i) => i > 0 && i < bytes.byteLength).sort((a, b) => a - b);
+  const ends = [...inside, bytes.byteLength];
+  return ends.map((end, i) => new Uint8Array(bytes.subarray(i === 0 ? 0 : ends[i - 1], end)));
+}
+
+t.test('the parser thread gives exactly what the inline parse gives, errors included, whatever the segments', async (t) => {
+  const threadedIntake = createReviewIntake({ limits: limits(), idleMs: 200 });
+  const inlineIntake = createReviewIntake({ limits: limits({ parseInWorkerAboveBytes: 1 << 30 }) });
+  t.teardown(async () => {
+    await threadedIntake.close();
+    await inlineIntake.close();
+  });
+  const through = (intake: ReviewIntake, segments: Uint8Array[]) => settle(async () => {
+    const accepted = await intake.accept({ segments, signal: never() });
+    accepted.release();
+    return accepted.summary;
+  });
   for (const [name, bytes] of corpus()) {
     const inline = await settle(() => summariseReview({ bytes, limits: summary }));
-    const threaded = await settle(async () => {
-      const accepted = await intake.accept({ bytes: new Uint8Array(bytes), signal: never() });
-      accepted.release();
-      return accepted.summary;
-    });
-    t.same(threaded, inline, name);
+    t.same(await through(threadedIntake, [new Uint8Array(bytes)]), inline, `${name}: one segment, parser thread`);
+    // Cuts every few bytes through the uid (where the invalid and multi-byte cases are), and near the end.
+    const uidAt = Buffer.from(bytes).indexOf('705ab4f5');
+    const cuts = [1, 3, uidAt + 1, uidAt + 2, uidAt + 9, bytes.byteLength - 1];
+    t.same(await through(threadedIntake, cut(bytes, cuts)), inline, `${name}: cut into segments, parser thread`);
+    t.same(await through(inlineIntake, cut(bytes, cuts)), inline, `${name}: cut into segments, inline`);
   }
-  t.equal(intake.parserThreads(), 1, 'one parser thread did all of it');
+  t.equal(threadedIntake.parserThreads(), 1, 'one parser thread did all of it');
   await new Promise((r) => setTimeout(r, 1_000));
-  t.equal(intake.parserThreads(), 0, 'and it ended once idle, taking its heap with it');
+  t.equal(threadedIntake.parserThreads(), 0, 'and it ended once idle, taking its heap with it');
 });
 
 t.test('summaries: metadata, the images to decide, pull references; never the object', async (t) => {
@@ -68,13 +84,14 @@ t.test('summaries: metadata, the images to decide, pull references; never the ob
 t.test('a body handed to the parser thread is moved, not copied', async (t) => {
   const intake = createReviewIntake({ limits: limits(), idleMs: 50 });
   t.teardown(() => intake.close());
-  const bytes = new Uint8Array(bytesOf(review(podCase)));
-  const accepted = await intake.accept({ bytes, signal: never() });
+  const segments = cut(bytesOf(review(podCase)), [100, 200]);
+  const accepted = await intake.accept({ segments, signal: never() });
   accepted.release();
-  t.equal(bytes.byteLength, 0, 'the caller’s view is detached: its buffer went to the thread');
+  t.equal(accepted.summary.request.uid, '705ab4f5-6393-11e8-b7cc-42010a800002', 'the thread joined the segments in order');
+  t.same(segments.map((s) => s.byteLength), [0, 0, 0], 'every segment is detached: its buffer went to the thread');
   const pooled = Buffer.from('{"kind":"AdmissionReview"}');
   const neighbour = Buffer.from('still here');
-  await settle(() => intake.accept({ bytes: pooled, signal: never() }));
+  await settle(() => intake.accept({ segments: [pooled], signal: never() }));
   t.equal(neighbour.toString(), 'still here', 'a Buffer sharing a pool is copied, so its neighbours stay intact');
 });
 
@@ -82,18 +99,18 @@ t.test('server.maxConcurrentReviews: one review too many is refused at once, and
   const intake = createReviewIntake({ limits: limits({ maxConcurrentReviews: 2, parseInWorkerAboveBytes: 1 << 20 }) });
   t.teardown(() => intake.close());
   const body = () => bytesOf(review(podCase));
-  const a = await intake.accept({ bytes: body(), signal: never() });
-  const b = await intake.accept({ bytes: body(), signal: never() });
-  await t.rejects(intake.accept({ bytes: body(), signal: never() }), { code: 'IMAGEGATE_SERVER_BUSY', message: /2 reviews are in progress already; the cap is server\.maxConcurrentReviews \(2\)/ });
+  const a = await intake.accept({ segments: [body()], signal: never() });
+  const b = await intake.accept({ segments: [body()], signal: never() });
+  await t.rejects(intake.accept({ segments: [body()], signal: never() }), { code: 'IMAGEGATE_SERVER_BUSY', message: /2 reviews are in progress already; the cap is server\.maxConcurrentReviews \(2\)/ });
   a.release();
   a.release();
-  const c = await intake.accept({ bytes: body(), signal: never() });
-  await t.rejects(intake.accept({ bytes: body(), signal: never() }), { code: 'IMAGEGATE_SERVER_BUSY' }, 'a second release() of one review frees nothing more');
+  const c = await intake.accept({ segments: [body()], signal: never() });
+  await t.rejects(intake.accept({ segments: [body()], signal: never() }), { code: 'IMAGEGATE_SERVER_BUSY' }, 'a second release() of one review frees nothing more');
   b.release();
   c.release();
-  await t.rejects(intake.accept({ bytes: bytesOf('{'), signal: never() }), { code: 'IMAGEGATE_REQUEST_MALFORMED' });
-  const d = await intake.accept({ bytes: body(), signal: never() });
-  const e = await intake.accept({ bytes: body(), signal: never() });
+  await t.rejects(intake.accept({ segments: [bytesOf('{')], signal: never() }), { code: 'IMAGEGATE_REQUEST_MALFORMED' });
+  const d = await intake.accept({ segments: [body()], signal: never() });
+  const e = await intake.accept({ segments: [body()], signal: never() });
   t.pass('a review that failed to parse gave its slot back');
   d.release();
   e.release();
@@ -103,14 +120,14 @@ t.test('server.maxParsingBytes: bodies beyond the cap are refused while others p
   const intake = createReviewIntake({ limits: limits({ maxParsingBytes: 700_000, parseInWorkerAboveBytes: 100_000 }) });
   t.teardown(() => intake.close());
   const big = () => bytesOf(paddedReview({ bytes: 400_000, keys: 20_000 }));
-  const first = intake.accept({ bytes: big(), signal: never() });
-  const second = intake.accept({ bytes: big(), signal: never() });
-  const small = await intake.accept({ bytes: bytesOf(review(podCase)), signal: never() });
+  const first = intake.accept({ segments: [big()], signal: never() });
+  const second = intake.accept({ segments: [big()], signal: never() });
+  const small = await intake.accept({ segments: [bytesOf(review(podCase))], signal: never() });
   t.equal(small.summary.selection.kind, 'review', 'a small body is parsed inline at once, whatever the threads are doing');
   small.release();
   await t.rejects(second, { code: 'IMAGEGATE_SERVER_BUSY', message: /0\.\d MiB body refused: 0\.\d MiB of review bodies are waiting for or in the parser already and the cap is 0\.7 MiB \(server\.maxParsingBytes\)/ });
   (await first).release();
-  const third = await intake.accept({ bytes: big(), signal: never() });
+  const third = await intake.accept({ segments: [big()], signal: never() });
   t.equal(third.summary.request.uid, 'padded-0001', 'once the first parse is done, the bytes are free again');
   third.release();
 });
@@ -118,8 +135,8 @@ t.test('server.maxParsingBytes: bodies beyond the cap are refused while others p
 t.test('a parse that outlives the review deadline answers DEADLINE_EXCEEDED, never a summary', async (t) => {
   const intake = createReviewIntake({ limits: limits() });
   t.teardown(() => intake.close());
-  await t.rejects(intake.accept({ bytes: bytesOf(review(podCase)), signal: AbortSignal.abort() }), { code: 'IMAGEGATE_DEADLINE_EXCEEDED', message: /parsing the 0\.0 MiB request body did not finish/ });
-  const ok = await intake.accept({ bytes: bytesOf(review(podCase)), signal: never() });
+  await t.rejects(intake.accept({ segments: [bytesOf(review(podCase))], signal: AbortSignal.abort() }), { code: 'IMAGEGATE_DEADLINE_EXCEEDED', message: /parsing the 0\.0 MiB request body did not finish/ });
+  const ok = await intake.accept({ segments: [bytesOf(review(podCase))], signal: never() });
   t.equal(ok.summary.selection.kind, 'review', 'the next review is parsed normally');
   ok.release();
 });
