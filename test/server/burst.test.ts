@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { defaultConfig } from '../../src/config/index.js';
 import { paddedReview } from '../fixtures/reviews.js';
 import { repoRoot } from '../fixtures/shared.js';
 import { recordingDecider } from '../fixtures/deciders.js';
@@ -70,7 +71,7 @@ async function probeHealthz(srv: TestServer): Promise<number> {
 }
 
 /** The burst is sent by another process, so only the server's work runs on this event loop. */
-async function burstFromChildProcess(opts: { readonly srv: TestServer; readonly count: number }): Promise<{ status: number; json: unknown }[]> {
+async function burstFromChildProcess(opts: { readonly srv: TestServer; readonly count: number }): Promise<{ status: number; json: unknown; ms: number }[]> {
   const caFile = join(opts.srv.dir, 'burst-ca.crt');
   writeFileSync(caFile, opts.srv.ca);
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/fixtures/burst-client.ts'), opts.srv.url, caFile, String(opts.count), '7100000', '432000', '30s'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -83,7 +84,8 @@ async function burstFromChildProcess(opts: { readonly srv: TestServer; readonly 
   return parsed.map((a: unknown) => {
     const status = typeof a === 'object' && a !== null && 'status' in a && typeof a.status === 'number' ? a.status : 0;
     const json: unknown = typeof a === 'object' && a !== null && 'body' in a ? a.body : undefined;
-    return { status, json };
+    const ms = typeof a === 'object' && a !== null && 'ms' in a && typeof a.ms === 'number' ? a.ms : 0;
+    return { status, json, ms };
   });
 }
 
@@ -138,7 +140,12 @@ t.test('a burst of 20 large key-heavy bodies neither stalls /healthz nor keeps i
 
   const parsed = answers.filter((a) => a.status === 200);
   const refused = answers.filter((a) => a.status === 503);
-  t.equal(parsed.length + refused.length, 20, 'every body is either answered or refused as busy');
+  // On a box too loaded to receive 140 MB within the whole-request timeout, the server closes the
+  // uploads still running then: never earlier, and never with an answer.
+  const cut = answers.filter((a) => a.status === 0);
+  t.equal(parsed.length + refused.length + cut.length, 20, 'every body is answered, refused as busy, or cut at the request timeout');
+  for (const a of cut) t.ok(a.ms >= defaultConfig.admission.maxTimeoutMs - 1_000, `an upload was cut only at the whole-request timeout (after ${a.ms} ms)`);
+  if (cut.length > 0) t.comment(`${cut.length} uploads were still running at the ${defaultConfig.admission.maxTimeoutMs} ms request timeout and were cut`);
   t.ok(parsed.length >= 1, `${parsed.length} reviews were parsed and decided`);
   for (const a of parsed) t.match(reviewResponse(a.json), { uid: 'padded-0001', allowed: true });
   for (const a of refused) {
