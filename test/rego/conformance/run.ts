@@ -19,6 +19,7 @@ const host = hostBuiltins({ now: clock.now });
 
 export interface Case {
   readonly topic: string;
+  /** OPA's note (topic/name), with ` #2`, ` #3` … added to repeated notes so every case has its own. */
   readonly note: string;
   readonly raw: Readonly<Record<string, unknown>>;
 }
@@ -73,11 +74,18 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 export function loadCases(): readonly Case[] {
   const root = join(requireShared('conformance/opa'), 'v1');
   const out: Case[] = [];
+  const seen = new Map<string, number>();
   for (const topic of readdirSync(root).sort()) {
     for (const file of readdirSync(join(root, topic)).sort()) {
       const json: unknown = JSON.parse(readFileSync(join(root, topic, file), 'utf8'));
       const cases = isRecord(json) && Array.isArray(json['cases']) ? json['cases'] : [];
-      for (const c of cases) if (isRecord(c)) out.push({ topic, note: String(c['note']), raw: c });
+      for (const c of cases) {
+        if (!isRecord(c)) continue;
+        const note = String(c['note']);
+        const n = (seen.get(note) ?? 0) + 1;
+        seen.set(note, n);
+        out.push({ topic, note: n === 1 ? note : `${note} #${n}`, raw: c });
+      }
     }
   }
   return out;
