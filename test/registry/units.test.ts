@@ -70,12 +70,16 @@ t.test('pinner creation checks what the schema cannot', async (t) => {
     code: 'IMAGEGATE_REGISTRY_CONFIG_INVALID', message: /mirror host "mirror\.example\.com" of "docker\.io\/library" is not listed/,
   });
   t.throws(() => createRegistryPinner({ registries: registriesConfig({ hosts: [{ host: 'R.io' }, { host: 'r.io' }] }) }), { message: /lists "r\.io" twice/ });
+  const reads: string[] = [];
   const p = createRegistryPinner({
     registries: registriesConfig({ hosts: [{ host: 'r.io', credentials: { username: 'u', passwordFile: '/secret/pw' } }] }),
-    readFile: (f) => (f === '/secret/pw' ? 'pw\n' : ''),
+    readFile: (f) => {
+      reads.push(f);
+      return f === '/secret/pw' ? 'pw\n' : '';
+    },
   });
+  t.same(reads, ['/secret/pw'], 'the password file is read once, at creation, before any lookup');
   await p.close();
-  t.pass('a password file is read at creation');
 });
 
 t.test('mirror prefixes match on path-segment boundaries only', async (t) => {
