@@ -7,18 +7,12 @@ import t, { type Test } from 'tap';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from 'undici';
 import { createInClusterKubeClient, type KubeClient } from '../../src/kube/index.js';
 import { createKubeClient } from '../../src/kube/internal.js';
 import { defaultConfig } from '../../src/config/index.js';
-import { dockerConfigJson, startFakeKube, tokenDir } from '../fixtures/kube/index.js';
+import { dockerConfigJson, startKubeFixture } from '../fixtures/kube/index.js';
 
-const kubeApi = await startFakeKube();
-t.teardown(() => kubeApi.close());
-const tokens = await tokenDir(kubeApi.token);
-t.teardown(() => tokens.remove());
-const kubeAgent = new Agent({ connect: { ca: kubeApi.caPem } });
-t.teardown(() => kubeAgent.close());
+const { kubeApi, tokens, kubeAgent } = await startKubeFixture((fn) => t.teardown(fn));
 
 const NS = 'team-a';
 kubeApi.putSecret({ namespace: NS, name: 'regcred', data: { '.dockerconfigjson': dockerConfigJson('registry.example.com', 'user', 'password') } });

@@ -1,23 +1,17 @@
 import t, { type Test } from 'tap';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from 'undici';
 import { createRegistryPinner } from '../../src/registry/index.js';
 import { readPullCredentials, type PinContext, type RegistryPinner } from '../../src/registry/internal.js';
 import type { KubeClient } from '../../src/kube/index.js';
 import { createKubeClient } from '../../src/kube/internal.js';
 import { buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
-import { dockerConfigJson, startFakeKube, tokenDir } from '../fixtures/kube/index.js';
+import { dockerConfigJson, startKubeFixture } from '../fixtures/kube/index.js';
 import { longSignal, pinnedOf, reasonOf, ref, registriesConfig } from './helpers.js';
 
 const reg = await startRegistry();
 t.teardown(() => reg.close());
-const kubeApi = await startFakeKube();
-t.teardown(() => kubeApi.close());
-const tokens = await tokenDir(kubeApi.token);
-t.teardown(() => tokens.remove());
-const kubeAgent = new Agent({ connect: { ca: kubeApi.caPem } });
-t.teardown(() => kubeAgent.close());
+const { kubeApi, tokens, kubeAgent } = await startKubeFixture((fn) => t.teardown(fn));
 
 const app = buildImage({ content: 'pull secret app' });
 await reg.push('team/app', '1', app);
