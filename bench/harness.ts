@@ -13,7 +13,11 @@ export interface Sample {
  * p95. Benchmarks report ratios against a baseline measured in the same run, because absolute
  * times on shared 2-core machines vary from run to run.
  */
-export async function measure(name: string, fn: () => unknown, opts: { readonly runs?: number; readonly warmup?: number } = {}): Promise<Sample> {
+export async function measure(
+  name: string,
+  fn: () => unknown,
+  opts: { readonly runs?: number; readonly warmup?: number } = {},
+): Promise<Sample> {
   const runs = opts.runs ?? 50;
   for (let i = 0; i < (opts.warmup ?? 5); i++) await fn();
   const times: number[] = [];
@@ -34,6 +38,8 @@ export function report(title: string, samples: readonly Sample[]): void {
   console.log('| case | runs | median ms | p95 ms | ratio to baseline |');
   console.log('|---|---|---|---|---|');
   for (const s of samples) {
-    console.log(`| ${s.name} | ${s.runs} | ${s.medianMs.toFixed(3)} | ${s.p95Ms.toFixed(3)} | ${(s.medianMs / base).toFixed(2)} |`);
+    console.log(
+      `| ${s.name} | ${s.runs} | ${s.medianMs.toFixed(3)} | ${s.p95Ms.toFixed(3)} | ${(s.medianMs / base).toFixed(2)} |`,
+    );
   }
 }

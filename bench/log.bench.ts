@@ -9,14 +9,36 @@ import { redactPaths } from '../src/log/internal.js';
 import { measure, report } from './harness.js';
 
 let bytes = 0;
-const sink = (): Writable => new Writable({ write(chunk: Buffer, _enc, cb) { bytes += chunk.length; cb(); } });
-const plain = pino({ level: 'info', base: { service: 'imagegate' }, redact: { paths: [...redactPaths], censor: '[redacted]' } }, sink());
+const sink = (): Writable =>
+  new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb();
+    },
+  });
+const plain = pino(
+  { level: 'info', base: { service: 'imagegate' }, redact: { paths: [...redactPaths], censor: '[redacted]' } },
+  sink(),
+);
 const capped = createLogger({ level: 'info', destination: sink() });
 
 const decision = {
-  event: 'admission.decision', endpoint: 'validate', uid: '705ab4f5-6393-11e8-b7cc-42010a800002', namespace: 'team-a', name: 'web-7d4b9c',
-  kind: 'Pod', operation: 'CREATE', subResource: '', user: 'system:serviceaccount:kube-system:replicaset-controller', dryRun: false,
-  images: ['registry.example.com/team/app:1.2.3', 'registry.example.com/mesh/proxy:2.1'], imageCount: 2, verdict: 'allow', allowed: true, patched: 0, durationMs: 1.234,
+  event: 'admission.decision',
+  endpoint: 'validate',
+  uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
+  namespace: 'team-a',
+  name: 'web-7d4b9c',
+  kind: 'Pod',
+  operation: 'CREATE',
+  subResource: '',
+  user: 'system:serviceaccount:kube-system:replicaset-controller',
+  dryRun: false,
+  images: ['registry.example.com/team/app:1.2.3', 'registry.example.com/mesh/proxy:2.1'],
+  imageCount: 2,
+  verdict: 'allow',
+  allowed: true,
+  patched: 0,
+  durationMs: 1.234,
 };
 const huge = { ...decision, name: 'a'.repeat(3 * 1024 * 1024) };
 const lines = (logger: typeof plain, obj: object) => () => {

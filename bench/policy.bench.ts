@@ -16,8 +16,16 @@ import { measure, report, type Sample } from './harness.js';
 const POLICY_DIR = new URL('../policies/imagegate/', import.meta.url);
 
 const TRUSTED = [
-  'Registry.Example.com/platform', 'ghcr.io/acme', 'quay.io/acme/base', 'docker.io/library', 'GCR.io/acme-prod',
-  'registry.internal:5000', 'eu.registry.internal:5000/team-a', 'us.registry.internal/team-b', 'mirror.acme.dev', 'public.ecr.aws/acme',
+  'Registry.Example.com/platform',
+  'ghcr.io/acme',
+  'quay.io/acme/base',
+  'docker.io/library',
+  'GCR.io/acme-prod',
+  'registry.internal:5000',
+  'eu.registry.internal:5000/team-a',
+  'us.registry.internal/team-b',
+  'mirror.acme.dev',
+  'public.ecr.aws/acme',
 ];
 
 function sources(): { file: string; text: string }[] {
@@ -53,10 +61,14 @@ async function main(): Promise<void> {
   if (sanity !== 2) throw new Error(`sanity check: expected 2 violations for 4 images (2 untrusted), got ${sanity}`);
   console.log(`sanity (4 images): 2 violations; module ${wasm.byteLength} bytes`);
   const empty = input(0);
-  const samples: Sample[] = [await measure('baseline: decision, 0 images', () => policy.evaluate(empty), { runs: 300, warmup: 30 })];
+  const samples: Sample[] = [
+    await measure('baseline: decision, 0 images', () => policy.evaluate(empty), { runs: 300, warmup: 30 }),
+  ];
   for (const n of [1, 10, 100]) {
     const inp = input(n);
-    samples.push(await measure(`decision, ${n} image(s)`, () => policy.evaluate(inp), { runs: n === 100 ? 100 : 300, warmup: 20 }));
+    samples.push(
+      await measure(`decision, ${n} image(s)`, () => policy.evaluate(inp), { runs: n === 100 ? 100 : 300, warmup: 20 }),
+    );
   }
   report('shipped policy imagegate/decision (10 trusted prefixes, half the images untrusted)', samples);
 }

@@ -38,7 +38,10 @@ export async function runRegistryBench(): Promise<void> {
   });
   const agent = fakeAgent();
   // No cache: every round performs real lookups (HEAD + GET by digest each).
-  const registries = validateConfig({ value: { registries: { hosts: [{ host: fake.host }], cacheTtlMs: 0, failureTtlMs: 0 } }, source: 'bench' }).registries;
+  const registries = validateConfig({
+    value: { registries: { hosts: [{ host: fake.host }], cacheTtlMs: 0, failureTtlMs: 0 } },
+    source: 'bench',
+  }).registries;
   const pinner = createRegistryPinner({ registries, dispatcher: agent });
   const one = [parseImageReference(`${fake.host}/team/app:1`)];
   const three = ['app:1', 'web:2', 'log:3'].map((s) => parseImageReference(`${fake.host}/team/${s}`));
@@ -50,18 +53,24 @@ export async function runRegistryBench(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
       t1.push(await timed(() => pinAll(pinner, one)));
       t3.push(await timed(() => pinAll(pinner, three)));
-      seq.push(await timed(async () => {
-        for (const image of three) await pinAll(pinner, [image]);
-      }));
+      seq.push(
+        await timed(async () => {
+          for (const image of three) await pinAll(pinner, [image]);
+        }),
+      );
     }
     const m1 = median(t1);
     const m3 = median(t3);
     const ms = median(seq);
-    console.log(`registry pinning, fake registry delaying each response ${DELAY_MS} ms, median of ${ROUNDS} rounds, no cache:`);
+    console.log(
+      `registry pinning, fake registry delaying each response ${DELAY_MS} ms, median of ${ROUNDS} rounds, no cache:`,
+    );
     console.log(`  1 image                       ${m1.toFixed(1)} ms`);
     console.log(`  3 images on 3 tags (pinner)   ${m3.toFixed(1)} ms`);
     console.log(`  3 images one after another    ${ms.toFixed(1)} ms`);
-    console.log(`  ratio 3 images / 1 image      ${(m3 / m1).toFixed(2)} (sequential would be ${(ms / m1).toFixed(2)})`);
+    console.log(
+      `  ratio 3 images / 1 image      ${(m3 / m1).toFixed(2)} (sequential would be ${(ms / m1).toFixed(2)})`,
+    );
   } finally {
     await pinner.close();
     await agent.close();

@@ -11,8 +11,13 @@
 export { buildBundle, compileBundle, readBundle, DEFAULT_ENTRYPOINT } from './policy/index.js';
 export type { BuildBundleOptions, BuiltBundle, Bundle, BundleManifest } from './policy/index.js';
 export {
-  hostBuiltins, evaluationClock, compileEntrypoints, builtinDeclarations, refusedBuiltins,
-  isRegoParseError, isRegoCompileError,
+  hostBuiltins,
+  evaluationClock,
+  compileEntrypoints,
+  builtinDeclarations,
+  refusedBuiltins,
+  isRegoParseError,
+  isRegoCompileError,
 } from './rego/index.js';
 export type { EmitTarget, HostBuiltinOptions, RegoSource, RegoVersion } from './rego/index.js';
 export { ImagegateError, isImagegateError } from './errors/index.js';

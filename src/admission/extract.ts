@@ -37,7 +37,6 @@ export function isSupportedKind(gvk: GroupVersionKind): boolean {
   return POD_SPEC_PATHS.has(`${gvk.group}/${gvk.kind}`);
 }
 
-
 function invalid(message: string): ImagegateError {
   return new ImagegateError('IMAGEGATE_ADMISSION_OBJECT_INVALID', message);
 }
@@ -54,11 +53,17 @@ export function extractImages(opts: { readonly kind: GroupVersionKind; readonly 
 }
 
 /** The pod spec of an object of a supported kind, and its JSON pointer. Throws like extractImages. */
-export function podSpecOf(opts: { readonly kind: GroupVersionKind; readonly object: unknown }): Readonly<Record<string, unknown>> {
+export function podSpecOf(opts: {
+  readonly kind: GroupVersionKind;
+  readonly object: unknown;
+}): Readonly<Record<string, unknown>> {
   return locatePodSpec(opts).spec;
 }
 
-function locatePodSpec(opts: { readonly kind: GroupVersionKind; readonly object: unknown }): { spec: Readonly<Record<string, unknown>>; pointer: string } {
+function locatePodSpec(opts: { readonly kind: GroupVersionKind; readonly object: unknown }): {
+  spec: Readonly<Record<string, unknown>>;
+  pointer: string;
+} {
   const path = POD_SPEC_PATHS.get(`${opts.kind.group}/${opts.kind.kind}`);
   if (path === undefined) {
     throw new ImagegateError(
@@ -69,11 +74,15 @@ function locatePodSpec(opts: { readonly kind: GroupVersionKind; readonly object:
   let node: unknown = opts.object;
   const pointer: string[] = [];
   for (const key of path) {
-    if (!isRecord(node)) throw invalid(`${describeKind(opts.kind)}: expected an object at /${pointer.join('/')}, found ${typeName(node)}`);
+    if (!isRecord(node))
+      throw invalid(`${describeKind(opts.kind)}: expected an object at /${pointer.join('/')}, found ${typeName(node)}`);
     node = node[key];
     pointer.push(key);
   }
-  if (!isRecord(node)) throw invalid(`${describeKind(opts.kind)}: expected a pod spec object at /${pointer.join('/')}, found ${typeName(node)}`);
+  if (!isRecord(node))
+    throw invalid(
+      `${describeKind(opts.kind)}: expected a pod spec object at /${pointer.join('/')}, found ${typeName(node)}`,
+    );
   return { spec: node, pointer: `/${pointer.join('/')}` };
 }
 
@@ -82,8 +91,8 @@ function containerImages(list: unknown, field: ContainerField, base: string): Im
   if (!Array.isArray(list)) throw invalid(`expected an array at ${base}, found ${typeName(list)}`);
   return list.map((c: unknown, i): ImageSite => {
     if (!isRecord(c)) throw invalid(`expected a container object at ${base}/${i}, found ${typeName(c)}`);
-    const name = c['name'] ?? '';
-    const image = c['image'] ?? '';
+    const name = c.name ?? '';
+    const image = c.image ?? '';
     if (typeof name !== 'string') throw invalid(`${base}/${i}/name must be a string, found ${typeName(name)}`);
     if (typeof image !== 'string') throw invalid(`${base}/${i}/image must be a string, found ${typeName(image)}`);
     return { container: name, field, pointer: `${base}/${i}/image`, image };
@@ -105,7 +114,10 @@ function typeName(v: unknown): string {
  * that was admitted before is not evaluated again, so an unrelated edit (labels, replicas) is not
  * blocked by a policy change; every new or changed image is.
  */
-export function changedImages(opts: { readonly sites: readonly ImageSite[]; readonly oldSites: readonly ImageSite[] }): ImageSite[] {
+export function changedImages(opts: {
+  readonly sites: readonly ImageSite[];
+  readonly oldSites: readonly ImageSite[];
+}): ImageSite[] {
   const before = new Set(opts.oldSites.map((s) => s.image));
   return opts.sites.filter((s) => !before.has(s.image));
 }

@@ -57,12 +57,18 @@ export function createReviewIntake(opts: {
   readonly idleMs?: number;
 }): ReviewIntake {
   const { limits } = opts;
-  const pool = createParsePool({ maxThreads: opts.parserThreads ?? DEFAULT_PARSER_THREADS, idleMs: opts.idleMs ?? DEFAULT_PARSER_IDLE_MS });
+  const pool = createParsePool({
+    maxThreads: opts.parserThreads ?? DEFAULT_PARSER_THREADS,
+    idleMs: opts.idleMs ?? DEFAULT_PARSER_IDLE_MS,
+  });
   let reviews = 0;
   let parsingBytes = 0;
 
   const parseOffThread = async (segments: BodySegments, size: number, signal: AbortSignal): Promise<ReviewSummary> => {
-    if (parsingBytes + size > limits.maxParsingBytes) throw busy(`${mb(size)} body refused: ${mb(parsingBytes)} of review bodies are waiting for or in the parser already and the cap is ${mb(limits.maxParsingBytes)} (server.maxParsingBytes)`);
+    if (parsingBytes + size > limits.maxParsingBytes)
+      throw busy(
+        `${mb(size)} body refused: ${mb(parsingBytes)} of review bodies are waiting for or in the parser already and the cap is ${mb(limits.maxParsingBytes)} (server.maxParsingBytes)`,
+      );
     parsingBytes += size;
     const work = pool.summarise({ segments, limits: limits.summary }).finally(() => (parsingBytes -= size));
     return withDeadline(work, signal, `parsing the ${mb(size)} request body`);
@@ -70,7 +76,10 @@ export function createReviewIntake(opts: {
 
   return {
     accept: async ({ segments, signal }) => {
-      if (reviews >= limits.maxConcurrentReviews) throw busy(`${reviews} reviews are in progress already; the cap is server.maxConcurrentReviews (${limits.maxConcurrentReviews})`);
+      if (reviews >= limits.maxConcurrentReviews)
+        throw busy(
+          `${reviews} reviews are in progress already; the cap is server.maxConcurrentReviews (${limits.maxConcurrentReviews})`,
+        );
       reviews++;
       let held = true;
       const release = (): void => {
@@ -80,9 +89,10 @@ export function createReviewIntake(opts: {
       try {
         const size = segmentsLength(segments);
         // Joining is a copy of the body: cheap at or under the threshold, done by the thread above it.
-        const summary = size > limits.parseInWorkerAboveBytes
-          ? await parseOffThread(segments, size, signal)
-          : summariseReview({ bytes: joinSegments(segments), limits: limits.summary });
+        const summary =
+          size > limits.parseInWorkerAboveBytes
+            ? await parseOffThread(segments, size, signal)
+            : summariseReview({ bytes: joinSegments(segments), limits: limits.summary });
         return { summary, release };
       } catch (err) {
         release();
@@ -95,7 +105,10 @@ export function createReviewIntake(opts: {
 }
 
 function busy(why: string): ImagegateError {
-  return new ImagegateError('IMAGEGATE_SERVER_BUSY', `imagegate is at capacity: ${why}; the API server applies the webhook's failurePolicy; retry, add replicas or raise the limit`);
+  return new ImagegateError(
+    'IMAGEGATE_SERVER_BUSY',
+    `imagegate is at capacity: ${why}; the API server applies the webhook's failurePolicy; retry, add replicas or raise the limit`,
+  );
 }
 
 function mb(bytes: number): string {

@@ -3,8 +3,22 @@
  * src/ never imports this file (test/package/doors.test.ts checks); other rooms use index.ts.
  */
 export { parseStrictJson } from './json.js';
-export { parseAdmissionReview, type ParsedReview, type Operation, type GroupVersionKind, type ReviewApiVersion } from './review.js';
-export { extractImages, podSpecOf, changedImages, isSupportedKind, supportedKinds, type ImageSite, type ContainerField } from './extract.js';
+export {
+  parseAdmissionReview,
+  type ParsedReview,
+  type Operation,
+  type GroupVersionKind,
+  type ReviewApiVersion,
+} from './review.js';
+export {
+  extractImages,
+  podSpecOf,
+  changedImages,
+  isSupportedKind,
+  supportedKinds,
+  type ImageSite,
+  type ContainerField,
+} from './extract.js';
 export { summariseReview, type SummaryLimits, type PullRefs } from './summary.js';
 export type { SiteSelection, Problem } from './sites.js';
 export type { IntakeLimits, AcceptedReview } from './intake.js';

@@ -45,13 +45,15 @@ function scan(text: string, maxDepth: number): string | undefined {
       if (expectKey && keys) {
         const key = decodeKey(text.slice(i, end + 1));
         if (key === undefined) return undefined;
-        if (keys.has(key)) return `duplicate key ${JSON.stringify(key.slice(0, 100))} at offset ${i}; each key may appear once in an object`;
+        if (keys.has(key))
+          return `duplicate key ${JSON.stringify(key.slice(0, 100))} at offset ${i}; each key may appear once in an object`;
         keys.add(key);
       }
       expectKey = false;
       i = end;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (stack.length >= maxDepth) return `JSON nesting deeper than ${maxDepth} levels at offset ${i}; no Kubernetes object nests this deep`;
+      if (stack.length >= maxDepth)
+        return `JSON nesting deeper than ${maxDepth} levels at offset ${i}; no Kubernetes object nests this deep`;
       stack.push(c === OPEN_OBJECT ? new Set() : null);
       expectKey = c === OPEN_OBJECT;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {

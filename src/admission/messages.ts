@@ -15,12 +15,17 @@ export function denialMessage(violations: readonly Violation[]): string {
     const fix = v.fix === '' ? '' : ` (fix: ${v.fix})`;
     return `container ${JSON.stringify(v.container)} image ${JSON.stringify(clip(v.image, 200))} violates ${v.rule}: ${v.message}${fix}`;
   });
-  return clip(`denied ${violations.length === 1 ? '1 image' : `${violations.length} image problems`}: ${lines.join('; ')}`, MAX_MESSAGE);
+  return clip(
+    `denied ${violations.length === 1 ? '1 image' : `${violations.length} image problems`}: ${lines.join('; ')}`,
+    MAX_MESSAGE,
+  );
 }
 
 /** Caps warnings to Kubernetes' limits; a last warning says how many were folded away. */
 export function boundWarnings(warnings: readonly string[]): string[] {
-  const cleaned = warnings.map((w) => clip(w.replace(/^warning:\s*/i, '').replace(/[\r\n\t]+/g, ' '), MAX_WARNING_LENGTH));
+  const cleaned = warnings.map((w) =>
+    clip(w.replace(/^warning:\s*/i, '').replace(/[\r\n\t]+/g, ' '), MAX_WARNING_LENGTH),
+  );
   if (cleaned.length <= MAX_WARNINGS) return cleaned;
   const kept = cleaned.slice(0, MAX_WARNINGS - 1);
   kept.push(`and ${cleaned.length - kept.length} more warnings (see imagegate's log)`);

@@ -39,7 +39,12 @@ export async function mutateRequest(opts: {
     if (!r.ok) warnings.push(`container ${site.container}: not pinned: ${r.error.message}`);
     else if (r.ref.digest === undefined) toPin.push({ site, ref: r.ref });
   }
-  const outcomes = await pinAll({ pinner: opts.deps.pinner, refs: toPin.map((p) => p.ref), signal: opts.signal, context: pinContext(opts.summary) });
+  const outcomes = await pinAll({
+    pinner: opts.deps.pinner,
+    refs: toPin.map((p) => p.ref),
+    signal: opts.signal,
+    context: pinContext(opts.summary),
+  });
   const patch: ReplaceOp[] = [];
   const unpinned: UnpinnedImage[] = [];
   toPin.forEach(({ site }, i) => {
@@ -58,7 +63,9 @@ export async function mutateRequest(opts: {
   });
   const images = selected.sites.map((s) => s.image);
   const extra = unpinned.length > 0 ? { unpinned } : {};
-  return patch.length > 0 ? { kind: 'allowed', warnings, images, patch, ...extra } : { kind: 'allowed', warnings, images, ...extra };
+  return patch.length > 0
+    ? { kind: 'allowed', warnings, images, patch, ...extra }
+    : { kind: 'allowed', warnings, images, ...extra };
 }
 
 function unresolved(code: ErrorCode, reason: string): PinOutcome {
@@ -72,14 +79,25 @@ function pinContext(summary: ReviewSummary): PinContext | undefined {
   return { namespace, ...summary.pull };
 }
 
-async function pinAll(opts: { pinner: Pinner | undefined; refs: readonly ImageRef[]; signal: AbortSignal; context: PinContext | undefined }): Promise<readonly PinOutcome[]> {
+async function pinAll(opts: {
+  pinner: Pinner | undefined;
+  refs: readonly ImageRef[];
+  signal: AbortSignal;
+  context: PinContext | undefined;
+}): Promise<readonly PinOutcome[]> {
   const { pinner, refs, signal, context } = opts;
   if (refs.length === 0) return [];
   if (pinner === undefined) {
-    return refs.map(() => unresolved('IMAGEGATE_REGISTRY_NOT_CONFIGURED', 'no registry is configured for tag resolution'));
+    return refs.map(() =>
+      unresolved('IMAGEGATE_REGISTRY_NOT_CONFIGURED', 'no registry is configured for tag resolution'),
+    );
   }
   try {
-    return await withDeadline(pinner.pin({ images: refs, signal, ...(context === undefined ? {} : { context }) }), signal, 'tag resolution');
+    return await withDeadline(
+      pinner.pin({ images: refs, signal, ...(context === undefined ? {} : { context }) }),
+      signal,
+      'tag resolution',
+    );
   } catch (err) {
     // The deadline's own error keeps its code; anything else thrown by a Pinner is a bug in it.
     const code = isImagegateError(err) ? err.code : 'IMAGEGATE_INTERNAL';

@@ -54,7 +54,8 @@ export function createParsePool(opts: { readonly maxThreads: number; readonly id
 
   const pump = (): void => {
     while (queue.length > 0) {
-      const thread = [...threads].find((t) => t.task === undefined) ?? (threads.size < opts.maxThreads ? spawn() : undefined);
+      const thread =
+        [...threads].find((t) => t.task === undefined) ?? (threads.size < opts.maxThreads ? spawn() : undefined);
       const task = thread === undefined ? undefined : queue.shift();
       if (thread === undefined || task === undefined) return;
       run(thread, task);
@@ -103,11 +104,12 @@ export function createParsePool(opts: { readonly maxThreads: number; readonly id
   };
 
   return {
-    summarise: ({ segments, limits }) => new Promise<ReviewSummary>((resolve, reject) => {
-      if (closed) return reject(new Error('the parser pool is closed'));
-      queue.push({ segments, limits, resolve, reject });
-      pump();
-    }),
+    summarise: ({ segments, limits }) =>
+      new Promise<ReviewSummary>((resolve, reject) => {
+        if (closed) return reject(new Error('the parser pool is closed'));
+        queue.push({ segments, limits, resolve, reject });
+        pump();
+      }),
     threads: () => threads.size,
     close: async () => {
       closed = true;
@@ -133,9 +135,14 @@ function ownedCopy(bytes: Uint8Array): Uint8Array {
 }
 
 function settle(task: Task, msg: unknown): void {
-  if (typeof msg !== 'object' || msg === null || !('ok' in msg)) return task.reject(new Error('the parser thread answered without a result'));
+  if (typeof msg !== 'object' || msg === null || !('ok' in msg))
+    return task.reject(new Error('the parser thread answered without a result'));
   if (msg.ok === true && 'summary' in msg && isReviewSummary(msg.summary)) return task.resolve(msg.summary);
-  const message = 'message' in msg && typeof msg.message === 'string' ? msg.message : 'the parser thread answered with a malformed summary';
-  if ('code' in msg && typeof msg.code === 'string' && isErrorCode(msg.code)) return task.reject(new ImagegateError(msg.code, message));
+  const message =
+    'message' in msg && typeof msg.message === 'string'
+      ? msg.message
+      : 'the parser thread answered with a malformed summary';
+  if ('code' in msg && typeof msg.code === 'string' && isErrorCode(msg.code))
+    return task.reject(new ImagegateError(msg.code, message));
   task.reject(new Error(message));
 }

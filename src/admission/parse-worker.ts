@@ -25,7 +25,11 @@ port.on('message', (msg: unknown) => {
   try {
     port.postMessage({ ok: true, summary: summariseReview({ bytes: joinSegments(segments), limits }) });
   } catch (err) {
-    port.postMessage(isImagegateError(err) ? { ok: false, code: err.code, message: err.message } : { ok: false, message: errorMessage(err) });
+    port.postMessage(
+      isImagegateError(err)
+        ? { ok: false, code: err.code, message: err.message }
+        : { ok: false, message: errorMessage(err) },
+    );
   }
 });
 
@@ -39,5 +43,12 @@ function isSegments(v: unknown): v is Uint8Array[] {
 }
 
 function isLimits(v: unknown): v is { readonly maxDepth: number; readonly maxImages: number } {
-  return typeof v === 'object' && v !== null && 'maxDepth' in v && typeof v.maxDepth === 'number' && 'maxImages' in v && typeof v.maxImages === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'maxDepth' in v &&
+    typeof v.maxDepth === 'number' &&
+    'maxImages' in v &&
+    typeof v.maxImages === 'number'
+  );
 }

@@ -58,5 +58,9 @@ export interface PinContext {
 
 /** Resolves tagged images to digests; one outcome per image, same order. Implemented by the registry room. */
 export interface Pinner {
-  pin(opts: { readonly images: readonly ImageRef[]; readonly signal: AbortSignal; readonly context?: PinContext }): Promise<readonly PinOutcome[]>;
+  pin(opts: {
+    readonly images: readonly ImageRef[];
+    readonly signal: AbortSignal;
+    readonly context?: PinContext;
+  }): Promise<readonly PinOutcome[]>;
 }

@@ -8,7 +8,12 @@ export interface AdmissionReviewResponse {
   readonly response: {
     readonly uid: string;
     readonly allowed: boolean;
-    readonly status?: { readonly code: number; readonly reason: string; readonly message: string; readonly status: 'Failure' };
+    readonly status?: {
+      readonly code: number;
+      readonly reason: string;
+      readonly message: string;
+      readonly status: 'Failure';
+    };
     readonly warnings?: readonly string[];
     readonly patchType?: 'JSONPatch';
     readonly patch?: string;
@@ -45,7 +50,11 @@ function decisionFields(outcome: AdmissionOutcome, mutating: boolean): DecisionF
   switch (outcome.kind) {
     case 'allowed':
       return mutating && outcome.patch !== undefined && outcome.patch.length > 0
-        ? { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(outcome.patch)).toString('base64') }
+        ? {
+            allowed: true,
+            patchType: 'JSONPatch',
+            patch: Buffer.from(JSON.stringify(outcome.patch)).toString('base64'),
+          }
         : { allowed: true };
     case 'skipped':
     case 'undecided-admitted':

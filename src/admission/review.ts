@@ -41,7 +41,6 @@ const OPERATIONS: readonly string[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 /** Kubernetes UIDs are 36 bytes; a generous cap (64 KiB) stops a multi-MB uid being echoed back. */
 const MAX_UID_LENGTH = 64 * 1024;
 
-
 function isReviewApiVersion(v: unknown): v is ReviewApiVersion {
   return typeof v === 'string' && API_VERSIONS.includes(v);
 }
@@ -76,36 +75,40 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
       `apiVersion must be "admission.k8s.io/v1" or "admission.k8s.io/v1beta1", got ${JSON.stringify(apiVersion ?? null)?.slice(0, 100)}`,
     );
   }
-  if (!isRecord(request)) throw malformed('request must be an object; an AdmissionReview without a request cannot be answered');
-  const uid = request['uid'];
+  if (!isRecord(request))
+    throw malformed('request must be an object; an AdmissionReview without a request cannot be answered');
+  const uid = request.uid;
   if (typeof uid !== 'string' || uid === '') throw malformed('request.uid must be a non-empty string');
-  if (uid.length > MAX_UID_LENGTH) throw malformed(`request.uid is ${uid.length} characters; at most ${MAX_UID_LENGTH} are accepted`);
-  const operation = request['operation'];
+  if (uid.length > MAX_UID_LENGTH)
+    throw malformed(`request.uid is ${uid.length} characters; at most ${MAX_UID_LENGTH} are accepted`);
+  const operation = request.operation;
   if (!isOperation(operation)) {
-    throw malformed(`request.operation must be one of ${OPERATIONS.join(', ')}, got ${JSON.stringify(operation ?? null)?.slice(0, 100)}`);
+    throw malformed(
+      `request.operation must be one of ${OPERATIONS.join(', ')}, got ${JSON.stringify(operation ?? null)?.slice(0, 100)}`,
+    );
   }
   return {
     apiVersion,
     uid,
-    kind: parseGvk(request['kind']),
-    resource: parseResource(request['resource']),
+    kind: parseGvk(request.kind),
+    resource: parseResource(request.resource),
     subResource: optionalString(request, 'subResource'),
     operation,
     namespace: optionalString(request, 'namespace'),
     name: optionalString(request, 'name'),
-    dryRun: request['dryRun'] === true,
-    username: isRecord(request['userInfo']) ? optionalString(request['userInfo'], 'username') : '',
-    object: request['object'] ?? null,
-    oldObject: request['oldObject'] ?? null,
+    dryRun: request.dryRun === true,
+    username: isRecord(request.userInfo) ? optionalString(request.userInfo, 'username') : '',
+    object: request.object ?? null,
+    oldObject: request.oldObject ?? null,
   };
 }
 
 function parseGvk(v: unknown): GroupVersionKind {
   if (!isRecord(v)) throw malformed('request.kind must be an object {group, version, kind}');
-  const kind = v['kind'];
+  const kind = v.kind;
   if (typeof kind !== 'string' || kind === '') throw malformed('request.kind.kind must be a non-empty string');
-  const group = v['group'] ?? '';
-  const version = v['version'] ?? '';
+  const group = v.group ?? '';
+  const version = v.version ?? '';
   if (typeof group !== 'string' || typeof version !== 'string') {
     throw malformed('request.kind.group and request.kind.version must be strings');
   }
@@ -114,8 +117,8 @@ function parseGvk(v: unknown): GroupVersionKind {
 
 function parseResource(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (!isRecord(v) || typeof v['resource'] !== 'string') {
+  if (!isRecord(v) || typeof v.resource !== 'string') {
     throw malformed('request.resource must be an object {group, version, resource}');
   }
-  return v['resource'];
+  return v.resource;
 }

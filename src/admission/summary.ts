@@ -55,8 +55,13 @@ function metadataOf(review: ParsedReview): AdmissionRequest {
 /** Only called once the object's images were read, so its pod spec exists. */
 function pullRefs(review: ParsedReview): PullRefs {
   const spec = podSpecOf({ kind: review.kind, object: review.object });
-  const secrets = Array.isArray(spec['imagePullSecrets']) ? spec['imagePullSecrets'] : [];
-  const imagePullSecrets = secrets.flatMap((s: unknown) => (typeof s === 'object' && s !== null && 'name' in s && typeof s.name === 'string' ? [s.name] : []));
-  const account = spec['serviceAccountName'];
-  return { imagePullSecrets, ...(typeof account === 'string' && account !== '' ? { serviceAccountName: account } : {}) };
+  const secrets = Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : [];
+  const imagePullSecrets = secrets.flatMap((s: unknown) =>
+    typeof s === 'object' && s !== null && 'name' in s && typeof s.name === 'string' ? [s.name] : [],
+  );
+  const account = spec.serviceAccountName;
+  return {
+    imagePullSecrets,
+    ...(typeof account === 'string' && account !== '' ? { serviceAccountName: account } : {}),
+  };
 }

@@ -37,11 +37,16 @@ export function startDeadline(opts: DeadlineOptions): Deadline {
     clearTimeout(timer);
     controller.abort(parent?.reason);
   };
-  const timer = setTimeout(() => {
-    expired = true;
-    parent?.removeEventListener('abort', onParent);
-    controller.abort(new DOMException(`deadline passed${opts.what === undefined ? '' : ` (${opts.what})`}`, 'TimeoutError'));
-  }, Math.min(MAX_TIMER_MS, Math.max(0, opts.ms)));
+  const timer = setTimeout(
+    () => {
+      expired = true;
+      parent?.removeEventListener('abort', onParent);
+      controller.abort(
+        new DOMException(`deadline passed${opts.what === undefined ? '' : ` (${opts.what})`}`, 'TimeoutError'),
+      );
+    },
+    Math.min(MAX_TIMER_MS, Math.max(0, opts.ms)),
+  );
   if (parent?.aborted === true) onParent();
   else parent?.addEventListener('abort', onParent, { once: true });
   return {

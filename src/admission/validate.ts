@@ -36,9 +36,17 @@ export async function validateRequest(opts: {
   for (const site of selected.sites) {
     const r = tryParseImageReference(site.image);
     if (r.ok) parsed.push({ site, ref: r.ref });
-    else violations.push({ container: site.container, image: site.image, rule: 'image-reference', message: r.error.message, fix: 'write a valid image reference such as registry.example.com/team/app:1.2.3' });
+    else
+      violations.push({
+        container: site.container,
+        image: site.image,
+        rule: 'image-reference',
+        message: r.error.message,
+        fix: 'write a valid image reference such as registry.example.com/team/app:1.2.3',
+      });
   }
-  const verdict = parsed.length === 0 ? allowAll : await decideSafely(deps.decider, { request, images: parsed, signal: opts.signal });
+  const verdict =
+    parsed.length === 0 ? allowAll : await decideSafely(deps.decider, { request, images: parsed, signal: opts.signal });
   return combine({ verdict, violations, images, failurePolicy: deps.failurePolicy });
 }
 
@@ -49,7 +57,13 @@ async function decideSafely(decider: Decider, args: Parameters<Decider['decide']
   try {
     return await withDeadline(decider.decide(args), args.signal, 'policy decision');
   } catch (err) {
-    const error = isImagegateError(err) ? err : new ImagegateError('IMAGEGATE_POLICY_EVALUATION_FAILED', `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const error = isImagegateError(err)
+      ? err
+      : new ImagegateError(
+          'IMAGEGATE_POLICY_EVALUATION_FAILED',
+          `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
     return { kind: 'undecided', error };
   }
 }
@@ -66,11 +80,21 @@ function combine(opts: {
       if (opts.violations.length === 0) return { kind: 'allowed', warnings: verdict.warnings, images };
       return deny({ code: 403, reason: 'Forbidden', violations: opts.violations, images, warnings: verdict.warnings });
     case 'deny':
-      return deny({ code: 403, reason: 'Forbidden', violations: [...opts.violations, ...verdict.violations], images, warnings: verdict.warnings });
+      return deny({
+        code: 403,
+        reason: 'Forbidden',
+        violations: [...opts.violations, ...verdict.violations],
+        images,
+        warnings: verdict.warnings,
+      });
     case 'undecided': {
       const why = `imagegate could not decide (${verdict.error.code}): ${verdict.error.message}`;
       if (opts.violations.length === 0 && opts.failurePolicy === 'Ignore') {
-        return { kind: 'undecided-admitted', warnings: [`admitted without a decision (failurePolicy Ignore): ${why}`], images };
+        return {
+          kind: 'undecided-admitted',
+          warnings: [`admitted without a decision (failurePolicy Ignore): ${why}`],
+          images,
+        };
       }
       return deny({ code: 500, reason: 'InternalError', violations: opts.violations, images, message: why });
     }
@@ -87,7 +111,9 @@ function deny(opts: {
   readonly message?: string;
   readonly warnings?: readonly string[];
 }): AdmissionOutcome {
-  const parts = [opts.message, opts.violations.length > 0 ? denialMessage(opts.violations) : undefined].filter((p) => p !== undefined);
+  const parts = [opts.message, opts.violations.length > 0 ? denialMessage(opts.violations) : undefined].filter(
+    (p) => p !== undefined,
+  );
   return {
     kind: opts.code === 500 ? 'undecided-denied' : 'denied',
     status: { code: opts.code, reason: opts.reason, message: parts.join('; ') },

@@ -35,7 +35,12 @@ export class FlightCache<T, E> {
 
   constructor(private readonly opts: FlightCacheOptions) {
     this.ok = new LRUCache({ max: opts.maxEntries, ttl: Math.max(1, opts.ttlMs), ttlResolution: 0, perf: opts.clock });
-    this.failed = new LRUCache({ max: opts.maxEntries, ttl: Math.max(1, opts.failureTtlMs), ttlResolution: 0, perf: opts.clock });
+    this.failed = new LRUCache({
+      max: opts.maxEntries,
+      ttl: Math.max(1, opts.failureTtlMs),
+      ttlResolution: 0,
+      perf: opts.clock,
+    });
   }
 
   /**
@@ -67,7 +72,8 @@ export class FlightCache<T, E> {
       },
       (err: unknown): Settled<T, E> => {
         const error = opts.toError(err);
-        if (this.opts.failureTtlMs > 0 && !controller.signal.aborted && opts.cacheable(error)) this.failed.set(opts.key, { error });
+        if (this.opts.failureTtlMs > 0 && !controller.signal.aborted && opts.cacheable(error))
+          this.failed.set(opts.key, { error });
         return { ok: false, error };
       },
     );

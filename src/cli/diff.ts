@@ -58,7 +58,8 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
     const row = lcs[i];
     const below = lcs[i + 1];
     if (row === undefined || below === undefined) continue;
-    for (let j = m - 1; j >= 0; j--) row[j] = a[i] === b[j] ? (below[j + 1] ?? 0) + 1 : Math.max(below[j] ?? 0, row[j + 1] ?? 0);
+    for (let j = m - 1; j >= 0; j--)
+      row[j] = a[i] === b[j] ? (below[j + 1] ?? 0) + 1 : Math.max(below[j] ?? 0, row[j + 1] ?? 0);
   }
   const ops: Op[] = [];
   let i = 0;

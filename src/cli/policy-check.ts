@@ -19,7 +19,11 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
   const { values, positionals } = parseOptions(args, { strict: { type: 'boolean' }, ...versionOption }, 'check');
   if (positionals.length === 0) throw usageError('check needs at least one PATH (a .rego file or directory)');
   const { modules } = await loadPolicySources(positionals);
-  const problems = checkSources({ sources: modules, regoVersion: regoVersion(values['v0-compatible']), strict: values.strict === true });
+  const problems = checkSources({
+    sources: modules,
+    regoVersion: regoVersion(values['v0-compatible']),
+    strict: values.strict === true,
+  });
   if (problems.length === 0) return 0;
   io.stderr(formatOpaErrors(problemsAsOpa(problems, diskSources(new Map(modules.map((m) => [m.file, m.text]))))));
   return 1;

@@ -1,7 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import {
-  compileQuery, evalRows, EXPR_VAR_PREFIX, functionArities, instrumentQuery, loadRegoPolicy, parseQuery, parseSources, type EvalRow, type RegoVersion,
+  compileQuery,
+  evalRows,
+  EXPR_VAR_PREFIX,
+  functionArities,
+  instrumentQuery,
+  loadRegoPolicy,
+  parseQuery,
+  parseSources,
+  type EvalRow,
+  type RegoVersion,
 } from '../rego/index.js';
 import { readBundle, loadPolicySources } from '../policy/index.js';
 import { errorMessage } from '../errors/index.js';
@@ -27,25 +36,52 @@ Exit status: 0, 1 (--fail/--fail-defined), 2 on errors (as opa eval). print() li
 `;
 
 type Format = 'json' | 'raw' | 'pretty';
-type Outcome = { readonly kind: 'result'; readonly rows: readonly EvalRow[] } | { readonly kind: 'errors'; readonly errors: readonly OpaError[] };
+type Outcome =
+  | { readonly kind: 'result'; readonly rows: readonly EvalRow[] }
+  | { readonly kind: 'errors'; readonly errors: readonly OpaError[] };
 
 /** `imagegate policy eval`; resolves to the exit code. */
 export async function evalCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, {
-    data: { type: 'string', short: 'd', multiple: true }, bundle: { type: 'string', short: 'b' }, input: { type: 'string', short: 'i' },
-    'stdin-input': { type: 'boolean', short: 'I' }, format: { type: 'string', short: 'f' }, fail: { type: 'boolean' },
-    'fail-defined': { type: 'boolean' }, ...versionOption,
-  }, 'eval');
+  const { values, positionals } = parseOptions(
+    args,
+    {
+      data: { type: 'string', short: 'd', multiple: true },
+      bundle: { type: 'string', short: 'b' },
+      input: { type: 'string', short: 'i' },
+      'stdin-input': { type: 'boolean', short: 'I' },
+      format: { type: 'string', short: 'f' },
+      fail: { type: 'boolean' },
+      'fail-defined': { type: 'boolean' },
+      ...versionOption,
+    },
+    'eval',
+  );
   const [query, ...extra] = positionals;
-  if (query === undefined || extra.length > 0) throw usageError('eval takes exactly one QUERY, e.g. imagegate policy eval -d policies data.imagegate.decision');
+  if (query === undefined || extra.length > 0)
+    throw usageError('eval takes exactly one QUERY, e.g. imagegate policy eval -d policies data.imagegate.decision');
   const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'raw' && format !== 'pretty') throw usageError(`eval: format ${JSON.stringify(format)} is not supported; use -f json, raw or pretty`);
-  if (values.fail === true && values['fail-defined'] === true) throw usageError('eval: --fail and --fail-defined exclude each other');
-  if (values.input !== undefined && values['stdin-input'] === true) throw usageError('eval: give the input with -i FILE or -I (stdin), not both');
-  const input = values['stdin-input'] === true ? await stdinDocument(io) : values.input === undefined ? undefined : await fileDocument(values.input);
-  const outcome = values.bundle === undefined
-    ? await evalSources({ paths: values.data ?? [], query, input, regoVersion: regoVersion(values['v0-compatible']), print: io.stderr })
-    : await evalBundle({ file: values.bundle, query, input, print: io.stderr });
+  if (format !== 'json' && format !== 'raw' && format !== 'pretty')
+    throw usageError(`eval: format ${JSON.stringify(format)} is not supported; use -f json, raw or pretty`);
+  if (values.fail === true && values['fail-defined'] === true)
+    throw usageError('eval: --fail and --fail-defined exclude each other');
+  if (values.input !== undefined && values['stdin-input'] === true)
+    throw usageError('eval: give the input with -i FILE or -I (stdin), not both');
+  const input =
+    values['stdin-input'] === true
+      ? await stdinDocument(io)
+      : values.input === undefined
+        ? undefined
+        : await fileDocument(values.input);
+  const outcome =
+    values.bundle === undefined
+      ? await evalSources({
+          paths: values.data ?? [],
+          query,
+          input,
+          regoVersion: regoVersion(values['v0-compatible']),
+          print: io.stderr,
+        })
+      : await evalBundle({ file: values.bundle, query, input, print: io.stderr });
   present(outcome, format, io);
   if (outcome.kind === 'errors') return 2;
   const defined = outcome.rows.length > 0;
@@ -53,16 +89,31 @@ export async function evalCommand(args: readonly string[], io: CliIo): Promise<n
 }
 
 /** Print lines go to `print` (the CLI's stderr, as `opa eval` writes them). */
-async function evalSources(opts: { paths: readonly string[]; query: string; input: unknown; regoVersion: RegoVersion; print: (line: string) => void }): Promise<Outcome> {
+async function evalSources(opts: {
+  paths: readonly string[];
+  query: string;
+  input: unknown;
+  regoVersion: RegoVersion;
+  print: (line: string) => void;
+}): Promise<Outcome> {
   const { modules, data } = await loadPolicySources(opts.paths);
   const sources = diskSources(new Map([...modules.map((m) => [m.file, m.text] as const), ['', opts.query]]));
   let wasm: Uint8Array;
   let expressions;
   try {
     const parsed = parseSources({ sources: modules, regoVersion: opts.regoVersion });
-    const instrumented = instrumentQuery({ source: opts.query, body: parseQuery(opts.query, { file: '<query>' }), functionArity: functionArities(parsed) });
+    const instrumented = instrumentQuery({
+      source: opts.query,
+      body: parseQuery(opts.query, { file: '<query>' }),
+      functionArity: functionArities(parsed),
+    });
     expressions = instrumented.expressions;
-    wasm = compileQuery({ sources: modules, query: instrumented.body, regoVersion: opts.regoVersion, enablePrint: true });
+    wasm = compileQuery({
+      sources: modules,
+      query: instrumented.body,
+      regoVersion: opts.regoVersion,
+      enablePrint: true,
+    });
   } catch (err) {
     const errors = opaErrors(err, sources);
     if (errors === undefined) throw err;
@@ -85,17 +136,29 @@ async function evalSources(opts: { paths: readonly string[]; query: string; inpu
  */
 function hideInternalNames(errors: readonly OpaError[]): OpaError[] {
   const own = errors.filter((e) => !e.message.includes(EXPR_VAR_PREFIX));
-  return own.length > 0 ? own : errors.map((e) => ({ ...e, message: e.message.replaceAll(new RegExp(`${EXPR_VAR_PREFIX}\\d+`, 'g'), 'the expression') }));
+  return own.length > 0
+    ? own
+    : errors.map((e) => ({
+        ...e,
+        message: e.message.replaceAll(new RegExp(`${EXPR_VAR_PREFIX}\\d+`, 'g'), 'the expression'),
+      }));
 }
 
 /** A bundle's module is already compiled: the query must name one of its entrypoints. */
-async function evalBundle(opts: { file: string; query: string; input: unknown; print: (line: string) => void }): Promise<Outcome> {
+async function evalBundle(opts: {
+  file: string;
+  query: string;
+  input: unknown;
+  print: (line: string) => void;
+}): Promise<Outcome> {
   const bundle = await readBundle({ bytes: await readFile(opts.file), source: opts.file });
   const text = opts.query.trim();
   const entrypoint = /^data((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(text)?.[1]?.slice(1).replaceAll('.', '/');
   const names = bundle.manifest.wasm.map((w) => w.entrypoint);
   if (entrypoint === undefined || !names.includes(entrypoint)) {
-    throw usageError(`eval -b: a bundle answers only its entrypoints (${names.map((n) => `data.${n.replaceAll('/', '.')}`).join(', ')}); got ${JSON.stringify(opts.query)}`);
+    throw usageError(
+      `eval -b: a bundle answers only its entrypoints (${names.map((n) => `data.${n.replaceAll('/', '.')}`).join(', ')}); got ${JSON.stringify(opts.query)}`,
+    );
   }
   const policy = await loadRegoPolicy({ wasm: bundle.wasm, data: bundle.data, builtins: { print: opts.print } });
   let rows: unknown;
@@ -110,7 +173,9 @@ async function evalBundle(opts: { file: string; query: string; input: unknown; p
   return {
     kind: 'result',
     rows: (Array.isArray(rows) ? rows : []).map((r: unknown) => ({
-      expressions: [{ value: typeof r === 'object' && r !== null && 'result' in r ? r.result : undefined, text, location }],
+      expressions: [
+        { value: typeof r === 'object' && r !== null && 'result' in r ? r.result : undefined, text, location },
+      ],
     })),
   };
 }
@@ -127,7 +192,8 @@ function present(outcome: Outcome, format: Format, io: CliIo): void {
       io.stdout(goJson(rows.length === 0 ? {} : { result: rows }, true));
       return;
     case 'raw':
-      for (const row of rows) io.stdout(row.expressions.map((e) => (typeof e.value === 'string' ? e.value : goJson(e.value))).join(' '));
+      for (const row of rows)
+        io.stdout(row.expressions.map((e) => (typeof e.value === 'string' ? e.value : goJson(e.value))).join(' '));
       return;
     case 'pretty':
       io.stdout(pretty(rows));
@@ -141,11 +207,17 @@ function pretty(rows: readonly EvalRow[]): string {
   if (first === undefined) return 'undefined';
   const exprs = first.expressions;
   const bindings = first.bindings ?? {};
-  if (rows.length === 1 && Object.keys(bindings).length === 0 && (exprs.length === 1 || exprs.every((e) => typeof e.value === 'boolean'))) {
+  if (
+    rows.length === 1 &&
+    Object.keys(bindings).length === 0 &&
+    (exprs.length === 1 || exprs.every((e) => typeof e.value === 'boolean'))
+  ) {
     return goJson(exprs[0]?.value, true);
   }
   const vars = Object.keys(bindings).sort();
-  const shown = exprs.flatMap((e, i) => (typeof e.value !== 'boolean' || vars.length === 0 ? [{ i, text: e.text }] : []));
+  const shown = exprs.flatMap((e, i) =>
+    typeof e.value !== 'boolean' || vars.length === 0 ? [{ i, text: e.text }] : [],
+  );
   const header = [...vars, ...shown.map((s) => s.text)];
   const body = rows.map((r) => [
     ...vars.map((v) => goJson(r.bindings?.[v])),
@@ -155,7 +227,8 @@ function pretty(rows: readonly EvalRow[]): string {
 }
 
 async function stdinDocument(io: CliIo): Promise<unknown> {
-  if (io.stdin === undefined) throw usageError('eval: -I reads the input from stdin, which this caller does not provide');
+  if (io.stdin === undefined)
+    throw usageError('eval: -I reads the input from stdin, which this caller does not provide');
   const text = await io.stdin();
   try {
     return parseYaml(text);
@@ -174,6 +247,9 @@ async function fileDocument(file: string): Promise<unknown> {
   try {
     return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw usageError(`eval: input ${JSON.stringify(file)} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${errorMessage(err)}`, err);
+    throw usageError(
+      `eval: input ${JSON.stringify(file)} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${errorMessage(err)}`,
+      err,
+    );
   }
 }

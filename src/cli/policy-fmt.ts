@@ -24,15 +24,26 @@ Formatting is idempotent: formatting the output again changes nothing.
 
 /** `imagegate policy fmt`; resolves to the exit code. */
 export async function fmtCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, {
-    write: { type: 'boolean', short: 'w' }, list: { type: 'boolean', short: 'l' }, diff: { type: 'boolean', short: 'd' },
-    fail: { type: 'boolean' }, 'drop-v0-imports': { type: 'boolean' }, ...versionOption,
-  }, 'fmt');
+  const { values, positionals } = parseOptions(
+    args,
+    {
+      write: { type: 'boolean', short: 'w' },
+      list: { type: 'boolean', short: 'l' },
+      diff: { type: 'boolean', short: 'd' },
+      fail: { type: 'boolean' },
+      'drop-v0-imports': { type: 'boolean' },
+      ...versionOption,
+    },
+    'fmt',
+  );
   const modes = [values.write, values.list, values.diff].filter((v) => v === true).length;
   if (modes > 1) throw usageError('fmt: -w, -l and -d exclude each other');
   const options = { version: regoVersion(values['v0-compatible']), dropV0Imports: values['drop-v0-imports'] === true };
   const files = positionals.length === 0 ? undefined : await regoFiles(positionals);
-  const inputs = files === undefined ? [{ file: '', text: await stdinText(io) }] : await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+  const inputs =
+    files === undefined
+      ? [{ file: '', text: await stdinText(io) }]
+      : await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
   let changed = 0;
   for (const { file, text } of inputs) {
     const formatted = formatSource({ text, file, ...options });
@@ -56,7 +67,12 @@ export async function fmtCommand(args: readonly string[], io: CliIo): Promise<nu
  * Parses and prints one module. Throws the parse errors (a file that does not parse is never
  * rewritten). OPA's import handling: see fmtUsage.
  */
-export function formatSource(opts: { readonly text: string; readonly file: string; readonly version: 0 | 1; readonly dropV0Imports: boolean }): string {
+export function formatSource(opts: {
+  readonly text: string;
+  readonly file: string;
+  readonly version: 0 | 1;
+  readonly dropV0Imports: boolean;
+}): string {
   const module = parseModule(opts.text, { file: opts.file, regoVersion: opts.version });
   return formatModule(withImports(module, opts));
 }
@@ -78,7 +94,9 @@ function importPath(i: Import): string {
 
 function regoV1Import(loc: Import['loc']): Import {
   return {
-    type: 'import', alias: null, loc,
+    type: 'import',
+    alias: null,
+    loc,
     path: { type: 'ref', head: { type: 'var', name: 'rego', loc }, path: [{ type: 'string', value: 'v1', loc }], loc },
   };
 }
@@ -104,6 +122,7 @@ async function regoFiles(paths: readonly string[]): Promise<string[]> {
 }
 
 async function stdinText(io: CliIo): Promise<string> {
-  if (io.stdin === undefined) throw usageError('fmt needs PATHs (or a module on stdin, which this caller does not provide)');
+  if (io.stdin === undefined)
+    throw usageError('fmt needs PATHs (or a module on stdin, which this caller does not provide)');
   return io.stdin();
 }

@@ -20,13 +20,21 @@ todo_test_* rules are reported SKIPPED.
 
 /** `imagegate policy test`; resolves to the exit code. */
 export async function testCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, {
-    run: { type: 'string', short: 'r' }, verbose: { type: 'boolean', short: 'v' }, format: { type: 'string', short: 'f' },
-    coverage: { type: 'boolean', short: 'c' }, ...versionOption,
-  }, 'test');
+  const { values, positionals } = parseOptions(
+    args,
+    {
+      run: { type: 'string', short: 'r' },
+      verbose: { type: 'boolean', short: 'v' },
+      format: { type: 'string', short: 'f' },
+      coverage: { type: 'boolean', short: 'c' },
+      ...versionOption,
+    },
+    'test',
+  );
   if (positionals.length === 0) throw usageError('test needs at least one PATH');
   const format = values.format ?? 'pretty';
-  if (format !== 'pretty' && format !== 'json') throw usageError(`test: format ${JSON.stringify(format)} is not supported; use --format pretty or json`);
+  if (format !== 'pretty' && format !== 'json')
+    throw usageError(`test: format ${JSON.stringify(format)} is not supported; use --format pretty or json`);
   let filter: RegExp | undefined;
   try {
     filter = values.run === undefined ? undefined : new RegExp(values.run);
@@ -34,7 +42,13 @@ export async function testCommand(args: readonly string[], io: CliIo): Promise<n
     throw usageError(`test: --run ${JSON.stringify(values.run)} is not a valid regular expression`, err);
   }
   const { modules, data } = await loadPolicySources(positionals);
-  const run = await runRegoTests({ sources: modules, data, regoVersion: regoVersion(values['v0-compatible']), coverage: values.coverage === true, ...(filter === undefined ? {} : { filter }) });
+  const run = await runRegoTests({
+    sources: modules,
+    data,
+    regoVersion: regoVersion(values['v0-compatible']),
+    coverage: values.coverage === true,
+    ...(filter === undefined ? {} : { filter }),
+  });
   const results = run.results;
   if (results.length === 0) {
     io.stderr('no tests found: test rules are named test_* (e.g. test_denies_untrusted if { ... })');
@@ -42,7 +56,12 @@ export async function testCommand(args: readonly string[], io: CliIo): Promise<n
   }
   const ok = results.every((r) => r.outcome === 'pass' || r.outcome === 'skip');
   if (run.coverage !== undefined) {
-    if (!ok) pretty(results.filter((r) => r.outcome === 'fail' || r.outcome === 'error'), false, io);
+    if (!ok)
+      pretty(
+        results.filter((r) => r.outcome === 'fail' || r.outcome === 'error'),
+        false,
+        io,
+      );
     else io.stdout(goJson(run.coverage, true));
   } else if (format === 'json') {
     io.stdout(goJson(results.map(jsonResult), true));
@@ -69,7 +88,12 @@ function pretty(results: readonly RegoTestResult[], verbose: boolean, io: CliIo)
   }
   if (dirty) io.stdout('-'.repeat(80));
   const count = (o: RegoTestResult['outcome']) => results.filter((r) => r.outcome === o).length;
-  for (const [label, outcome] of [['PASS', 'pass'], ['FAIL', 'fail'], ['SKIPPED', 'skip'], ['ERROR', 'error']] as const) {
+  for (const [label, outcome] of [
+    ['PASS', 'pass'],
+    ['FAIL', 'fail'],
+    ['SKIPPED', 'skip'],
+    ['ERROR', 'error'],
+  ] as const) {
     const n = count(outcome);
     if (n > 0) io.stdout(`${label}: ${n}/${results.length}`);
   }
@@ -77,10 +101,14 @@ function pretty(results: readonly RegoTestResult[], verbose: boolean, io: CliIo)
 
 function mark(r: RegoTestResult): string {
   switch (r.outcome) {
-    case 'pass': return 'PASS';
-    case 'fail': return 'FAIL';
-    case 'error': return 'ERROR';
-    case 'skip': return 'SKIPPED';
+    case 'pass':
+      return 'PASS';
+    case 'fail':
+      return 'FAIL';
+    case 'error':
+      return 'ERROR';
+    case 'skip':
+      return 'SKIPPED';
   }
 }
 
@@ -102,6 +130,8 @@ function jsonResult(r: RegoTestResult): Record<string, unknown> {
     ...(r.error === undefined ? {} : { error: { code: 'eval_internal_error', message: r.error } }),
     ...(r.outcome === 'skip' ? { skip: true } : {}),
     duration: Math.round(r.durationMs * 1e6),
-    ...(r.output.length === 0 ? {} : { output: Buffer.from(r.output.map((l) => `${l}\n`).join('')).toString('base64') }),
+    ...(r.output.length === 0
+      ? {}
+      : { output: Buffer.from(r.output.map((l) => `${l}\n`).join('')).toString('base64') }),
   };
 }

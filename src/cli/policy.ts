@@ -44,7 +44,12 @@ Prints the built-ins policies may call (each runs), in OPA's capabilities JSON s
 `;
 
 const subUsage: Readonly<Record<string, string>> = {
-  build: buildUsage, eval: evalUsage, test: testUsage, check: checkUsage, fmt: fmtUsage, capabilities: capabilitiesUsage,
+  build: buildUsage,
+  eval: evalUsage,
+  test: testUsage,
+  check: checkUsage,
+  fmt: fmtUsage,
+  capabilities: capabilitiesUsage,
 };
 
 /** `imagegate policy …`; resolves to the exit code. */
@@ -87,26 +92,52 @@ function emitTarget(value: string | undefined): EmitTarget {
 }
 
 async function build(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOptions(args, { entrypoint: { type: 'string', short: 'e', multiple: true }, output: { type: 'string', short: 'o' }, optimize: { type: 'string', short: 'O' }, revision: { type: 'string' }, 'enable-print': { type: 'boolean' }, target: { type: 'string' }, ...versionOption }, 'build');
-  if (positionals.length === 0) throw usageError('build needs at least one PATH (a .rego file, data file or directory)');
+  const { values, positionals } = parseOptions(
+    args,
+    {
+      entrypoint: { type: 'string', short: 'e', multiple: true },
+      output: { type: 'string', short: 'o' },
+      optimize: { type: 'string', short: 'O' },
+      revision: { type: 'string' },
+      'enable-print': { type: 'boolean' },
+      target: { type: 'string' },
+      ...versionOption,
+    },
+    'build',
+  );
+  if (positionals.length === 0)
+    throw usageError('build needs at least one PATH (a .rego file, data file or directory)');
   const { modules, data } = await loadPolicySources(positionals);
-  if (values.optimize !== undefined && values.optimize !== '0' && values.optimize !== '1') throw usageError(`build: -O takes 0 or 1, got ${JSON.stringify(values.optimize)}`);
+  if (values.optimize !== undefined && values.optimize !== '0' && values.optimize !== '1')
+    throw usageError(`build: -O takes 0 or 1, got ${JSON.stringify(values.optimize)}`);
   const built = await compileBundle({
-    sources: modules, data, entrypoints: values.entrypoint ?? [DEFAULT_ENTRYPOINT], regoVersion: regoVersion(values['v0-compatible']),
-    optimize: values.optimize === '1', enablePrint: values['enable-print'] === true, target: emitTarget(values.target),
+    sources: modules,
+    data,
+    entrypoints: values.entrypoint ?? [DEFAULT_ENTRYPOINT],
+    regoVersion: regoVersion(values['v0-compatible']),
+    optimize: values.optimize === '1',
+    enablePrint: values['enable-print'] === true,
+    target: emitTarget(values.target),
     ...(values.revision === undefined ? {} : { revision: values.revision }),
   });
   const out = values.output ?? 'bundle.tar.gz';
   await writeFile(out, built.bytes);
-  io.stdout(`wrote ${out}: ${modules.length} module(s), entrypoints ${built.manifest.wasm.map((w) => w.entrypoint).join(', ')}, policy.wasm ${built.wasmBytes} bytes`);
+  io.stdout(
+    `wrote ${out}: ${modules.length} module(s), entrypoints ${built.manifest.wasm.map((w) => w.entrypoint).join(', ')}, policy.wasm ${built.wasmBytes} bytes`,
+  );
   return 0;
 }
 
 /** Exactly the built-ins that compile and run (the catalogue's supported ones); deprecated ones (v0 modules only) are marked as OPA marks them. */
 function capabilities() {
   return {
-    builtins: builtinDeclarations.map(({ name, decl, deprecated }) => (deprecated ? { name, decl, deprecated } : { name, decl })),
-    wasm_abi_versions: [{ version: 1, minor_version: 1 }, { version: 1, minor_version: 2 }],
+    builtins: builtinDeclarations.map(({ name, decl, deprecated }) =>
+      deprecated ? { name, decl, deprecated } : { name, decl },
+    ),
+    wasm_abi_versions: [
+      { version: 1, minor_version: 1 },
+      { version: 1, minor_version: 2 },
+    ],
     features: ['rego_v1'],
   };
 }

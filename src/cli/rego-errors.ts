@@ -40,7 +40,10 @@ export function opaErrors(err: unknown, sources: SourceLookup): OpaError[] | und
 export function problemsAsOpa(problems: readonly RegoError[], sources: SourceLookup): OpaError[] {
   return problems.map((p) => {
     const location = { file: p.loc.file === '<query>' ? '' : p.loc.file, row: p.loc.row, col: p.loc.col };
-    const line = p.code === 'rego_parse_error' ? sources(location.file)?.split('\n')[p.loc.row - 1]?.replace(/\r$/, '') : undefined;
+    const line =
+      p.code === 'rego_parse_error'
+        ? sources(location.file)?.split('\n')[p.loc.row - 1]?.replace(/\r$/, '')
+        : undefined;
     const base = { location, message: p.message, code: p.code };
     return line === undefined || line.trim() === '' ? base : { details: { line, idx: p.loc.col - 1 }, ...base };
   });
@@ -49,7 +52,11 @@ export function problemsAsOpa(problems: readonly RegoError[], sources: SourceLoo
 /** What the SDK threw while evaluating, as OPA's error. */
 export function opaEvalErrors(thrown: unknown): OpaError[] {
   const e = regoEvalError(thrown);
-  return [e.location === undefined ? { message: e.message, code: e.code } : { location: e.location, message: e.message, code: e.code }];
+  return [
+    e.location === undefined
+      ? { message: e.message, code: e.code }
+      : { location: e.location, message: e.message, code: e.code },
+  ];
 }
 
 /**
@@ -60,7 +67,8 @@ export function opaEvalErrors(thrown: unknown): OpaError[] {
 export function formatOpaErrors(errors: readonly OpaError[]): string {
   const lines = errors.map((e) => {
     const loc = e.location;
-    const where = loc === undefined ? '' : loc.file === '' ? `${loc.row}:${loc.col}: ` : `${loc.file}:${loc.row}:${loc.col}: `;
+    const where =
+      loc === undefined ? '' : loc.file === '' ? `${loc.row}:${loc.col}: ` : `${loc.file}:${loc.row}:${loc.col}: `;
     let text = `${where}${e.code}: ${e.message}`;
     if (e.details !== undefined) {
       const trimmed = e.details.line.replace(/^\t+/, '');
@@ -70,5 +78,7 @@ export function formatOpaErrors(errors: readonly OpaError[]): string {
     return text;
   });
   if (lines.length === 0) return 'no error(s)';
-  return lines.length === 1 ? `1 error occurred: ${lines[0] ?? ''}` : `${lines.length} errors occurred:\n${lines.join('\n')}`;
+  return lines.length === 1
+    ? `1 error occurred: ${lines[0] ?? ''}`
+    : `${lines.length} errors occurred:\n${lines.join('\n')}`;
 }

@@ -67,7 +67,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 function usageError(command: string, err: unknown): ImagegateError {
-  return new ImagegateError('IMAGEGATE_CLI_USAGE', `${command}: ${errorMessage(err)}; run \`imagegate help\``, { cause: err });
+  return new ImagegateError('IMAGEGATE_CLI_USAGE', `${command}: ${errorMessage(err)}; run \`imagegate help\``, {
+    cause: err,
+  });
 }
 
 function parseServe(args: readonly string[]): { configFile?: string } {
@@ -83,17 +85,29 @@ function parseServe(args: readonly string[]): { configFile?: string } {
 function parseCerts(args: readonly string[]): { service: string; namespace: string; out: string; days?: number } {
   let v;
   try {
-    const options = { service: { type: 'string' }, namespace: { type: 'string' }, out: { type: 'string' }, days: { type: 'string' } } as const;
+    const options = {
+      service: { type: 'string' },
+      namespace: { type: 'string' },
+      out: { type: 'string' },
+      days: { type: 'string' },
+    } as const;
     v = parseArgs({ args: [...args], options, strict: true }).values;
   } catch (err) {
     throw usageError('certs', err);
   }
   if (typeof v.service !== 'string' || typeof v.namespace !== 'string') {
-    throw new ImagegateError('IMAGEGATE_CLI_USAGE', 'certs: --service NAME and --namespace NS are required, e.g. `imagegate certs --service imagegate --namespace imagegate`');
+    throw new ImagegateError(
+      'IMAGEGATE_CLI_USAGE',
+      'certs: --service NAME and --namespace NS are required, e.g. `imagegate certs --service imagegate --namespace imagegate`',
+    );
   }
   const out = typeof v.out === 'string' ? v.out : DEFAULT_CERTS_OUT;
   if (typeof v.days !== 'string') return { service: v.service, namespace: v.namespace, out };
   const days = Number(v.days);
-  if (!Number.isInteger(days)) throw new ImagegateError('IMAGEGATE_CLI_USAGE', `certs: --days must be a whole number of days, got ${JSON.stringify(v.days)}`);
+  if (!Number.isInteger(days))
+    throw new ImagegateError(
+      'IMAGEGATE_CLI_USAGE',
+      `certs: --days must be a whole number of days, got ${JSON.stringify(v.days)}`,
+    );
   return { service: v.service, namespace: v.namespace, out, days };
 }

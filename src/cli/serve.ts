@@ -14,13 +14,24 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
   const pinner = createRegistryPinner({ registries: config.registries, metrics: registryMetricsSink(metrics) });
   const running = await startServer({ config, logger, decider, pinner, metrics });
   logger.info(
-    { event: 'server.started', port: running.port, config: opts.configFile ?? '(embedded defaults)', policy: decider.source, revision: decider.revision },
+    {
+      event: 'server.started',
+      port: running.port,
+      config: opts.configFile ?? '(embedded defaults)',
+      policy: decider.source,
+      revision: decider.revision,
+    },
     `imagegate listening on https://${config.server.host}:${running.port} (POST /validate, POST /mutate)`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ event: 'server.stopping', signal }, 'shutting down: finishing in-flight reviews');
-      running.close().then(async () => { await Promise.all([pinner.close(), decider.close()]); }).then(resolve, resolve);
+      running
+        .close()
+        .then(async () => {
+          await Promise.all([pinner.close(), decider.close()]);
+        })
+        .then(resolve, resolve);
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);

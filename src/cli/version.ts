@@ -11,7 +11,15 @@ export function packageVersion(): string {
   for (let i = 0; i < 5; i++) {
     try {
       const pkg: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (typeof pkg === 'object' && pkg !== null && 'name' in pkg && pkg.name === 'imagegate' && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+      if (
+        typeof pkg === 'object' &&
+        pkg !== null &&
+        'name' in pkg &&
+        pkg.name === 'imagegate' &&
+        'version' in pkg &&
+        typeof pkg.version === 'string'
+      )
+        return pkg.version;
     } catch {
       // no package.json here: look one level up
     }

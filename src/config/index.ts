@@ -1,3 +1,11 @@
-export type { Config, PolicyConfig, FailurePolicy, LogLevel, RegistriesConfig, RegistryHostConfig, PullSecretsConfig } from './types.js';
+export type {
+  Config,
+  PolicyConfig,
+  FailurePolicy,
+  LogLevel,
+  RegistriesConfig,
+  RegistryHostConfig,
+  PullSecretsConfig,
+} from './types.js';
 export { defaultConfig } from './defaults.js';
 export { loadConfigFile } from './load.js';

@@ -52,20 +52,23 @@ export function validateConfig(opts: { readonly value: unknown; readonly source:
 }
 
 function invalid(source: string, problems: readonly string[]): ImagegateError {
-  return new ImagegateError('IMAGEGATE_CONFIG_INVALID', `${source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);
+  return new ImagegateError(
+    'IMAGEGATE_CONFIG_INVALID',
+    `${source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
+  );
 }
 
 function describe(e: ErrorObject): string {
   const at = e.instancePath === '' ? '(top level)' : e.instancePath;
-  if (e.keyword === 'additionalProperties' && typeof e.params['additionalProperty'] === 'string') {
-    const key = e.params['additionalProperty'];
+  if (e.keyword === 'additionalProperties' && typeof e.params.additionalProperty === 'string') {
+    const key = e.params.additionalProperty;
     const path = `${e.instancePath}/${key}`;
     const removed = removedKeys[path];
     if (removed !== undefined) return `${path}: ${removed}`;
     return `${path}: unknown key ${JSON.stringify(key)}; remove it or check its spelling against README.md "Configuration"`;
   }
-  if (e.keyword === 'enum' && Array.isArray(e.params['allowedValues'])) {
-    return `${at}: must be one of ${e.params['allowedValues'].map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
+    return `${at}: must be one of ${e.params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   return `${at}: ${e.message ?? 'invalid'}`;
 }

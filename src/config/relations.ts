@@ -15,7 +15,9 @@ export function relationProblems(config: Config): string[] {
     );
   }
   if (a.minTimeoutMs > a.maxTimeoutMs) {
-    problems.push(`/admission/minTimeoutMs (${a.minTimeoutMs}) must be at most /admission/maxTimeoutMs (${a.maxTimeoutMs})`);
+    problems.push(
+      `/admission/minTimeoutMs (${a.minTimeoutMs}) must be at most /admission/maxTimeoutMs (${a.maxTimeoutMs})`,
+    );
   }
   if (a.defaultTimeoutMs < a.minTimeoutMs || a.defaultTimeoutMs > a.maxTimeoutMs) {
     problems.push(

@@ -9,10 +9,15 @@ const positiveMs = { type: 'integer', minimum: 1, maximum: 3_600_000 } as const;
 const apiServerMs = { type: 'integer', minimum: 1, maximum: 30_000 } as const;
 const path = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 /** `host[:port]` as an image reference names a registry: DNS name, IPv4 or [IPv6], no scheme or path. */
-const HOST = '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:[0-9]{1,5})?';
+const HOST =
+  '(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:[0-9]{1,5})?';
 const registryHost = { type: 'string', maxLength: 255, pattern: `^${HOST}$` } as const;
 /** `host[:port]/path` naming a repository prefix, e.g. docker.io/library. */
-const repositoryPrefix = { type: 'string', maxLength: 255, pattern: `^${HOST}(/[a-z0-9]+([._-][a-z0-9]+)*)*$` } as const;
+const repositoryPrefix = {
+  type: 'string',
+  maxLength: 255,
+  pattern: `^${HOST}(/[a-z0-9]+([._-][a-z0-9]+)*)*$`,
+} as const;
 const credentials = {
   type: 'object',
   additionalProperties: false,
@@ -127,7 +132,11 @@ export const configSchema = {
         maxManifestBytes: { type: 'integer', minimum: 1_024, maximum: 64 * 1024 * 1024 },
         maxIndexEntries: { type: 'integer', minimum: 1, maximum: 100_000 },
         /** Each entry is checked as an address/prefix when the registry client starts. */
-        blockedCidrs: { type: 'array', maxItems: 1_000, items: { type: 'string', minLength: 2, maxLength: 64, pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' } },
+        blockedCidrs: {
+          type: 'array',
+          maxItems: 1_000,
+          items: { type: 'string', minLength: 2, maxLength: 64, pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' },
+        },
         pullSecrets: {
           type: 'object',
           additionalProperties: false,

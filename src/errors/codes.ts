@@ -7,13 +7,21 @@
 export const ERROR_CODES = {
   // start-up and CLI
   IMAGEGATE_CONFIG_UNREADABLE: { meaning: 'the --config file cannot be read' },
-  IMAGEGATE_CONFIG_INVALID: { meaning: 'the config is not valid YAML, or a key is unknown, mistyped, out of range or contradicts another' },
+  IMAGEGATE_CONFIG_INVALID: {
+    meaning: 'the config is not valid YAML, or a key is unknown, mistyped, out of range or contradicts another',
+  },
   IMAGEGATE_CLI_USAGE: { meaning: 'unknown option or missing argument' },
   // HTTP requests refused before a decision
-  IMAGEGATE_REQUEST_MALFORMED: { meaning: 'the request is not a JSON AdmissionReview this webhook can answer', status: 400 },
+  IMAGEGATE_REQUEST_MALFORMED: {
+    meaning: 'the request is not a JSON AdmissionReview this webhook can answer',
+    status: 400,
+  },
   IMAGEGATE_REQUEST_NOT_UTF8: { meaning: 'the body is not valid UTF-8', status: 400 },
   IMAGEGATE_REQUEST_CHARSET_UNSUPPORTED: { meaning: 'the Content-Type names a charset other than utf-8', status: 415 },
-  IMAGEGATE_REQUEST_MEDIA_TYPE_UNSUPPORTED: { meaning: 'the Content-Type is missing or not application/json', status: 415 },
+  IMAGEGATE_REQUEST_MEDIA_TYPE_UNSUPPORTED: {
+    meaning: 'the Content-Type is missing or not application/json',
+    status: 415,
+  },
   IMAGEGATE_REQUEST_TOO_LARGE: { meaning: 'the body is longer than server.bodyLimitBytes', status: 413 },
   IMAGEGATE_ROUTE_NOT_FOUND: { meaning: 'no endpoint answers this method and path', status: 404 },
   IMAGEGATE_SERVER_BUSY: { meaning: 'refused at capacity (concurrent reviews or bytes being parsed)', status: 503 },
@@ -26,7 +34,10 @@ export const ERROR_CODES = {
   IMAGEGATE_IMAGE_REFERENCE_INVALID: { meaning: 'an image string is not a valid reference' },
   IMAGEGATE_DIGEST_INVALID: { meaning: 'a digest is not a complete lowercase sha256 or sha512 digest' },
   IMAGEGATE_IMAGE_DIGEST_CONFLICT: { meaning: 'a reference already pinned to one digest was asked to take another' },
-  IMAGEGATE_DEADLINE_EXCEEDED: { meaning: 'a decision, tag resolution or body parse did not finish within the review deadline', status: 503 },
+  IMAGEGATE_DEADLINE_EXCEEDED: {
+    meaning: 'a decision, tag resolution or body parse did not finish within the review deadline',
+    status: 503,
+  },
   // policy
   IMAGEGATE_POLICY_NOT_CONFIGURED: { meaning: 'no policy.bundle is set and the shipped policies are missing' },
   IMAGEGATE_POLICY_EVALUATION_FAILED: { meaning: 'the policy failed or gave no verdict within the deadline' },
@@ -34,7 +45,9 @@ export const ERROR_CODES = {
   IMAGEGATE_POLICY_ENTRYPOINT_UNKNOWN: { meaning: 'the bundle has no wasm entrypoint named policy.entrypoint' },
   IMAGEGATE_POLICY_LOAD_FAILED: { meaning: 'the SDK could not instantiate policy.wasm in an evaluator thread' },
   IMAGEGATE_POLICY_RESULT_INVALID: { meaning: 'the decision was undefined or not {violations, warnings}' },
-  IMAGEGATE_POLICY_SOURCES_INVALID: { meaning: 'a policy path or data file cannot be read or parsed, or there are too many or too large files' },
+  IMAGEGATE_POLICY_SOURCES_INVALID: {
+    meaning: 'a policy path or data file cannot be read or parsed, or there are too many or too large files',
+  },
   IMAGEGATE_BUNDLE_UNREADABLE: { meaning: 'policy.bundle cannot be read' },
   IMAGEGATE_BUNDLE_INVALID: { meaning: "the bundle is not a gzipped tar in OPA's layout with a /policy.wasm" },
   // certificates
@@ -44,7 +57,9 @@ export const ERROR_CODES = {
   IMAGEGATE_CERTS_WRITE_FAILED: { meaning: 'a certificate file or its directory cannot be written' },
   IMAGEGATE_CERTS_RELOAD_FAILED: { meaning: 'a valid new pair could not be installed into the server' },
   // registry (tag resolution)
-  IMAGEGATE_REGISTRY_NOT_CONFIGURED: { meaning: 'no registry is configured for tag resolution; tags are left as they are' },
+  IMAGEGATE_REGISTRY_NOT_CONFIGURED: {
+    meaning: 'no registry is configured for tag resolution; tags are left as they are',
+  },
   IMAGEGATE_REGISTRY_UNTRUSTED: { meaning: "the image's registry is not in registries.hosts" },
   IMAGEGATE_REGISTRY_TIMEOUT: { meaning: 'no complete answer within timeoutMs or the review deadline' },
   IMAGEGATE_REGISTRY_UNAUTHORIZED: { meaning: 'the registry or its token service refused the credentials' },
@@ -53,7 +68,9 @@ export const ERROR_CODES = {
   IMAGEGATE_REGISTRY_LIMIT_EXCEEDED: { meaning: 'manifest over maxManifestBytes or index over maxIndexEntries' },
   IMAGEGATE_REGISTRY_REDIRECT_REFUSED: { meaning: 'more than 3 redirects, https to http, or a host not allowed' },
   IMAGEGATE_REGISTRY_REALM_REFUSED: { meaning: 'the token realm is on a host not allowed, or not https' },
-  IMAGEGATE_REGISTRY_CREDENTIALS_WITHHELD: { meaning: 'the token realm is not in credentialRealms and the anonymous request was refused' },
+  IMAGEGATE_REGISTRY_CREDENTIALS_WITHHELD: {
+    meaning: 'the token realm is not in credentialRealms and the anonymous request was refused',
+  },
   IMAGEGATE_REGISTRY_TLS: { meaning: 'certificate or handshake failure' },
   IMAGEGATE_REGISTRY_UNAVAILABLE: { meaning: '5xx or connection errors after retries' },
   IMAGEGATE_REGISTRY_RATE_LIMITED: { meaning: '429 whose Retry-After does not fit the deadline' },
@@ -61,12 +78,16 @@ export const ERROR_CODES = {
   IMAGEGATE_REGISTRY_CONFIG_INVALID: { meaning: 'the registries section of the config is invalid' },
   IMAGEGATE_REGISTRY_PULL_SECRET_INVALID: { meaning: 'a .dockerconfigjson pull secret is malformed' },
   IMAGEGATE_REGISTRY_PULL_SECRET_UNAVAILABLE: { meaning: 'a pull secret named by the pod could not be read' },
-  IMAGEGATE_REGISTRY_ADDRESS_BLOCKED: { meaning: 'the registry host or an address it resolves to is in registries.blockedCidrs' },
+  IMAGEGATE_REGISTRY_ADDRESS_BLOCKED: {
+    meaning: 'the registry host or an address it resolves to is in registries.blockedCidrs',
+  },
   // Kubernetes API (pull secrets)
   IMAGEGATE_KUBE_NOT_FOUND: { meaning: 'a secret or service account the pod names does not exist' },
   IMAGEGATE_KUBE_FORBIDDEN: { meaning: 'the API server refused the read (403)' },
   IMAGEGATE_KUBE_UNAUTHORIZED: { meaning: 'the token file is unreadable or the API server refused the token' },
-  IMAGEGATE_KUBE_TIMEOUT: { meaning: 'the API server did not answer within pullSecrets.timeoutMs or the review deadline' },
+  IMAGEGATE_KUBE_TIMEOUT: {
+    meaning: 'the API server did not answer within pullSecrets.timeoutMs or the review deadline',
+  },
   IMAGEGATE_KUBE_UNAVAILABLE: { meaning: 'the API server cannot be reached or answered another status' },
   IMAGEGATE_KUBE_PROTOCOL: { meaning: 'the answer is not a v1 object or exceeds 2 MiB' },
   IMAGEGATE_KUBE_INVALID_NAME: { meaning: 'a namespace or secret name is not a valid Kubernetes name' },

@@ -65,7 +65,8 @@ export function forbiddenCharProblem(s: string): string | undefined {
 function describeForbiddenChar(s: string, index: number): string {
   const code = s.codePointAt(index) ?? 0;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  if (code === 0x20) return `it contains a space at index ${index}: remove it (image references cannot contain whitespace)`;
+  if (code === 0x20)
+    return `it contains a space at index ${index}: remove it (image references cannot contain whitespace)`;
   if (code < 0x20 || code === 0x7f) return `it contains control character ${hex} at index ${index}: remove it`;
   // Blocks homoglyph hosts (Cyrillic "е" for "e") and invisible bidi or zero-width characters.
   return (
@@ -103,7 +104,8 @@ export function domainProblem(domain: string): string | undefined {
 
 function bracketedDomainProblem(domain: string): string | undefined {
   const close = domain.indexOf(']');
-  if (close === -1) return `registry host ${quote(domain)} opens "[" without closing "]": write e.g. [2001:db8::1]:5000`;
+  if (close === -1)
+    return `registry host ${quote(domain)} opens "[" without closing "]": write e.g. [2001:db8::1]:5000`;
   const address = domain.slice(1, close);
   if (!IPV6_CHARS.test(address) || !isIPv6(address)) {
     return (
@@ -113,7 +115,8 @@ function bracketedDomainProblem(domain: string): string | undefined {
   }
   const rest = domain.slice(close + 1);
   if (rest === '') return undefined;
-  if (!rest.startsWith(':')) return `registry host ${quote(domain)} has ${quote(rest)} after "]": only ":port" may follow`;
+  if (!rest.startsWith(':'))
+    return `registry host ${quote(domain)} has ${quote(rest)} after "]": only ":port" may follow`;
   return portProblem(rest.slice(1), domain);
 }
 
@@ -123,8 +126,7 @@ function hostNameProblem(host: string): string | undefined {
   if (labels.includes('')) {
     const fixed = labels.filter((label) => label !== '').join('.');
     return (
-      `registry host ${quote(host)} has an empty label (a leading, trailing or doubled "."): ` +
-      `write ${quote(fixed)}`
+      `registry host ${quote(host)} has an empty label (a leading, trailing or doubled "."): ` + `write ${quote(fixed)}`
     );
   }
   for (const label of labels) {
@@ -217,7 +219,8 @@ export function digestProblem(digest: string): string | undefined {
   }
   const algorithm = digest.slice(0, colon);
   const hexLength = DIGEST_HEX_LENGTH.get(algorithm);
-  if (hexLength === undefined) return `digest algorithm ${quote(algorithm, 40)} is not supported; use sha256 (or sha512)`;
+  if (hexLength === undefined)
+    return `digest algorithm ${quote(algorithm, 40)} is not supported; use sha256 (or sha512)`;
   return encodedProblem(digest, digest.slice(colon + 1), hexLength);
 }
 

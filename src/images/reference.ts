@@ -72,8 +72,7 @@ export interface ImageRef {
 
 /** Outcome of tryParseImageReference. */
 export type ImageRefResult =
-  | { readonly ok: true; readonly ref: ImageRef }
-  | { readonly ok: false; readonly error: ImagegateError };
+  { readonly ok: true; readonly ref: ImageRef } | { readonly ok: false; readonly error: ImagegateError };
 
 /** Where to connect for a reference's registry. */
 export interface RegistryEndpoint {
@@ -114,7 +113,10 @@ export function parseImageReference(input: string): ImageRef {
 /** Like parseImageReference, but returns the error instead of throwing it. */
 export function tryParseImageReference(input: string): ImageRefResult {
   if (typeof input !== 'string') {
-    return { ok: false, error: new ImagegateError(IMAGE_REFERENCE_INVALID, `image reference must be a string, got ${typeof input}`) };
+    return {
+      ok: false,
+      error: new ImagegateError(IMAGE_REFERENCE_INVALID, `image reference must be a string, got ${typeof input}`),
+    };
   }
   const result = parseParts(input);
   if (result.ok) return { ok: true, ref: build(result.value) };
@@ -219,7 +221,8 @@ function splitTag(nameAndTag: string): { readonly name: string; readonly tag: st
 
 /** Splits off and validates the domain, applies docker.io normalisation, validates the path. */
 function locate(name: string): Checked<Location> {
-  if (name === '') return { ok: false, problem: 'the repository name is empty: write e.g. nginx:1.27 or nginx@sha256:<hex>' };
+  if (name === '')
+    return { ok: false, problem: 'the repository name is empty: write e.g. nginx:1.27 or nginx@sha256:<hex>' };
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);
   const explicit = slash !== -1 && looksLikeDomain(first);
@@ -228,7 +231,10 @@ function locate(name: string): Checked<Location> {
   const hostIssue = explicit ? domainProblem(written) : undefined;
   if (hostIssue !== undefined) return { ok: false, problem: hostIssue };
   if (remote === '') {
-    return { ok: false, problem: `nothing follows the registry host ${quote(written)}: add a repository path after the "/"` };
+    return {
+      ok: false,
+      problem: `nothing follows the registry host ${quote(written)}: add a repository path after the "/"`,
+    };
   }
   const pathIssue = pathProblem(remote);
   if (pathIssue !== undefined) return { ok: false, problem: pathIssue };
@@ -246,7 +252,10 @@ function locate(name: string): Checked<Location> {
 
 function checkedDigest(text: string, name: string): Checked<Digest> {
   if (text === '') {
-    return { ok: false, problem: `nothing follows "@": write ${shortName(name)}@sha256:<64 lowercase hex characters> or drop the "@"` };
+    return {
+      ok: false,
+      problem: `nothing follows "@": write ${shortName(name)}@sha256:<64 lowercase hex characters> or drop the "@"`,
+    };
   }
   if (isDigest(text)) return { ok: true, value: text };
   return { ok: false, problem: digestProblem(text) ?? 'the digest is malformed' };

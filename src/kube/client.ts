@@ -43,8 +43,16 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** Names come from the object under review: validated so that none can reshape the URL path. */
 function objectPath(kind: 'secrets' | 'serviceaccounts', namespace: string, name: string): string {
-  if (!DNS_LABEL.test(namespace)) throw new KubeError('invalidName', `the namespace ${JSON.stringify(namespace.slice(0, 70))} is not a valid namespace name`);
-  if (!DNS_SUBDOMAIN.test(name)) throw new KubeError('invalidName', `the ${kind === 'secrets' ? 'secret' : 'service account'} name ${JSON.stringify(name.slice(0, 70))} is not a valid object name`);
+  if (!DNS_LABEL.test(namespace))
+    throw new KubeError(
+      'invalidName',
+      `the namespace ${JSON.stringify(namespace.slice(0, 70))} is not a valid namespace name`,
+    );
+  if (!DNS_SUBDOMAIN.test(name))
+    throw new KubeError(
+      'invalidName',
+      `the ${kind === 'secrets' ? 'secret' : 'service account'} name ${JSON.stringify(name.slice(0, 70))} is not a valid object name`,
+    );
   return `/api/v1/namespaces/${namespace}/${kind}/${name}`;
 }
 
@@ -66,7 +74,10 @@ async function readBody(body: Dispatcher.ResponseData['body']): Promise<Buffer> 
 function statusError(status: number, what: string): KubeError {
   switch (status) {
     case 401:
-      return new KubeError('unauthorized', `reading ${what}: the API server refused the service account token (HTTP 401)`);
+      return new KubeError(
+        'unauthorized',
+        `reading ${what}: the API server refused the service account token (HTTP 401)`,
+      );
     case 403:
       return new KubeError('forbidden', `reading ${what}: forbidden (HTTP 403)`);
     case 404:
@@ -78,17 +89,30 @@ function statusError(status: number, what: string): KubeError {
 
 /** A minimal Kubernetes API reader over undici: GET by name, bearer token, TTL cache, deadline. */
 export function createKubeClient(opts: KubeClientOptions): KubeClient {
-  const dispatcher: Dispatcher = opts.dispatcher ?? new Agent({ connections: 4, ...(opts.caPem === undefined ? {} : { connect: { ca: opts.caPem } }) });
+  const dispatcher: Dispatcher =
+    opts.dispatcher ??
+    new Agent({ connections: 4, ...(opts.caPem === undefined ? {} : { connect: { ca: opts.caPem } }) });
   const owned = dispatcher === opts.dispatcher ? undefined : dispatcher;
   const token = new TokenFile(opts.tokenFile, opts.tokenFs);
-  const cacheOpts = { clock: opts.clock ?? { now: () => performance.now() }, maxEntries: 10_000, ttlMs: opts.cacheTtlMs, failureTtlMs: opts.cacheTtlMs };
+  const cacheOpts = {
+    clock: opts.clock ?? { now: () => performance.now() },
+    maxEntries: 10_000,
+    ttlMs: opts.cacheTtlMs,
+    failureTtlMs: opts.cacheTtlMs,
+  };
   const secrets = new FlightCache<KubeSecret, KubeError>(cacheOpts);
   const accounts = new FlightCache<KubeServiceAccount, KubeError>(cacheOpts);
   const origin = new URL(opts.apiServer).origin;
 
   async function request(path: string, signal: AbortSignal): Promise<{ status: number; body: Buffer }> {
     const authorization = `Bearer ${await untilAborted({ work: token.token(), signal })}`;
-    const pending = dispatcher.request({ origin, path, method: 'GET', headers: { accept: 'application/json', authorization }, signal });
+    const pending = dispatcher.request({
+      origin,
+      path,
+      method: 'GET',
+      headers: { accept: 'application/json', authorization },
+      signal,
+    });
     const res = await untilAborted({ work: pending, signal });
     if (res.statusCode !== 200) {
       // The Status body is never read into a message: drain a little for reuse, else drop it.
@@ -99,7 +123,11 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
   }
 
   async function fetchObject(path: string, what: string, outer: AbortSignal): Promise<unknown> {
-    const deadline = startDeadline({ ms: opts.timeoutMs, parent: outer, what: `registries.pullSecrets.timeoutMs = ${opts.timeoutMs} ms` });
+    const deadline = startDeadline({
+      ms: opts.timeoutMs,
+      parent: outer,
+      what: `registries.pullSecrets.timeoutMs = ${opts.timeoutMs} ms`,
+    });
     const { signal } = deadline;
     try {
       let reply = await request(path, signal);
@@ -117,7 +145,9 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
     } catch (err) {
       if (err instanceof KubeError) throw err;
       if (signal.aborted) {
-        const within = deadline.expired ? `${opts.timeoutMs} ms (registries.pullSecrets.timeoutMs)` : 'the review deadline';
+        const within = deadline.expired
+          ? `${opts.timeoutMs} ms (registries.pullSecrets.timeoutMs)`
+          : 'the review deadline';
         throw new KubeError('timeout', `reading ${what}: no answer within ${within}`, { cause: err });
       }
       const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? ` (${err.code})` : '';
@@ -127,7 +157,12 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
     }
   }
 
-  async function get<T>(cache: FlightCache<T, KubeError>, kind: 'secrets' | 'serviceaccounts', g: KubeGet, parse: (doc: unknown, what: string) => T): Promise<T> {
+  async function get<T>(
+    cache: FlightCache<T, KubeError>,
+    kind: 'secrets' | 'serviceaccounts',
+    g: KubeGet,
+    parse: (doc: unknown, what: string) => T,
+  ): Promise<T> {
     const what = `${kind === 'secrets' ? 'secret' : 'service account'} ${g.namespace}/${g.name}`;
     const path = objectPath(kind, g.namespace, g.name);
     const settled = await cache.get({
@@ -135,7 +170,10 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
       signal: g.signal,
       // Parsed inside the flight so the cache holds only what parse keeps, and bad objects fail once.
       work: async (signal) => parse(await fetchObject(path, what, signal), what),
-      toError: (err) => (err instanceof KubeError ? err : new KubeError('protocol', `reading ${what}: unexpected failure`, { cause: err })),
+      toError: (err) =>
+        err instanceof KubeError
+          ? err
+          : new KubeError('protocol', `reading ${what}: unexpected failure`, { cause: err }),
       cacheable: (e) => e.kind === 'notFound' || e.kind === 'forbidden',
       onAbort: () => new KubeError('timeout', `reading ${what}: the review deadline passed`),
     });

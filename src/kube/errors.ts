@@ -22,7 +22,8 @@ const FIXES: Record<KubeFailureKind, string> = {
   unavailable: 'retry later, and check that the Kubernetes API server is reachable from the webhook',
   protocol: 'check registries.pullSecrets.apiServer: the answer is not a Kubernetes API object',
   invalidName: 'fix the name: Kubernetes names are lowercase DNS names',
-  configInvalid: 'run in a pod (KUBERNETES_SERVICE_HOST/PORT set, service account token mounted), or set registries.pullSecrets.apiServer, tokenFile and caFile',
+  configInvalid:
+    'run in a pod (KUBERNETES_SERVICE_HOST/PORT set, service account token mounted), or set registries.pullSecrets.apiServer, tokenFile and caFile',
 };
 
 /** A Kubernetes API failure; messages name the object and the HTTP status, never its data. */

@@ -18,10 +18,13 @@ export interface InClusterOptions {
 
 function apiServerOf(config: PullSecretsConfig, env: Readonly<Record<string, string | undefined>>): string {
   if (config.apiServer !== undefined) return config.apiServer;
-  const host = env['KUBERNETES_SERVICE_HOST'];
-  const port = env['KUBERNETES_SERVICE_PORT'];
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
   if (host === undefined || host === '' || port === undefined || !/^\d{1,5}$/.test(port)) {
-    throw new KubeError('configInvalid', 'registries.pullSecrets.enabled is true but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set');
+    throw new KubeError(
+      'configInvalid',
+      'registries.pullSecrets.enabled is true but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set',
+    );
   }
   return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
@@ -38,7 +41,18 @@ export function createInClusterKubeClient(opts: InClusterOptions): KubeClient {
   try {
     caPem = (opts.readFile ?? ((f: string) => readFileSync(f, 'utf8')))(config.caFile);
   } catch (err) {
-    throw new KubeError('configInvalid', `cannot read the API server CA ${JSON.stringify(config.caFile)}: ${errorMessage(err)}`, { cause: err });
+    throw new KubeError(
+      'configInvalid',
+      `cannot read the API server CA ${JSON.stringify(config.caFile)}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
-  return createKubeClient({ ...opts.overrides, apiServer, caPem, tokenFile: config.tokenFile, cacheTtlMs: config.cacheTtlMs, timeoutMs: config.timeoutMs });
+  return createKubeClient({
+    ...opts.overrides,
+    apiServer,
+    caPem,
+    tokenFile: config.tokenFile,
+    cacheTtlMs: config.cacheTtlMs,
+    timeoutMs: config.timeoutMs,
+  });
 }

@@ -16,7 +16,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function expectKind(doc: unknown, kind: string, what: string): Record<string, unknown> {
-  if (!isRecord(doc) || doc['kind'] !== kind || doc['apiVersion'] !== 'v1') {
+  if (!isRecord(doc) || doc.kind !== kind || doc.apiVersion !== 'v1') {
     throw new KubeError('protocol', `reading ${what}: the answer is not a v1 ${kind}`);
   }
   return doc;
@@ -25,12 +25,16 @@ function expectKind(doc: unknown, kind: string, what: string): Record<string, un
 /** @throws KubeError protocol; never quotes data values. */
 export function parseSecret(doc: unknown, what: string): KubeSecret {
   const obj = expectKind(doc, 'Secret', what);
-  const type = typeof obj['type'] === 'string' ? obj['type'] : 'Opaque';
-  const raw = obj['data'] ?? {};
+  const type = typeof obj.type === 'string' ? obj.type : 'Opaque';
+  const raw = obj.data ?? {};
   if (!isRecord(raw)) throw new KubeError('protocol', `reading ${what}: "data" is not an object`);
   const data = new Map<string, string>();
   for (const [key, value] of Object.entries(raw)) {
-    if (typeof value !== 'string') throw new KubeError('protocol', `reading ${what}: data[${JSON.stringify(key.slice(0, 60))}] is not a base64 string`);
+    if (typeof value !== 'string')
+      throw new KubeError(
+        'protocol',
+        `reading ${what}: data[${JSON.stringify(key.slice(0, 60))}] is not a base64 string`,
+      );
     data.set(key, value);
   }
   return { type, data };
@@ -39,8 +43,10 @@ export function parseSecret(doc: unknown, what: string): KubeSecret {
 /** @throws KubeError protocol */
 export function parseServiceAccount(doc: unknown, what: string): KubeServiceAccount {
   const obj = expectKind(doc, 'ServiceAccount', what);
-  const refs = obj['imagePullSecrets'] ?? [];
+  const refs = obj.imagePullSecrets ?? [];
   if (!Array.isArray(refs)) throw new KubeError('protocol', `reading ${what}: "imagePullSecrets" is not a list`);
-  const names = refs.flatMap((r: unknown) => (isRecord(r) && typeof r['name'] === 'string' && r['name'] !== '' ? [r['name']] : []));
+  const names = refs.flatMap((r: unknown) =>
+    isRecord(r) && typeof r.name === 'string' && r.name !== '' ? [r.name] : [],
+  );
   return { imagePullSecrets: names };
 }

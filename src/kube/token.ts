@@ -30,24 +30,38 @@ export class TokenFile {
   private version: FileVersion | undefined;
   private value: string | undefined;
 
-  constructor(private readonly file: string, private readonly fs: TokenFileSystem = nodeTokenFileSystem) {}
+  constructor(
+    private readonly file: string,
+    private readonly fs: TokenFileSystem = nodeTokenFileSystem,
+  ) {}
 
   /** @throws KubeError unauthorized when the file cannot be read or is empty */
   async token(): Promise<string> {
     try {
       const v = await this.fs.stat(this.file);
-      const same = this.version !== undefined && v.mtimeMs === this.version.mtimeMs && v.size === this.version.size && v.ino === this.version.ino;
+      const same =
+        this.version !== undefined &&
+        v.mtimeMs === this.version.mtimeMs &&
+        v.size === this.version.size &&
+        v.ino === this.version.ino;
       if (same && this.value !== undefined) return this.value;
       const text = (await this.fs.readFile(this.file)).trim();
       if (text === '' || text.length > MAX_TOKEN_CHARS || !/^[\x21-\x7e]+$/.test(text)) {
-        throw new KubeError('unauthorized', `the service account token file ${JSON.stringify(this.file)} is empty or not a token`);
+        throw new KubeError(
+          'unauthorized',
+          `the service account token file ${JSON.stringify(this.file)} is empty or not a token`,
+        );
       }
       this.version = { mtimeMs: v.mtimeMs, size: v.size, ino: v.ino };
       this.value = text;
       return text;
     } catch (err) {
       if (err instanceof KubeError) throw err;
-      throw new KubeError('unauthorized', `cannot read the service account token file ${JSON.stringify(this.file)}: ${errorMessage(err)}`, { cause: err });
+      throw new KubeError(
+        'unauthorized',
+        `cannot read the service account token file ${JSON.stringify(this.file)}: ${errorMessage(err)}`,
+        { cause: err },
+      );
     }
   }
 

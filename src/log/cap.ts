@@ -50,7 +50,8 @@ function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
   const source: Readonly<Record<string, unknown>> = value instanceof Error ? errorFields(value) : { ...value };
   const entries = Object.entries(source);
   const out: Record<string, unknown> = {};
-  for (const [key, v] of entries.slice(0, caps.maxObjectKeys)) out[capString({ value: key, max: caps.maxStringLength })] = capAt(v, caps, depth + 1);
+  for (const [key, v] of entries.slice(0, caps.maxObjectKeys))
+    out[capString({ value: key, max: caps.maxStringLength })] = capAt(v, caps, depth + 1);
   if (entries.length > caps.maxObjectKeys) out['…'] = `+${entries.length - caps.maxObjectKeys} keys`;
   return out;
 }

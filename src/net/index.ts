@@ -54,7 +54,7 @@ function groupsOf(s: string): bigint[] | undefined {
   }
   const dbl = text.indexOf('::');
   if (dbl < 0) return parseGroups(text);
-  if (text.indexOf('::', dbl + 1) >= 0) return undefined;
+  if (text.includes('::', dbl + 1)) return undefined;
   const head = parseGroups(text.slice(0, dbl));
   const rest = parseGroups(text.slice(dbl + 2));
   if (head === undefined || rest === undefined) return undefined;
@@ -120,10 +120,16 @@ function formatV6(v: bigint): string {
   let best = -1;
   let bestLen = 0;
   for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) { i++; continue; }
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));

@@ -43,11 +43,17 @@ export async function compileBundle(opts: BuildBundleOptions): Promise<BuiltBund
   const entrypoints = opts.entrypoints ?? [DEFAULT_ENTRYPOINT];
   const regoVersion = opts.regoVersion ?? 1;
   const wasm = compileEntrypoints({
-    sources: opts.sources, entrypoints, regoVersion,
-    optimize: opts.optimize ?? false, enablePrint: opts.enablePrint ?? false, target: opts.target ?? 'imagegate',
+    sources: opts.sources,
+    entrypoints,
+    regoVersion,
+    optimize: opts.optimize ?? false,
+    enablePrint: opts.enablePrint ?? false,
+    target: opts.target ?? 'imagegate',
   });
   const manifest: BundleManifest = {
-    revision: opts.revision ?? '', roots: [''], rego_version: regoVersion,
+    revision: opts.revision ?? '',
+    roots: [''],
+    rego_version: regoVersion,
     wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })),
   };
   const files = new Map(opts.sources.map((s) => [s.file, Buffer.from(s.text)]));

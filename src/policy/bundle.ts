@@ -31,27 +31,41 @@ const MAX_UNCOMPRESSED = 256 * 1024 * 1024;
 const MAX_ENTRIES = 10_000;
 
 function invalid(source: string, message: string, cause?: unknown): ImagegateError {
-  return new ImagegateError('IMAGEGATE_BUNDLE_INVALID', `bundle ${source}: ${message}`, cause === undefined ? undefined : { cause });
+  return new ImagegateError(
+    'IMAGEGATE_BUNDLE_INVALID',
+    `bundle ${source}: ${message}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** Reads a bundle.tar.gz from memory. `source` names it in errors. */
 export async function readBundle(opts: { readonly bytes: Uint8Array; readonly source: string }): Promise<Bundle> {
   const { source } = opts;
-  if (opts.bytes.length > MAX_COMPRESSED) throw invalid(source, `is ${opts.bytes.length} bytes; at most ${MAX_COMPRESSED} are read`);
+  if (opts.bytes.length > MAX_COMPRESSED)
+    throw invalid(source, `is ${opts.bytes.length} bytes; at most ${MAX_COMPRESSED} are read`);
   let tar: Buffer;
   try {
     tar = gunzipSync(opts.bytes, { maxOutputLength: MAX_UNCOMPRESSED });
   } catch (err) {
-    throw invalid(source, `is not a gzip file within ${MAX_UNCOMPRESSED} bytes (${errorMessage(err)}); build it with \`imagegate policy build\` or \`opa build -t wasm\``, err);
+    throw invalid(
+      source,
+      `is not a gzip file within ${MAX_UNCOMPRESSED} bytes (${errorMessage(err)}); build it with \`imagegate policy build\` or \`opa build -t wasm\``,
+      err,
+    );
   }
   const entries = await untar(tar, source);
   const manifestBytes = entries.get('.manifest');
   const manifest = manifestBytes === undefined ? defaultManifest() : parseManifest(manifestBytes, source);
   const modulePaths = new Set(manifest.wasm.map((w) => stripSlash(w.module)));
-  const modulePath = modulePaths.size === 0 ? 'policy.wasm' : [...modulePaths][0] ?? 'policy.wasm';
-  if (modulePaths.size > 1) throw invalid(source, `names ${modulePaths.size} wasm modules; imagegate loads bundles with one module`);
+  const modulePath = modulePaths.size === 0 ? 'policy.wasm' : ([...modulePaths][0] ?? 'policy.wasm');
+  if (modulePaths.size > 1)
+    throw invalid(source, `names ${modulePaths.size} wasm modules; imagegate loads bundles with one module`);
   const wasm = entries.get(modulePath);
-  if (wasm === undefined) throw invalid(source, `has no /${modulePath}; build it with a wasm target (\`imagegate policy build\` or \`opa build -t wasm -e PKG/RULE\`)`);
+  if (wasm === undefined)
+    throw invalid(
+      source,
+      `has no /${modulePath}; build it with a wasm target (\`imagegate policy build\` or \`opa build -t wasm -e PKG/RULE\`)`,
+    );
   return { manifest, wasm, data: mergeData(entries, source), files: entries };
 }
 
@@ -75,7 +89,8 @@ function untar(tar: Buffer, source: string): Promise<Map<string, Uint8Array>> {
       stream.on('end', () => {
         if (header.type === 'file') {
           const name = stripSlash(header.name);
-          if (name.split('/').includes('..')) return reject(invalid(source, `entry ${JSON.stringify(name)} escapes the bundle root`));
+          if (name.split('/').includes('..'))
+            return reject(invalid(source, `entry ${JSON.stringify(name)} escapes the bundle root`));
           if (entries.size >= MAX_ENTRIES) return reject(invalid(source, `has more than ${MAX_ENTRIES} files`));
           entries.set(name, Buffer.concat(chunks));
         }
@@ -89,7 +104,6 @@ function untar(tar: Buffer, source: string): Promise<Map<string, Uint8Array>> {
   });
 }
 
-
 function parseJson(bytes: Uint8Array, source: string, name: string): unknown {
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -101,17 +115,17 @@ function parseJson(bytes: Uint8Array, source: string, name: string): unknown {
 function parseManifest(bytes: Uint8Array, source: string): BundleManifest {
   const m = parseJson(bytes, source, '.manifest');
   if (!isRecord(m)) throw invalid(source, '.manifest must be a JSON object');
-  const wasm = Array.isArray(m['wasm']) ? m['wasm'] : [];
+  const wasm = Array.isArray(m.wasm) ? m.wasm : [];
   const entries = wasm.map((w: unknown, i) => {
-    if (!isRecord(w) || typeof w['entrypoint'] !== 'string' || typeof w['module'] !== 'string') {
+    if (!isRecord(w) || typeof w.entrypoint !== 'string' || typeof w.module !== 'string') {
       throw invalid(source, `.manifest wasm[${i}] needs string "entrypoint" and "module"`);
     }
-    return { entrypoint: w['entrypoint'], module: w['module'] };
+    return { entrypoint: w.entrypoint, module: w.module };
   });
-  const roots = Array.isArray(m['roots']) ? m['roots'].filter((r): r is string => typeof r === 'string') : [''];
-  const version = m['rego_version'];
+  const roots = Array.isArray(m.roots) ? m.roots.filter((r): r is string => typeof r === 'string') : [''];
+  const version = m.rego_version;
   return {
-    revision: typeof m['revision'] === 'string' ? m['revision'] : '',
+    revision: typeof m.revision === 'string' ? m.revision : '',
     roots,
     wasm: entries,
     ...(typeof version === 'number' ? { rego_version: version } : {}),
@@ -150,12 +164,18 @@ export function mergeAt(root: Record<string, unknown>, path: readonly string[], 
   mergeObjects(node, value, what, path);
 }
 
-function mergeObjects(into: Record<string, unknown>, from: Record<string, unknown>, what: string, path: readonly string[]): void {
+function mergeObjects(
+  into: Record<string, unknown>,
+  from: Record<string, unknown>,
+  what: string,
+  path: readonly string[],
+): void {
   for (const [k, v] of Object.entries(from)) {
     const prev = into[k];
     if (prev === undefined) into[k] = v;
     else if (isRecord(prev) && isRecord(v)) mergeObjects(prev, v, what, [...path, k]);
-    else throw invalid(what, `data key ${[...path, k].join('.')} is defined twice; each data path may come from one file`);
+    else
+      throw invalid(what, `data key ${[...path, k].join('.')} is defined twice; each data path may come from one file`);
   }
 }
 

@@ -47,9 +47,16 @@ export async function createBundleDecider(opts: {
   const threads = opts.evaluators ?? availableParallelism();
   const maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
   if (!Number.isInteger(threads) || threads < 1 || !Number.isInteger(maxQueued) || maxQueued < 0) {
-    throw new ImagegateError('IMAGEGATE_CONFIG_INVALID', `policy evaluators must be an integer ≥ 1 and maxQueued an integer ≥ 0, got ${threads} and ${maxQueued}`);
+    throw new ImagegateError(
+      'IMAGEGATE_CONFIG_INVALID',
+      `policy evaluators must be an integer ≥ 1 and maxQueued an integer ≥ 0, got ${threads} and ${maxQueued}`,
+    );
   }
-  const pool = await EvaluatorPool.start({ init: { wasm: bundle.wasm, data: bundle.data, entrypoint, source }, threads, maxQueued });
+  const pool = await EvaluatorPool.start({
+    init: { wasm: bundle.wasm, data: bundle.data, entrypoint, source },
+    threads,
+    maxQueued,
+  });
   return {
     revision: bundle.manifest.revision,
     status: () => pool.status(),

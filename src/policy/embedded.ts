@@ -14,7 +14,10 @@ export function embeddedPolicyDir(): string {
     if (existsSync(pkg) && isImagegatePackage(pkg) && existsSync(join(dir, 'policies'))) return join(dir, 'policies');
     dir = dirname(dir);
   }
-  throw new ImagegateError('IMAGEGATE_POLICY_NOT_CONFIGURED', 'the policies shipped with imagegate were not found next to its package.json; reinstall imagegate or set policy.bundle');
+  throw new ImagegateError(
+    'IMAGEGATE_POLICY_NOT_CONFIGURED',
+    'the policies shipped with imagegate were not found next to its package.json; reinstall imagegate or set policy.bundle',
+  );
 }
 
 function isImagegatePackage(file: string): boolean {

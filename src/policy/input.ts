@@ -41,7 +41,10 @@ export interface PolicyImage {
   };
 }
 
-export function policyInput(opts: { readonly request: AdmissionRequest; readonly images: readonly ImageUnderReview[] }): PolicyInput {
+export function policyInput(opts: {
+  readonly request: AdmissionRequest;
+  readonly images: readonly ImageUnderReview[];
+}): PolicyInput {
   const r = opts.request;
   return {
     request: {

@@ -14,11 +14,20 @@ import { isRecord } from '../guards/index.js';
  * `policies/`, compiled at start-up. `policy.data` is merged over the bundle's data, so
  * trusted registries and other settings need no rebuild.
  */
-export async function loadDecider(opts: { readonly policy: PolicyConfig }): Promise<BundleDecider & { readonly source: string }> {
+export async function loadDecider(opts: {
+  readonly policy: PolicyConfig;
+}): Promise<BundleDecider & { readonly source: string }> {
   const { policy } = opts;
-  const { bundle, source } = policy.bundle === undefined ? await embeddedBundle(policy.entrypoint) : await bundleFile(policy.bundle);
+  const { bundle, source } =
+    policy.bundle === undefined ? await embeddedBundle(policy.entrypoint) : await bundleFile(policy.bundle);
   const data = policy.data === undefined ? bundle.data : overlay(bundle.data, policy.data);
-  const decider = await createBundleDecider({ bundle: { ...bundle, data }, entrypoint: policy.entrypoint, source, evaluators: policy.evaluators, maxQueued: policy.maxQueued });
+  const decider = await createBundleDecider({
+    bundle: { ...bundle, data },
+    entrypoint: policy.entrypoint,
+    source,
+    evaluators: policy.evaluators,
+    maxQueued: policy.maxQueued,
+  });
   return { ...decider, source };
 }
 
@@ -27,7 +36,11 @@ async function bundleFile(file: string): Promise<{ bundle: Bundle; source: strin
   try {
     bytes = await readFile(file);
   } catch (err) {
-    throw new ImagegateError('IMAGEGATE_BUNDLE_UNREADABLE', `cannot read policy.bundle ${JSON.stringify(file)}: ${errorMessage(err)}`, { cause: err });
+    throw new ImagegateError(
+      'IMAGEGATE_BUNDLE_UNREADABLE',
+      `cannot read policy.bundle ${JSON.stringify(file)}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
   return { bundle: await readBundle({ bytes, source: file }), source: file };
 }
@@ -37,16 +50,25 @@ export async function embeddedBundle(entrypoint: string): Promise<{ bundle: Bund
   const { modules, data } = await loadPolicySources([dir]);
   // Named from the package root (policies/…), as a bundle names its files: locations in
   // answers never show where imagegate happens to be installed.
-  const sources = modules.filter((m) => !m.file.endsWith('_test.rego')).map((m) => ({ ...m, file: relative(dirname(dir), m.file) }));
+  const sources = modules
+    .filter((m) => !m.file.endsWith('_test.rego'))
+    .map((m) => ({ ...m, file: relative(dirname(dir), m.file) }));
   // print() is erased, as `opa build` does: admission decisions write nothing per request.
   const wasm = compileEntrypoints({ sources, entrypoints: [entrypoint], enablePrint: false });
-  const manifest = { revision: 'embedded', roots: [''], wasm: [{ entrypoint, module: '/policy.wasm' }], rego_version: 1 };
+  const manifest = {
+    revision: 'embedded',
+    roots: [''],
+    wasm: [{ entrypoint, module: '/policy.wasm' }],
+    rego_version: 1,
+  };
   return { bundle: { manifest, wasm, data, files: new Map() }, source: `${dir} (embedded)` };
 }
 
-
 /** `over` wins: objects merge key by key, any other value replaces what the bundle had. */
-function overlay(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function overlay(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const prev = out[k];

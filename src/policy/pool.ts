@@ -2,7 +2,8 @@ import { ImagegateError, type ErrorCode } from '../errors/index.js';
 import { EvaluatorThread, type ThreadInit, type ThreadReply } from './thread.js';
 
 /** An evaluation's outcome: the SDK's result set, or why there is none (always undecided). */
-export type PoolOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ImagegateError };
+export type PoolOutcome =
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ImagegateError };
 
 /** A snapshot for tests, logs and metrics. */
 export interface PoolStatus {
@@ -51,15 +52,24 @@ export class EvaluatorPool {
   private replaced = 0;
   private closed = false;
 
-  private constructor(private readonly init: ThreadInit, private readonly maxQueued: number) {}
+  private constructor(
+    private readonly init: ThreadInit,
+    private readonly maxQueued: number,
+  ) {}
 
   /** Starts `threads` threads and waits until every one has loaded the policy; if one cannot, stops all and throws its error. */
-  static async start(opts: { readonly init: ThreadInit; readonly threads: number; readonly maxQueued: number }): Promise<EvaluatorPool> {
+  static async start(opts: {
+    readonly init: ThreadInit;
+    readonly threads: number;
+    readonly maxQueued: number;
+  }): Promise<EvaluatorPool> {
     const pool = new EvaluatorPool(opts.init, opts.maxQueued);
     const threads = Array.from({ length: opts.threads }, () => pool.spawn());
     threads.forEach((thread) => pool.slots.push({ state: 'starting', thread }));
     // Each thread is idle once loaded, so one that crashes before the others are ready is replaced (lost()).
-    const loaded = await Promise.allSettled(threads.map((thread, i) => thread.ready.then(() => pool.loaded(i, thread))));
+    const loaded = await Promise.allSettled(
+      threads.map((thread, i) => thread.ready.then(() => pool.loaded(i, thread))),
+    );
     const failure = loaded.find((r) => r.status === 'rejected');
     if (failure !== undefined) {
       await pool.close();
@@ -71,7 +81,13 @@ export class EvaluatorPool {
   /** Evaluates `input` on the next free thread, under `signal` (the review's deadline). Never rejects. */
   evaluate(opts: { readonly input: unknown; readonly signal: AbortSignal }): Promise<PoolOutcome> {
     return new Promise<PoolOutcome>((resolve) => {
-      if (this.closed) return resolve(failure('IMAGEGATE_POLICY_EVALUATION_FAILED', 'the policy evaluators are stopped (the server is shutting down)'));
+      if (this.closed)
+        return resolve(
+          failure(
+            'IMAGEGATE_POLICY_EVALUATION_FAILED',
+            'the policy evaluators are stopped (the server is shutting down)',
+          ),
+        );
       if (opts.signal.aborted) return resolve(this.deadline('the review deadline had passed before evaluation'));
       const onAbort = (): void => this.abort(job);
       const job: Job = {
@@ -84,7 +100,12 @@ export class EvaluatorPool {
       };
       const idle = this.slots.findIndex((s) => s.state === 'idle');
       if (idle < 0 && this.queue.size >= this.maxQueued) {
-        return resolve(failure('IMAGEGATE_POLICY_QUEUE_FULL', `all ${this.slots.length} policy evaluator thread(s) are busy (or being replaced) and ${this.queue.size} review(s) already wait (limit policy.maxQueued = ${this.maxQueued}); retry, or raise policy.evaluators or policy.maxQueued`));
+        return resolve(
+          failure(
+            'IMAGEGATE_POLICY_QUEUE_FULL',
+            `all ${this.slots.length} policy evaluator thread(s) are busy (or being replaced) and ${this.queue.size} review(s) already wait (limit policy.maxQueued = ${this.maxQueued}); retry, or raise policy.evaluators or policy.maxQueued`,
+          ),
+        );
       }
       opts.signal.addEventListener('abort', onAbort, { once: true });
       if (idle >= 0) this.dispatch(idle, job);
@@ -94,19 +115,36 @@ export class EvaluatorPool {
 
   status(): PoolStatus {
     const count = (state: Slot['state']): number => this.slots.filter((s) => s.state === state).length;
-    return { threads: this.slots.length, live: count('idle') + count('busy'), busy: count('busy'), queued: this.queue.size, replaced: this.replaced };
+    return {
+      threads: this.slots.length,
+      live: count('idle') + count('busy'),
+      busy: count('busy'),
+      queued: this.queue.size,
+      replaced: this.replaced,
+    };
   }
 
   /** Undecides every waiting and running review, and terminates every thread. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue) job.done(failure('IMAGEGATE_POLICY_EVALUATION_FAILED', 'the policy evaluators were stopped (the server is shutting down)'));
+    for (const job of this.queue)
+      job.done(
+        failure(
+          'IMAGEGATE_POLICY_EVALUATION_FAILED',
+          'the policy evaluators were stopped (the server is shutting down)',
+        ),
+      );
     this.queue.clear();
     const stopping = this.slots.map((slot, i) => {
       this.slots[i] = { state: 'closed' };
       switch (slot.state) {
         case 'busy':
-          slot.job.done(failure('IMAGEGATE_POLICY_EVALUATION_FAILED', 'the policy evaluators were stopped (the server is shutting down)'));
+          slot.job.done(
+            failure(
+              'IMAGEGATE_POLICY_EVALUATION_FAILED',
+              'the policy evaluators were stopped (the server is shutting down)',
+            ),
+          );
           return slot.thread.kill();
         case 'starting':
         case 'idle':
@@ -151,14 +189,22 @@ export class EvaluatorPool {
     const slot = this.slots[index];
     if (slot?.state !== 'busy') return;
     this.slots[index] = { state: 'idle', thread };
-    slot.job.done(reply.ok ? reply : failure('IMAGEGATE_POLICY_EVALUATION_FAILED', `evaluating ${this.init.entrypoint} failed: ${reply.message}`));
+    slot.job.done(
+      reply.ok
+        ? reply
+        : failure('IMAGEGATE_POLICY_EVALUATION_FAILED', `evaluating ${this.init.entrypoint} failed: ${reply.message}`),
+    );
     this.pump();
   }
 
   /** A review's deadline fired: only that review is undecided, and only its thread (if any) is stopped. */
   private abort(job: Job): void {
     if (this.queue.delete(job)) {
-      job.done(this.deadline(`the review waited for a free policy evaluator (all ${this.slots.length} thread(s) busy or being replaced); raise policy.evaluators if this recurs`));
+      job.done(
+        this.deadline(
+          `the review waited for a free policy evaluator (all ${this.slots.length} thread(s) busy or being replaced); raise policy.evaluators if this recurs`,
+        ),
+      );
       return;
     }
     const index = this.slots.findIndex((s) => s.state === 'busy' && s.job === job);
@@ -175,7 +221,13 @@ export class EvaluatorPool {
     const index = this.slots.findIndex((s) => (s.state === 'busy' || s.state === 'idle') && s.thread === thread);
     const slot = this.slots[index];
     if (slot === undefined) return;
-    if (slot.state === 'busy') slot.job.done(failure('IMAGEGATE_POLICY_EVALUATION_FAILED', `evaluating ${this.init.entrypoint} failed: the policy evaluator thread was lost (${why})`));
+    if (slot.state === 'busy')
+      slot.job.done(
+        failure(
+          'IMAGEGATE_POLICY_EVALUATION_FAILED',
+          `evaluating ${this.init.entrypoint} failed: the policy evaluator thread was lost (${why})`,
+        ),
+      );
     this.replaced++;
     this.replace(index);
   }
@@ -207,7 +259,10 @@ export class EvaluatorPool {
   }
 
   private deadline(why: string): PoolOutcome {
-    return failure('IMAGEGATE_POLICY_EVALUATION_FAILED', `evaluating ${this.init.entrypoint}: no verdict within the review deadline; ${why}`);
+    return failure(
+      'IMAGEGATE_POLICY_EVALUATION_FAILED',
+      `evaluating ${this.init.entrypoint}: no verdict within the review deadline; ${why}`,
+    );
   }
 }
 

@@ -11,11 +11,14 @@ export function verdictFromResult(opts: { readonly resultSet: unknown; readonly 
   const { entrypoint } = opts;
   if (!Array.isArray(opts.resultSet)) return undecided(`evaluation of ${entrypoint} returned no result set`);
   if (opts.resultSet.length === 0) {
-    return undecided(`${entrypoint} is undefined for this input; a decision rule must always produce a value (add a default)`);
+    return undecided(
+      `${entrypoint} is undefined for this input; a decision rule must always produce a value (add a default)`,
+    );
   }
   const row: unknown = opts.resultSet[0];
-  const decision = isRecord(row) ? row['result'] : undefined;
-  if (!isRecord(decision)) return undecided(`${entrypoint} must be an object {violations, warnings}, got ${describe(decision)}`);
+  const decision = isRecord(row) ? row.result : undefined;
+  if (!isRecord(decision))
+    return undecided(`${entrypoint} must be an object {violations, warnings}, got ${describe(decision)}`);
   try {
     return fromDecision(decision, entrypoint);
   } catch (err) {
@@ -25,8 +28,8 @@ export function verdictFromResult(opts: { readonly resultSet: unknown; readonly 
 }
 
 function fromDecision(decision: Readonly<Record<string, unknown>>, entrypoint: string): Verdict {
-  const violations = listOf(decision['violations'], entrypoint, 'violations', toViolation);
-  const warnings = listOf(decision['warnings'], entrypoint, 'warnings', (w, where) => {
+  const violations = listOf(decision.violations, entrypoint, 'violations', toViolation);
+  const warnings = listOf(decision.warnings, entrypoint, 'warnings', (w, where) => {
     if (typeof w !== 'string') throw shapeError(`${where} must be a string, got ${describe(w)}`);
     return w;
   });
@@ -40,24 +43,33 @@ function listOf<T>(v: unknown, entrypoint: string, field: string, each: (item: u
 }
 
 function toViolation(v: unknown, where: string): Violation {
-  if (!isRecord(v)) throw shapeError(`${where} must be an object {container, image, rule, message, fix}, got ${describe(v)}`);
+  if (!isRecord(v))
+    throw shapeError(`${where} must be an object {container, image, rule, message, fix}, got ${describe(v)}`);
   const field = (k: string, required: boolean): string => {
     const s = v[k];
     if (typeof s === 'string') return s;
     if (s === undefined && !required) return '';
     throw shapeError(`${where}.${k} must be a string, got ${describe(s)}`);
   };
-  return { container: field('container', false), image: field('image', false), rule: field('rule', true), message: field('message', true), fix: field('fix', false) };
+  return {
+    container: field('container', false),
+    image: field('image', false),
+    rule: field('rule', true),
+    message: field('message', true),
+    fix: field('fix', false),
+  };
 }
 
 function shapeError(message: string): ImagegateError {
-  return new ImagegateError('IMAGEGATE_POLICY_RESULT_INVALID', `${message}; see README "Writing policies" for the decision's shape`);
+  return new ImagegateError(
+    'IMAGEGATE_POLICY_RESULT_INVALID',
+    `${message}; see README "Writing policies" for the decision's shape`,
+  );
 }
 
 function undecided(message: string): Verdict {
   return { kind: 'undecided', error: shapeError(message) };
 }
-
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';

@@ -31,7 +31,8 @@ export async function loadPolicySources(paths: readonly string[]): Promise<Polic
   const data: Record<string, unknown> = {};
   let count = 0;
   const visit = async (path: string, root: string): Promise<void> => {
-    if (++count > MAX_FILES) throw sourceError(`more than ${MAX_FILES} files under the given paths; point at the policy directory`);
+    if (++count > MAX_FILES)
+      throw sourceError(`more than ${MAX_FILES} files under the given paths; point at the policy directory`);
     const info = await statOrThrow(path);
     if (info.isDirectory()) {
       const names = (await readdir(path)).sort();
@@ -64,7 +65,8 @@ async function statOrThrow(path: string) {
 }
 
 async function readText(path: string, size: number): Promise<string> {
-  if (size > MAX_FILE_BYTES) throw sourceError(`${path} is ${size} bytes; policy and data files are read up to ${MAX_FILE_BYTES}`);
+  if (size > MAX_FILE_BYTES)
+    throw sourceError(`${path} is ${size} bytes; policy and data files are read up to ${MAX_FILE_BYTES}`);
   return readFile(path, 'utf8');
 }
 

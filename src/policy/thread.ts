@@ -19,7 +19,8 @@ export interface ThreadInit {
 }
 
 /** One evaluation's answer from the thread: the SDK's result set, or why it threw. */
-export type ThreadReply = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly message: string };
+export type ThreadReply =
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly message: string };
 
 /** How a thread reports back to its pool after it is ready. */
 export interface ThreadEvents {
@@ -39,7 +40,10 @@ export class EvaluatorThread {
   private readonly worker: Worker;
   private dead = false;
 
-  constructor(init: ThreadInit, private readonly events: ThreadEvents) {
+  constructor(
+    init: ThreadInit,
+    private readonly events: ThreadEvents,
+  ) {
     const { wasm, data, entrypoint, source } = init;
     const worker = new Worker(WORKER_URL, { workerData: { wasm, data, entrypoint, maxMemoryPages: MAX_MEMORY_PAGES } });
     // A thread never holds the process open: close() or process exit ends it.
@@ -47,13 +51,20 @@ export class EvaluatorThread {
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
       const failed = (why: string, cause?: unknown): void => {
-        reject(new ImagegateError('IMAGEGATE_POLICY_LOAD_FAILED', `cannot load ${source}/policy.wasm in a policy evaluator thread: ${why}; rebuild the bundle`, { cause }));
+        reject(
+          new ImagegateError(
+            'IMAGEGATE_POLICY_LOAD_FAILED',
+            `cannot load ${source}/policy.wasm in a policy evaluator thread: ${why}; rebuild the bundle`,
+            { cause },
+          ),
+        );
         this.lost(why);
       };
       worker.on('message', (msg: unknown) => {
         if (typeof msg !== 'object' || msg === null) return;
         if ('type' in msg && msg.type === 'ready') return resolve();
-        if ('type' in msg && msg.type === 'failed') return failed('message' in msg && typeof msg.message === 'string' ? msg.message : 'unknown error');
+        if ('type' in msg && msg.type === 'failed')
+          return failed('message' in msg && typeof msg.message === 'string' ? msg.message : 'unknown error');
         if ('id' in msg && typeof msg.id === 'number' && !this.dead) this.events.reply(this, msg.id, toReply(msg));
       });
       worker.on('error', (err) => failed(`the thread failed: ${err.message}`, err));
@@ -84,5 +95,8 @@ export class EvaluatorThread {
 
 function toReply(msg: object): ThreadReply {
   if ('ok' in msg && msg.ok === true) return { ok: true, result: 'result' in msg ? msg.result : undefined };
-  return { ok: false, message: 'message' in msg && typeof msg.message === 'string' ? msg.message : 'evaluation failed' };
+  return {
+    ok: false,
+    message: 'message' in msg && typeof msg.message === 'string' ? msg.message : 'evaluation failed',
+  };
 }

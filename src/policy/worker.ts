@@ -18,10 +18,10 @@ import { isRecord } from '../guards/index.js';
 
 function message(err: unknown): string {
   if (typeof err === 'string') return err;
-  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string') return err.message;
+  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string')
+    return err.message;
   return String(err);
 }
-
 
 const started: unknown = workerData;
 function field(name: string): unknown {
@@ -40,11 +40,11 @@ try {
   }
   const policy = await loadRegoPolicy({ wasm, data, memory: { initial: 5, maximum: pages } });
   port.on('message', (msg: unknown) => {
-    if (!isRecord(msg) || typeof msg['id'] !== 'number') return;
+    if (!isRecord(msg) || typeof msg.id !== 'number') return;
     try {
-      port.postMessage({ id: msg['id'], ok: true, result: policy.evaluate(msg['input'], entrypoint) });
+      port.postMessage({ id: msg.id, ok: true, result: policy.evaluate(msg.input, entrypoint) });
     } catch (err) {
-      port.postMessage({ id: msg['id'], ok: false, message: message(err) });
+      port.postMessage({ id: msg.id, ok: false, message: message(err) });
     }
   });
   port.postMessage({ type: 'ready' });

@@ -23,7 +23,13 @@ export const systemResolver: HostResolver = (hostname) => lookup(hostname, { all
 export class AddressPins {
   private readonly pins = new Map<string, Promise<string>>();
 
-  constructor(private readonly opts: { readonly resolve: HostResolver; readonly blocked: readonly Cidr[]; readonly signal: AbortSignal }) {}
+  constructor(
+    private readonly opts: {
+      readonly resolve: HostResolver;
+      readonly blocked: readonly Cidr[];
+      readonly signal: AbortSignal;
+    },
+  ) {}
 
   /**
    * The address (IP literal, no brackets) to connect to for `hostname` (URL form, brackets kept).
@@ -51,16 +57,24 @@ export class AddressPins {
     const answers = await this.resolve(hostname);
     for (const a of answers) this.refuseIfBlocked(hostname, a.address);
     const first = answers[0];
-    if (first === undefined) throw problem('unavailable', `the host name ${hostname} resolves to no address`, { retryable: true });
+    if (first === undefined)
+      throw problem('unavailable', `the host name ${hostname} resolves to no address`, { retryable: true });
     return first.address;
   }
 
   private refuseIfBlocked(hostname: string, address: string): void {
     const ip = parseIp(address);
-    if (ip === undefined) throw problem('addressBlocked', `the host ${hostname} resolves to ${JSON.stringify(address.slice(0, 60))}, which is not an IP address`);
+    if (ip === undefined)
+      throw problem(
+        'addressBlocked',
+        `the host ${hostname} resolves to ${JSON.stringify(address.slice(0, 60))}, which is not an IP address`,
+      );
     const range = blockingRange(ip, this.opts.blocked);
     if (range === undefined) return;
-    const via = address === hostname.replace(/^\[(.*)\]$/, '$1') ? `the address ${address}` : `the host ${hostname} resolves to ${address}, which`;
+    const via =
+      address === hostname.replace(/^\[(.*)\]$/, '$1')
+        ? `the address ${address}`
+        : `the host ${hostname} resolves to ${address}, which`;
     throw problem('addressBlocked', `${via} is in the blocked range ${range.text}`);
   }
 

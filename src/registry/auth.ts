@@ -8,8 +8,7 @@ import { isRecord } from '../guards/index.js';
 
 /** A parsed `WWW-Authenticate` challenge of the two schemes registries use. */
 export type Challenge =
-  | { readonly scheme: 'bearer'; readonly realm: string; readonly service?: string }
-  | { readonly scheme: 'basic' };
+  { readonly scheme: 'bearer'; readonly realm: string; readonly service?: string } | { readonly scheme: 'basic' };
 
 /**
  * The Authorization to retry with. `withheldFrom` names the token realm host the lookup's
@@ -54,7 +53,6 @@ export function pullScope(path: string): string {
   return `repository:${path}:pull`;
 }
 
-
 /**
  * Registry authentication state shared by all lookups: which scheme each registry asked for and
  * the bearer tokens obtained, cached per (registry, scope, credentials) until expiry minus a margin.
@@ -84,13 +82,20 @@ export class RegistryAuth {
    * Answers a 401: the Authorization to retry with.
    * @throws RegistryProblem unauthorized, credentialsWithheld, realmRefused, timeout, unavailable
    */
-  async answer(ctx: LookupContext, header: string | undefined, scope: string, creds: Credentials | undefined): Promise<AuthAnswer> {
+  async answer(
+    ctx: LookupContext,
+    header: string | undefined,
+    scope: string,
+    creds: Credentials | undefined,
+  ): Promise<AuthAnswer> {
     const challenge = parseChallenge(header);
-    if (challenge === undefined) throw problem('unauthorized', 'access denied (HTTP 401) without a usable authentication challenge');
+    if (challenge === undefined)
+      throw problem('unauthorized', 'access denied (HTTP 401) without a usable authentication challenge');
     switch (challenge.scheme) {
       case 'basic':
         this.schemes.set(ctx.settings.origin, 'basic');
-        if (creds === undefined) throw problem('unauthorized', 'authentication required (HTTP 401) and no credentials are configured');
+        if (creds === undefined)
+          throw problem('unauthorized', 'authentication required (HTTP 401) and no credentials are configured');
         // Basic goes to the registry's own origin only (send() drops it on any cross-host redirect).
         return { authorization: basicAuthorization(creds), withheldFrom: undefined };
       case 'bearer': {
@@ -116,13 +121,25 @@ export class RegistryAuth {
     const schemeOk = url.protocol === 'https:' || (url.protocol === 'http:' && ctx.settings.scheme === 'http');
     if (!schemeOk) throw problem('realmRefused', `the token realm on ${url.host} does not use https`);
     const { settings } = ctx;
-    if (url.host !== settings.originHost && !settings.allowedHosts.has(url.host) && !settings.credentialRealms.has(url.host)) {
-      throw problem('realmRefused', `the token realm is on ${url.host}, which is not in registries.hosts[].allowedHosts`);
+    if (
+      url.host !== settings.originHost &&
+      !settings.allowedHosts.has(url.host) &&
+      !settings.credentialRealms.has(url.host)
+    ) {
+      throw problem(
+        'realmRefused',
+        `the token realm is on ${url.host}, which is not in registries.hosts[].allowedHosts`,
+      );
     }
     return url;
   }
 
-  private async fetchToken(ctx: LookupContext, c: Challenge & { scheme: 'bearer' }, scope: string, creds: Credentials | undefined): Promise<AuthAnswer> {
+  private async fetchToken(
+    ctx: LookupContext,
+    c: Challenge & { scheme: 'bearer' },
+    scope: string,
+    creds: Credentials | undefined,
+  ): Promise<AuthAnswer> {
     const url = this.realmUrl(ctx, c.realm);
     if (c.service !== undefined) url.searchParams.set('service', c.service);
     url.searchParams.set('scope', scope);
@@ -136,13 +153,18 @@ export class RegistryAuth {
       maxBytes: MAX_TOKEN_RESPONSE_BYTES,
     });
     if (reply.status === 401 || reply.status === 403) {
-      if (withheldFrom !== undefined) throw problem('credentialsWithheld', `the token service refused an anonymous pull token (HTTP ${reply.status}); the credentials were not sent to the realm on ${withheldFrom}`);
+      if (withheldFrom !== undefined)
+        throw problem(
+          'credentialsWithheld',
+          `the token service refused an anonymous pull token (HTTP ${reply.status}); the credentials were not sent to the realm on ${withheldFrom}`,
+        );
       const who = sent === undefined ? 'an anonymous pull token' : 'a pull token for the configured credentials';
       throw problem('unauthorized', `the token service refused ${who} (HTTP ${reply.status})`);
     }
     if (reply.status !== 200) throw problem('unavailable', `the token service answered HTTP ${reply.status}`);
     const { token, ttlMs } = parseTokenReply(reply.body);
-    if (ttlMs > 0) this.tokens.set(`${this.tokenKeyPrefix(ctx)}|${scope}|${credentialsId(creds)}`, token, { ttl: ttlMs });
+    if (ttlMs > 0)
+      this.tokens.set(`${this.tokenKeyPrefix(ctx)}|${scope}|${credentialsId(creds)}`, token, { ttl: ttlMs });
     return { authorization: `Bearer ${token}`, withheldFrom };
   }
 }
@@ -165,8 +187,9 @@ function parseTokenReply(body: Buffer): { readonly token: string; readonly ttlMs
     throw problem('protocol', 'the token service answer is not JSON');
   }
   if (!isRecord(doc)) throw problem('protocol', 'the token service answer is not a JSON object');
-  const token = typeof doc['token'] === 'string' && doc['token'] !== '' ? doc['token'] : doc['access_token'];
-  if (typeof token !== 'string' || token === '' || !/^[\x21-\x7e]+$/.test(token)) throw problem('protocol', 'the token service answer has no usable token');
-  const expires = typeof doc['expires_in'] === 'number' && doc['expires_in'] > 0 ? doc['expires_in'] : DEFAULT_EXPIRES_IN_S;
+  const token = typeof doc.token === 'string' && doc.token !== '' ? doc.token : doc.access_token;
+  if (typeof token !== 'string' || token === '' || !/^[\x21-\x7e]+$/.test(token))
+    throw problem('protocol', 'the token service answer has no usable token');
+  const expires = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : DEFAULT_EXPIRES_IN_S;
   return { token, ttlMs: Math.floor(expires * 1000) - TOKEN_EXPIRY_MARGIN_MS };
 }

@@ -37,10 +37,18 @@ async function authed(r: ManifestRequest, method: 'GET' | 'HEAD', url: URL): Pro
   const first = r.auth.cached(r.ctx, scope, r.credentials);
   const reply = await sendWithRetry(r.ctx, first === undefined ? ex : { ...ex, authorization: first });
   if (reply.status !== 401) return reply;
-  const { authorization, withheldFrom } = await r.auth.answer(r.ctx, header(reply.headers, 'www-authenticate'), scope, r.credentials);
+  const { authorization, withheldFrom } = await r.auth.answer(
+    r.ctx,
+    header(reply.headers, 'www-authenticate'),
+    scope,
+    r.credentials,
+  );
   const retried = await sendWithRetry(r.ctx, { ...ex, authorization });
   if (withheldFrom !== undefined && (retried.status === 401 || retried.status === 403)) {
-    throw problem('credentialsWithheld', `access denied (HTTP ${retried.status}) with an anonymous token; the credentials were not sent to the token realm on ${withheldFrom}`);
+    throw problem(
+      'credentialsWithheld',
+      `access denied (HTTP ${retried.status}) with an anonymous token; the credentials were not sent to the token realm on ${withheldFrom}`,
+    );
   }
   return retried;
 }
@@ -91,6 +99,10 @@ export async function resolveTag(r: ManifestRequest): Promise<Resolution> {
   if (claimed !== undefined && claimed !== digest) {
     throw problem('digestMismatch', `the registry claims ${claimed} but the manifest it served hashes to ${digest}`);
   }
-  const parsed = parseManifest({ body: get.body, contentType: header(get.headers, 'content-type'), maxEntries: r.maxIndexEntries });
+  const parsed = parseManifest({
+    body: get.body,
+    contentType: header(get.headers, 'content-type'),
+    maxEntries: r.maxIndexEntries,
+  });
   return { digest, mediaType: parsed.mediaType, manifests: parsed.kind === 'index' ? parsed.manifests : [] };
 }

@@ -30,7 +30,6 @@ function invalid(why: string): ImagegateError {
   );
 }
 
-
 /** `https://index.docker.io/v1/`, `registry.example.com:5000/v2/` → normalised `host[:port]`. */
 function authsKeyHost(key: string): string | undefined {
   const withoutScheme = key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
@@ -64,9 +63,9 @@ export function parseDockerConfigJson(data: string | Uint8Array): DockerConfigCr
   } catch {
     throw invalid('it is not JSON');
   }
-  if (!isRecord(doc) || !isRecord(doc['auths'])) throw invalid('it has no "auths" object');
+  if (!isRecord(doc) || !isRecord(doc.auths)) throw invalid('it has no "auths" object');
   const out = new Map<string, Credentials>();
-  for (const [key, entry] of Object.entries(doc['auths'])) {
+  for (const [key, entry] of Object.entries(doc.auths)) {
     if (!isRecord(entry)) throw invalid(`auths[${JSON.stringify(key)}] is not an object`);
     const host = authsKeyHost(key);
     if (host !== undefined && !out.has(host)) out.set(host, entryCredentials(entry, key));

@@ -28,22 +28,26 @@ export type RegistryFailureKind = keyof typeof REGISTRY_CODES;
 
 const FIXES: Record<RegistryFailureKind, string> = {
   untrusted: 'use an image from a trusted registry, or add the host to registries.hosts in the config',
-  timeout: 'retry later, or raise registries.hosts[].timeoutMs (maxConcurrency if no request slot was free) and the webhook timeoutSeconds',
+  timeout:
+    'retry later, or raise registries.hosts[].timeoutMs (maxConcurrency if no request slot was free) and the webhook timeoutSeconds',
   unauthorized: 'set registries.hosts[].credentials (or an imagePullSecret) with pull access to this repository',
   notFound: 'check that the repository and tag exist in the registry, or fix the image reference',
   digestMismatch: 'the registry served content that does not hash to its digest: ask its operator to investigate',
   limitExceeded: 'raise registries.maxManifestBytes or registries.maxIndexEntries if the image is legitimate',
   redirectRefused: 'add the redirect target to registries.hosts[].allowedHosts if it is legitimate',
   realmRefused: 'add the token service host to registries.hosts[].allowedHosts if it is legitimate',
-  credentialsWithheld: "if the registry's operator runs that token service (auth.docker.io for docker.io), list its host in registries.hosts[].credentialRealms",
+  credentialsWithheld:
+    "if the registry's operator runs that token service (auth.docker.io for docker.io), list its host in registries.hosts[].credentialRealms",
   tls: 'set registries.hosts[].caFile to the CA bundle that signed the registry certificate',
   unavailable: 'retry later, and check that the registry is up and reachable from the webhook',
   rateLimited: 'retry later, or resolve through a mirror (registries.mirrors)',
   protocol: 'the registry did not answer as an OCI distribution registry: check the host in registries.hosts',
   configInvalid: 'fix the registries section of the config',
   pullSecretInvalid: 'recreate the secret with `kubectl create secret docker-registry`',
-  pullSecretUnavailable: 'fix the imagePullSecrets named by the pod or its service account, or let the webhook read them (RBAC get on secrets and serviceaccounts)',
-  addressBlocked: 'registries never resolve to internal ranges (cloud metadata, link-local, multicast); fix the registry DNS, or change registries.blockedCidrs if the address is intended',
+  pullSecretUnavailable:
+    'fix the imagePullSecrets named by the pod or its service account, or let the webhook read them (RBAC get on secrets and serviceaccounts)',
+  addressBlocked:
+    'registries never resolve to internal ranges (cloud metadata, link-local, multicast); fix the registry DNS, or change registries.blockedCidrs if the address is intended',
 };
 
 /** A registry failure before the image is known; `problem` never contains upstream bodies. */
@@ -54,7 +58,12 @@ export class RegistryProblem extends ImagegateError {
   /** True when repeating the same idempotent request may succeed (5xx, connection errors). */
   readonly retryable: boolean;
 
-  constructor(opts: { readonly kind: RegistryFailureKind; readonly problem: string; readonly retryable?: boolean; readonly cause?: unknown }) {
+  constructor(opts: {
+    readonly kind: RegistryFailureKind;
+    readonly problem: string;
+    readonly retryable?: boolean;
+    readonly cause?: unknown;
+  }) {
     super(REGISTRY_CODES[opts.kind], `${opts.problem}: ${FIXES[opts.kind]}`, { cause: opts.cause });
     this.kind = opts.kind;
     this.problem = opts.problem;
@@ -64,7 +73,11 @@ export class RegistryProblem extends ImagegateError {
   }
 }
 
-export function problem(kind: RegistryFailureKind, text: string, opts: { readonly retryable?: boolean; readonly cause?: unknown } = {}): RegistryProblem {
+export function problem(
+  kind: RegistryFailureKind,
+  text: string,
+  opts: { readonly retryable?: boolean; readonly cause?: unknown } = {},
+): RegistryProblem {
   return new RegistryProblem({ kind, problem: text, ...opts });
 }
 
@@ -72,9 +85,15 @@ export function problem(kind: RegistryFailureKind, text: string, opts: { readonl
  * The user-facing error: "registry H: cause: fix (image X)". The cause comes first because the
  * mutating webhook's warnings are clipped to 120 characters and already name the image.
  */
-export function imageError(opts: { readonly image: string; readonly registry: string; readonly problem: RegistryProblem }): ImagegateError {
+export function imageError(opts: {
+  readonly image: string;
+  readonly registry: string;
+  readonly problem: RegistryProblem;
+}): ImagegateError {
   const p = opts.problem;
-  return new ImagegateError(p.code, `registry ${opts.registry}: ${p.problem}: ${p.fix} (image ${opts.image})`, { cause: p });
+  return new ImagegateError(p.code, `registry ${opts.registry}: ${p.problem}: ${p.fix} (image ${opts.image})`, {
+    cause: p,
+  });
 }
 
 export function configError(text: string): ImagegateError {

@@ -52,7 +52,11 @@ function timeoutText(ctx: LookupContext): string {
   return `within the deadline (at most registries.hosts[].timeoutMs = ${ctx.settings.timeoutMs} ms)`;
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, declared: string | undefined): Promise<Buffer> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  declared: string | undefined,
+): Promise<Buffer> {
   if (declared !== undefined && Number(declared) > maxBytes) {
     body.destroy();
     throw problem('limitExceeded', `the response declares ${declared} bytes, over the limit of ${maxBytes}`);
@@ -80,10 +84,15 @@ function redirectTarget(ctx: LookupContext, from: URL, location: string | undefi
   } catch {
     throw problem('redirectRefused', 'a redirect points to an invalid URL');
   }
-  if (to.protocol !== 'https:' && to.protocol !== 'http:') throw problem('redirectRefused', `a redirect uses the scheme ${to.protocol.slice(0, 10)}`);
-  if (from.protocol === 'https:' && to.protocol === 'http:') throw problem('redirectRefused', `a redirect to ${to.host} downgrades https to plain http`);
+  if (to.protocol !== 'https:' && to.protocol !== 'http:')
+    throw problem('redirectRefused', `a redirect uses the scheme ${to.protocol.slice(0, 10)}`);
+  if (from.protocol === 'https:' && to.protocol === 'http:')
+    throw problem('redirectRefused', `a redirect to ${to.host} downgrades https to plain http`);
   if (to.host !== ctx.settings.originHost && !ctx.settings.allowedHosts.has(to.host)) {
-    throw problem('redirectRefused', `a redirect points to ${to.host}, which is not in registries.hosts[].allowedHosts`);
+    throw problem(
+      'redirectRefused',
+      `a redirect points to ${to.host}, which is not in registries.hosts[].allowedHosts`,
+    );
   }
   return to;
 }
@@ -99,11 +108,15 @@ function pinnedOrigin(url: URL, address: string): string {
 
 async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolean): Promise<Reply> {
   const headers: Record<string, string> = { ...ex.headers, host: url.host };
-  if (withAuth && ex.authorization !== undefined) headers['authorization'] = ex.authorization;
+  if (withAuth && ex.authorization !== undefined) headers.authorization = ex.authorization;
   const address = await ctx.addresses.addressOf(url.hostname);
   const release = await ctx.limiter.acquire(ctx.signal).catch((err: unknown) => {
     // Waiting in the host's queue is part of the lookup: ending there is a timeout, never "unavailable".
-    throw problem('timeout', `no free request slot (registries.hosts[].maxConcurrency = ${ctx.settings.maxConcurrency}) ${timeoutText(ctx)}`, { cause: err });
+    throw problem(
+      'timeout',
+      `no free request slot (registries.hosts[].maxConcurrency = ${ctx.settings.maxConcurrency}) ${timeoutText(ctx)}`,
+      { cause: err },
+    );
   });
   try {
     const pending = ctx.dispatcher.request({
@@ -121,7 +134,11 @@ async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolea
     });
     const res = await untilAborted({ work: pending, signal: ctx.signal });
     const limit = REDIRECT_STATUSES.has(res.statusCode) ? 64 * 1024 : ex.maxBytes;
-    const body = await readCapped(res.body, limit, ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'));
+    const body = await readCapped(
+      res.body,
+      limit,
+      ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'),
+    );
     return { status: res.statusCode, headers: res.headers, body, url };
   } catch (err) {
     throw classify(err, ctx.signal, timeoutText(ctx));

@@ -36,7 +36,6 @@ export type ParsedManifest =
   | { readonly kind: 'image'; readonly mediaType: string }
   | { readonly kind: 'index'; readonly mediaType: string; readonly manifests: readonly PlatformManifest[] };
 
-
 /** The digest of `bytes` with the algorithm `like` names (sha256 when absent). */
 export function digestOf(bytes: Buffer, like?: Digest): Digest {
   const algorithm = like?.startsWith('sha512:') === true ? 'sha512' : 'sha256';
@@ -51,24 +50,28 @@ function platformOf(v: unknown): Platform | undefined {
 }
 
 function entryOf(v: unknown, at: number): PlatformManifest {
-  if (!isRecord(v) || typeof v['digest'] !== 'string' || typeof v['mediaType'] !== 'string') {
+  if (!isRecord(v) || typeof v.digest !== 'string' || typeof v.mediaType !== 'string') {
     throw problem('protocol', `index entry ${at} has no digest or mediaType`);
   }
   let digest: Digest;
   try {
-    digest = parseDigest(v['digest']);
+    digest = parseDigest(v.digest);
   } catch {
     throw problem('protocol', `index entry ${at} has an invalid digest`);
   }
-  const platform = platformOf(v['platform']);
-  return platform === undefined ? { digest, mediaType: v['mediaType'] } : { digest, mediaType: v['mediaType'], platform };
+  const platform = platformOf(v.platform);
+  return platform === undefined ? { digest, mediaType: v.mediaType } : { digest, mediaType: v.mediaType, platform };
 }
 
 /**
  * Reads the kind and children of a manifest. The type comes from the body's mediaType, else the
  * Content-Type header; an index with more than `maxEntries` entries is refused.
  */
-export function parseManifest(opts: { readonly body: Buffer; readonly contentType: string | undefined; readonly maxEntries: number }): ParsedManifest {
+export function parseManifest(opts: {
+  readonly body: Buffer;
+  readonly contentType: string | undefined;
+  readonly maxEntries: number;
+}): ParsedManifest {
   let doc: unknown;
   try {
     doc = JSON.parse(opts.body.toString('utf8'));
@@ -76,11 +79,11 @@ export function parseManifest(opts: { readonly body: Buffer; readonly contentTyp
     throw problem('protocol', 'the manifest is not JSON');
   }
   if (!isRecord(doc)) throw problem('protocol', 'the manifest is not a JSON object');
-  const declared = typeof doc['mediaType'] === 'string' ? doc['mediaType'] : opts.contentType?.split(';')[0]?.trim();
-  const mediaType = declared ?? (Array.isArray(doc['manifests']) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
+  const declared = typeof doc.mediaType === 'string' ? doc.mediaType : opts.contentType?.split(';')[0]?.trim();
+  const mediaType = declared ?? (Array.isArray(doc.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
   if (IMAGE_TYPES.has(mediaType)) return { kind: 'image', mediaType };
   if (!INDEX_TYPES.has(mediaType)) throw problem('protocol', `unsupported manifest media type ${safeToken(mediaType)}`);
-  const list = doc['manifests'];
+  const list = doc.manifests;
   if (!Array.isArray(list)) throw problem('protocol', 'the index has no manifests list');
   if (list.length > opts.maxEntries) {
     throw problem('limitExceeded', `the index lists ${list.length} manifests, over the limit of ${opts.maxEntries}`);

@@ -2,7 +2,12 @@ import type { Pinner, PinOutcome } from '../admission/index.js';
 import { withDigest, type ImageRef } from '../images/index.js';
 import { createInClusterKubeClient, type KubeClient } from '../kube/index.js';
 import { readPullCredentials, type PinContext, type PullCredentials } from './pullsecrets.js';
-import { createRegistryResolver, type PullCredentialsSource, type RegistryResolver, type RegistryResolverOptions } from './resolver.js';
+import {
+  createRegistryResolver,
+  type PullCredentialsSource,
+  type RegistryResolver,
+  type RegistryResolverOptions,
+} from './resolver.js';
 
 /** The Pinner port plus the optional context of the object under review (see PinContext). */
 export interface RegistryPinner extends Pinner {
@@ -18,7 +23,12 @@ export interface RegistryPinnerOptions extends RegistryResolverOptions {
   readonly kube?: KubeClient;
 }
 
-async function pinOne(resolver: RegistryResolver, ref: ImageRef, signal: AbortSignal, pull: PullCredentialsSource | undefined): Promise<PinOutcome> {
+async function pinOne(
+  resolver: RegistryResolver,
+  ref: ImageRef,
+  signal: AbortSignal,
+  pull: PullCredentialsSource | undefined,
+): Promise<PinOutcome> {
   // A digest the request already carries wins: it is never resolved (and never re-pointed).
   if (ref.digest !== undefined) return { kind: 'pinned', image: ref.canonical };
   const result = await resolver.resolve({ ref, signal, ...(pull === undefined ? {} : { pullCredentials: pull }) });
@@ -27,7 +37,11 @@ async function pinOne(resolver: RegistryResolver, ref: ImageRef, signal: AbortSi
 }
 
 /** Reads the pull secrets at most once per pin call, and only if some image needs them. */
-function pullSource(kube: KubeClient | undefined, context: PinContext | undefined, signal: AbortSignal): PullCredentialsSource | undefined {
+function pullSource(
+  kube: KubeClient | undefined,
+  context: PinContext | undefined,
+  signal: AbortSignal,
+): PullCredentialsSource | undefined {
   if (kube === undefined || context === undefined) return undefined;
   let read: Promise<PullCredentials> | undefined;
   return () => (read ??= readPullCredentials({ kube, context, signal }));

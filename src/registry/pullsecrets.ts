@@ -19,13 +19,21 @@ const DOCKER_CFG = 'kubernetes.io/dockercfg';
 const MAX_SECRETS = 32;
 
 function secretInvalid(what: string, why: string): ImagegateError {
-  return new ImagegateError(REGISTRY_CODES.pullSecretInvalid, `${what}: ${why}: recreate it with \`kubectl create secret docker-registry\``);
+  return new ImagegateError(
+    REGISTRY_CODES.pullSecretInvalid,
+    `${what}: ${why}: recreate it with \`kubectl create secret docker-registry\``,
+  );
 }
 
 /** The credentials one secret holds; messages name the secret and never quote its data. */
 function credentialsOfSecret(secret: KubeSecret, what: string): ReadonlyMap<string, Credentials> {
-  const key = secret.type === DOCKER_CONFIG_JSON ? '.dockerconfigjson' : secret.type === DOCKER_CFG ? '.dockercfg' : undefined;
-  if (key === undefined) throw secretInvalid(what, `it has type ${JSON.stringify(secret.type.slice(0, 80))}, expected ${DOCKER_CONFIG_JSON}`);
+  const key =
+    secret.type === DOCKER_CONFIG_JSON ? '.dockerconfigjson' : secret.type === DOCKER_CFG ? '.dockercfg' : undefined;
+  if (key === undefined)
+    throw secretInvalid(
+      what,
+      `it has type ${JSON.stringify(secret.type.slice(0, 80))}, expected ${DOCKER_CONFIG_JSON}`,
+    );
   const encoded = secret.data.get(key);
   if (encoded === undefined) throw secretInvalid(what, `it has no ${key} key`);
   const text = Buffer.from(encoded, 'base64').toString('utf8');
@@ -38,7 +46,9 @@ function credentialsOfSecret(secret: KubeSecret, what: string): ReadonlyMap<stri
 }
 
 function asProblem(err: unknown): ImagegateError {
-  return err instanceof ImagegateError ? err : new KubeError('unavailable', `reading pull secrets failed: ${errorMessage(err)}`, { cause: err });
+  return err instanceof ImagegateError
+    ? err
+    : new KubeError('unavailable', `reading pull secrets failed: ${errorMessage(err)}`, { cause: err });
 }
 
 /**
@@ -46,7 +56,11 @@ function asProblem(err: unknown): ImagegateError {
  * host named by several secrets the first in that order wins, as with the kubelet. Never rejects:
  * unreadable secrets become `problems`, shown only when a lookup then fails for want of them.
  */
-export async function readPullCredentials(opts: { readonly kube: KubeClient; readonly context: PinContext; readonly signal: AbortSignal }): Promise<PullCredentials> {
+export async function readPullCredentials(opts: {
+  readonly kube: KubeClient;
+  readonly context: PinContext;
+  readonly signal: AbortSignal;
+}): Promise<PullCredentials> {
   const { kube, context, signal } = opts;
   const { namespace } = context;
   const problems: ImagegateError[] = [];

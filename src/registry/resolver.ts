@@ -44,7 +44,11 @@ export type ResolveResult =
 /** Resolves tags of trusted registries to digests, with caching and single-flight. */
 export interface RegistryResolver {
   /** Never rejects; an image on an untrusted host fails without any network I/O. */
-  resolve(opts: { readonly ref: ImageRef; readonly signal: AbortSignal; readonly pullCredentials?: PullCredentialsSource }): Promise<ResolveResult>;
+  resolve(opts: {
+    readonly ref: ImageRef;
+    readonly signal: AbortSignal;
+    readonly pullCredentials?: PullCredentialsSource;
+  }): Promise<ResolveResult>;
   /** Closes the connection pools this resolver created (not a dispatcher passed in). */
   close(): Promise<void>;
 }
@@ -88,24 +92,55 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
   async function lookup(host: Host, job: Job, flight: AbortSignal): Promise<Resolution> {
     const { settings } = host;
     // Starts when the flight starts: waiting for a request slot (maxConcurrency) counts against it.
-    const deadline = startDeadline({ ms: settings.timeoutMs, parent: flight, what: `registries.hosts[].timeoutMs = ${settings.timeoutMs} ms` });
+    const deadline = startDeadline({
+      ms: settings.timeoutMs,
+      parent: flight,
+      what: `registries.hosts[].timeoutMs = ${settings.timeoutMs} ms`,
+    });
     try {
       const { signal } = deadline;
       const addresses = new AddressPins({ resolve: resolveHost, blocked: table.blocked, signal });
-      const ctx: LookupContext = { ...host, signal, deadlineAt: clock.now() + settings.timeoutMs, clock, random, addresses };
-      return await resolveTag({ ctx, auth, credentials: job.credentials, path: job.path, tag: job.tag, maxManifestBytes: opts.registries.maxManifestBytes, maxIndexEntries: opts.registries.maxIndexEntries });
+      const ctx: LookupContext = {
+        ...host,
+        signal,
+        deadlineAt: clock.now() + settings.timeoutMs,
+        clock,
+        random,
+        addresses,
+      };
+      return await resolveTag({
+        ctx,
+        auth,
+        credentials: job.credentials,
+        path: job.path,
+        tag: job.tag,
+        maxManifestBytes: opts.registries.maxManifestBytes,
+        maxIndexEntries: opts.registries.maxIndexEntries,
+      });
     } finally {
       deadline.dispose();
     }
   }
 
   /** Static config credentials win; then the object's pull secrets; then the provider. */
-  async function credentialsOf(settings: RegistrySettings, signal: AbortSignal, pull: PullCredentials | undefined): Promise<Credentials | undefined> {
-    return settings.credentials ?? pull?.byHost.get(settings.host) ?? (await opts.credentials?.credentialsFor({ registry: settings.host, signal }));
+  async function credentialsOf(
+    settings: RegistrySettings,
+    signal: AbortSignal,
+    pull: PullCredentials | undefined,
+  ): Promise<Credentials | undefined> {
+    return (
+      settings.credentials ??
+      pull?.byHost.get(settings.host) ??
+      (await opts.credentials?.credentialsFor({ registry: settings.host, signal }))
+    );
   }
 
   function finish(started: number, host: string, result: ResolveResult): ResolveResult {
-    metrics.lookup(host, result.ok ? result.cached ? 'cached' : 'resolved' : result.error.code, Math.max(0, clock.now() - started) / 1000);
+    metrics.lookup(
+      host,
+      result.ok ? (result.cached ? 'cached' : 'resolved') : result.error.code,
+      Math.max(0, clock.now() - started) / 1000,
+    );
     return result;
   }
 
@@ -115,12 +150,20 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
       const route = table.route(ref);
       if (route.kind === 'untrusted') {
         const p = problem('untrusted', 'not in the trusted registries (registries.hosts)');
-        return finish(started, UNTRUSTED_HOST_LABEL, { ok: false, error: imageError({ image: ref.original, registry: route.host, problem: p }) });
+        return finish(started, UNTRUSTED_HOST_LABEL, {
+          ok: false,
+          error: imageError({ image: ref.original, registry: route.host, problem: p }),
+        });
       }
       const host = hosts.get(route.settings.host);
       if (host === undefined) throw new Error(`no host state for ${route.settings.host}`);
-      const pull = route.settings.credentials === undefined && pullCredentials !== undefined ? await pullCredentials() : undefined;
-      const job: Job = { path: route.path, tag: ref.tag ?? 'latest', credentials: await credentialsOf(route.settings, signal, pull) };
+      const pull =
+        route.settings.credentials === undefined && pullCredentials !== undefined ? await pullCredentials() : undefined;
+      const job: Job = {
+        path: route.path,
+        tag: ref.tag ?? 'latest',
+        credentials: await credentialsOf(route.settings, signal, pull),
+      };
       const settled = await cache.get({
         // Keyed by who asks too: one tenant's credentials never answer (or fail) for another.
         key: `${route.settings.origin}/${job.path}:${job.tag}#${credentialsId(job.credentials)}`,
@@ -130,11 +173,19 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
         // A timeout says how busy the host or how short a deadline was, not what the image is:
         // the next review (perhaps with a longer deadline) tries again.
         cacheable: (p) => p.kind !== 'timeout',
-        onAbort: () => problem('timeout', 'no answer within the review deadline (the API server timeout minus admission.deadlineMarginMs)'),
+        onAbort: () =>
+          problem(
+            'timeout',
+            'no answer within the review deadline (the API server timeout minus admission.deadlineMarginMs)',
+          ),
       });
       const registry = route.settings.host;
-      if (settled.ok) return finish(started, registry, { ok: true, resolution: settled.value, registry, cached: settled.cached });
-      return finish(started, registry, { ok: false, error: failure(ref, registry, settled.error, job.credentials === undefined ? pull : undefined) });
+      if (settled.ok)
+        return finish(started, registry, { ok: true, resolution: settled.value, registry, cached: settled.cached });
+      return finish(started, registry, {
+        ok: false,
+        error: failure(ref, registry, settled.error, job.credentials === undefined ? pull : undefined),
+      });
     },
     async close() {
       await Promise.all(owned.map((a) => a.close()));
@@ -152,9 +203,15 @@ interface Job {
  * The user-facing failure. When the registry wanted credentials that a pull secret we could not
  * read may have held, the unreadable secret is named first: it is the likely fix.
  */
-function failure(ref: ImageRef, registry: string, p: RegistryProblem, pull: PullCredentials | undefined): ImagegateError {
+function failure(
+  ref: ImageRef,
+  registry: string,
+  p: RegistryProblem,
+  pull: PullCredentials | undefined,
+): ImagegateError {
   const unread = pull?.problems[0];
-  if (p.kind !== 'unauthorized' || unread === undefined) return imageError({ image: ref.original, registry, problem: p });
+  if (p.kind !== 'unauthorized' || unread === undefined)
+    return imageError({ image: ref.original, registry, problem: p });
   return new ImagegateError(
     REGISTRY_CODES.pullSecretUnavailable,
     `registry ${registry}: ${unread.message}; without it: ${p.problem} (image ${ref.original})`,

@@ -32,7 +32,10 @@ function judge(ctx: LookupContext, reply: Reply, attempt: number): Step {
   if (reply.status === 429) {
     const wait = retryAfterMs(header(reply.headers, 'retry-after')) ?? backoffMs(ctx, attempt);
     if (attempt < MAX_ATTEMPTS && fits(ctx, wait)) return { retryInMs: wait };
-    throw problem('rateLimited', `rate limited (HTTP 429, retry after ${Math.ceil(wait / 1000)} s, beyond the lookup deadline)`);
+    throw problem(
+      'rateLimited',
+      `rate limited (HTTP 429, retry after ${Math.ceil(wait / 1000)} s, beyond the lookup deadline)`,
+    );
   }
   if (reply.status >= 500) {
     const wait = backoffMs(ctx, attempt);

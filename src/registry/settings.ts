@@ -59,7 +59,9 @@ function credentialsOf(h: RegistryHostConfig, read: ReadText): Credentials | und
   const c = h.credentials;
   if (c === undefined) return undefined;
   if ((c.password === undefined) === (c.passwordFile === undefined)) {
-    throw configError(`registries.hosts[${JSON.stringify(h.host)}].credentials must set exactly one of password and passwordFile`);
+    throw configError(
+      `registries.hosts[${JSON.stringify(h.host)}].credentials must set exactly one of password and passwordFile`,
+    );
   }
   const password = c.password ?? readOrFail(read, c.passwordFile ?? '', 'password file').replace(/\r?\n$/, '');
   return { username: c.username, password };
@@ -91,7 +93,9 @@ function settingsOf(h: RegistryHostConfig, read: ReadText): RegistrySettings {
 
 function splitPrefix(prefix: string): { readonly host: string; readonly path: string } {
   const slash = prefix.indexOf('/');
-  return slash === -1 ? { host: normalizeHost(prefix), path: '' } : { host: normalizeHost(prefix.slice(0, slash)), path: prefix.slice(slash + 1) };
+  return slash === -1
+    ? { host: normalizeHost(prefix), path: '' }
+    : { host: normalizeHost(prefix.slice(0, slash)), path: prefix.slice(slash + 1) };
 }
 
 function mirrorsOf(config: RegistriesConfig, registries: ReadonlyMap<string, RegistrySettings>): Mirror[] {
@@ -99,7 +103,10 @@ function mirrorsOf(config: RegistriesConfig, registries: ReadonlyMap<string, Reg
     const from = splitPrefix(m.from);
     const to = splitPrefix(m.to);
     const target = registries.get(to.host);
-    if (target === undefined) throw configError(`registries.mirrors: the mirror host ${JSON.stringify(to.host)} of ${JSON.stringify(m.from)} is not listed in registries.hosts`);
+    if (target === undefined)
+      throw configError(
+        `registries.mirrors: the mirror host ${JSON.stringify(to.host)} of ${JSON.stringify(m.from)} is not listed in registries.hosts`,
+      );
     return { from: from.path === '' ? from.host : `${from.host}/${from.path}`, to: target, toPath: to.path };
   });
 }
@@ -107,7 +114,10 @@ function mirrorsOf(config: RegistriesConfig, registries: ReadonlyMap<string, Reg
 function blockedOf(config: RegistriesConfig): Cidr[] {
   return config.blockedCidrs.map((text) => {
     const cidr = parseCidr(text);
-    if (cidr === undefined) throw configError(`registries.blockedCidrs: ${JSON.stringify(text)} is not an address/prefix such as 169.254.0.0/16 or fe80::/10`);
+    if (cidr === undefined)
+      throw configError(
+        `registries.blockedCidrs: ${JSON.stringify(text)} is not an address/prefix such as 169.254.0.0/16 or fe80::/10`,
+      );
     return cidr;
   });
 }
@@ -121,7 +131,10 @@ function under(name: string, prefix: string): string | undefined {
  * Reads the registries section once at start-up (CA bundles, password files).
  * @throws ImagegateError IMAGEGATE_REGISTRY_CONFIG_INVALID
  */
-export function loadRegistrySettings(config: RegistriesConfig, read: ReadText = (f) => readFileSync(f, 'utf8')): RegistryTable {
+export function loadRegistrySettings(
+  config: RegistriesConfig,
+  read: ReadText = (f) => readFileSync(f, 'utf8'),
+): RegistryTable {
   const registries = new Map<string, RegistrySettings>();
   for (const h of config.hosts) {
     const s = settingsOf(h, read);

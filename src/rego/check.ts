@@ -1,6 +1,14 @@
 import { compileProgram, isRegoCompileError } from './compile/index.js';
 import { parseSources, type RegoSource, type RegoVersion } from './pipeline.js';
-import { isRegoParseError, walkTerms, type Loc, type Module, type RegoError, type Rule, type Term } from './syntax/index.js';
+import {
+  isRegoParseError,
+  walkTerms,
+  type Loc,
+  type Module,
+  type RegoError,
+  type Rule,
+  type Term,
+} from './syntax/index.js';
 import { checkDeprecatedBuiltins } from './syntax/checks.js';
 
 /**
@@ -9,7 +17,11 @@ import { checkDeprecatedBuiltins } from './syntax/checks.js';
  * are decidable from the syntax alone: unused and duplicate imports, deprecated built-ins, and
  * `:=` variables never used again in their rule. Returns [] when the sources are clean.
  */
-export function checkSources(opts: { readonly sources: readonly RegoSource[]; readonly regoVersion?: RegoVersion; readonly strict?: boolean }): RegoError[] {
+export function checkSources(opts: {
+  readonly sources: readonly RegoSource[];
+  readonly regoVersion?: RegoVersion;
+  readonly strict?: boolean;
+}): RegoError[] {
   let modules: Module[];
   try {
     modules = parseSources(opts);
@@ -43,7 +55,8 @@ function strictProblems(m: Module): RegoError[] {
     const path = [root, ...imp.path.path.map((s) => s.value)].join('.');
     if (root !== 'data' && root !== 'input') continue;
     const alias = imp.alias ?? imp.path.path.at(-1)?.value ?? root;
-    if (seen.has(path)) out.push({ code: 'rego_compile_error', message: `import ${path} is a duplicate`, loc: imp.loc });
+    if (seen.has(path))
+      out.push({ code: 'rego_compile_error', message: `import ${path} is a duplicate`, loc: imp.loc });
     else if (!used.has(alias)) out.push({ code: 'rego_compile_error', message: `import ${path} unused`, loc: imp.loc });
     seen.add(path);
   }
@@ -71,7 +84,13 @@ function unusedAssignments(rule: Rule): RegoError[] {
 }
 
 function assignedVar(t: Term): { name: string; loc: Loc } | undefined {
-  if (t.type !== 'call' || t.operator.head.type !== 'var' || t.operator.head.name !== 'assign' || t.operator.path.length > 0) return undefined;
+  if (
+    t.type !== 'call' ||
+    t.operator.head.type !== 'var' ||
+    t.operator.head.name !== 'assign' ||
+    t.operator.path.length > 0
+  )
+    return undefined;
   const lhs = t.args[0];
   return lhs?.type === 'var' ? { name: lhs.name, loc: lhs.loc } : undefined;
 }

@@ -27,15 +27,26 @@ export function probeId(line: string): number {
 }
 
 /** A copy of the modules with probes, and the row each probe stands for. */
-export function instrumentCoverage(modules: readonly Module[]): { readonly modules: Module[]; readonly probes: readonly Probe[] } {
+export function instrumentCoverage(modules: readonly Module[]): {
+  readonly modules: Module[];
+  readonly probes: readonly Probe[];
+} {
   const probes: Probe[] = [];
   const probe = (loc: Loc): Expr => {
     const id = probes.length;
     probes.push({ id, file: loc.file, row: loc.row });
     const at = { ...loc };
     return {
-      type: 'termExpr', negated: false, with: [], loc: at,
-      term: { type: 'call', operator: { type: 'ref', head: { type: 'var', name: 'print', loc: at }, path: [], loc: at }, args: [{ type: 'string', value: `${MARKER}${id}`, loc: at }], loc: at },
+      type: 'termExpr',
+      negated: false,
+      with: [],
+      loc: at,
+      term: {
+        type: 'call',
+        operator: { type: 'ref', head: { type: 'var', name: 'print', loc: at }, path: [], loc: at },
+        args: [{ type: 'string', value: `${MARKER}${id}`, loc: at }],
+        loc: at,
+      },
     };
   };
   const body = (b: Body | null, head: Loc): Body => [...(b ?? []).flatMap((e) => [probe(e.loc), e]), probe(head)];
@@ -67,7 +78,10 @@ export interface CoverageReport {
   readonly coverage: number;
 }
 
-export function coverageReport(opts: { readonly probes: readonly Probe[]; readonly hits: ReadonlySet<number> }): CoverageReport {
+export function coverageReport(opts: {
+  readonly probes: readonly Probe[];
+  readonly hits: ReadonlySet<number>;
+}): CoverageReport {
   const byFile = new Map<string, { all: Set<number>; hit: Set<number> }>();
   for (const p of opts.probes) {
     const f = byFile.get(p.file) ?? { all: new Set<number>(), hit: new Set<number>() };
@@ -88,7 +102,12 @@ export function coverageReport(opts: { readonly probes: readonly Probe[]; readon
       ...(hit.size > 0 ? { coverage: percent(hit.size, all.size) } : {}),
     };
   }
-  return { files, covered_lines: covered, not_covered_lines: notCovered, coverage: percent(covered, covered + notCovered) };
+  return {
+    files,
+    covered_lines: covered,
+    not_covered_lines: notCovered,
+    coverage: percent(covered, covered + notCovered),
+  };
 }
 
 function percent(part: number, whole: number): number {

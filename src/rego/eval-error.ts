@@ -13,7 +13,10 @@ export interface RegoEvalError {
 const CONFLICTS: ReadonlyMap<string, string> = new Map([
   ['var assignment conflict', 'complete rules must not produce multiple outputs'],
   ['object insert conflict', 'object keys must be unique'],
-  ['functions must not produce multiple outputs for same inputs', 'functions must not produce multiple outputs for same inputs'],
+  [
+    'functions must not produce multiple outputs for same inputs',
+    'functions must not produce multiple outputs for same inputs',
+  ],
 ]);
 
 /**
@@ -22,13 +25,18 @@ const CONFLICTS: ReadonlyMap<string, string> = new Map([
  * OPA reports query locations.
  */
 export function regoEvalError(thrown: unknown): RegoEvalError {
-  const text = typeof thrown === 'string' ? thrown
-    : typeof thrown === 'object' && thrown !== null && 'message' in thrown && typeof thrown.message === 'string' ? thrown.message
-    : String(thrown);
+  const text =
+    typeof thrown === 'string'
+      ? thrown
+      : typeof thrown === 'object' && thrown !== null && 'message' in thrown && typeof thrown.message === 'string'
+        ? thrown.message
+        : String(thrown);
   const m = /^(.*):(\d+):(\d+): ([^\n]*)$/s.exec(text);
   if (m === null) return { code: 'eval_internal_error', message: text };
   const [, file = '', row = '0', col = '0', what = ''] = m;
   const location = { file: file === '<query>' ? '' : file, row: Number(row), col: Number(col) };
   const conflict = CONFLICTS.get(what);
-  return conflict === undefined ? { code: 'eval_internal_error', message: what, location } : { code: 'eval_conflict_error', message: conflict, location };
+  return conflict === undefined
+    ? { code: 'eval_internal_error', message: what, location }
+    : { code: 'eval_conflict_error', message: conflict, location };
 }

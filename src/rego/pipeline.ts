@@ -1,5 +1,12 @@
 import { ImagegateError } from '../errors/index.js';
-import { parseModuleResult, parseQuery, RegoParseError, type Body, type Module, type RegoError } from './syntax/index.js';
+import {
+  parseModuleResult,
+  parseQuery,
+  RegoParseError,
+  type Body,
+  type Module,
+  type RegoError,
+} from './syntax/index.js';
 import { compileProgram } from './compile/index.js';
 import { planPolicy, type Entrypoint } from './plan/index.js';
 import { emitWasm, type EmitTarget } from './wasm/index.js';
@@ -17,7 +24,10 @@ export type RegoVersion = 0 | 1;
  * Parses every source, collecting the errors of all files (as `opa build` reports them) into
  * one RegoParseError.
  */
-export function parseSources(opts: { readonly sources: readonly RegoSource[]; readonly regoVersion?: RegoVersion }): Module[] {
+export function parseSources(opts: {
+  readonly sources: readonly RegoSource[];
+  readonly regoVersion?: RegoVersion;
+}): Module[] {
   const modules: Module[] = [];
   const errors: RegoError[] = [];
   for (const s of opts.sources) {
@@ -52,7 +62,11 @@ export function compileEntrypoints(opts: {
   checkEntrypoints(modules, opts.entrypoints);
   const program = compileProgram({ modules, enablePrint: opts.enablePrint ?? false });
   const entrypoints: Entrypoint[] = opts.entrypoints.map((path) => ({ kind: 'path', path }));
-  return emitWasm({ policy: planPolicy({ program, entrypoints }), optimize: opts.optimize ?? false, target: opts.target ?? 'imagegate' });
+  return emitWasm({
+    policy: planPolicy({ program, entrypoints }),
+    optimize: opts.optimize ?? false,
+    target: opts.target ?? 'imagegate',
+  });
 }
 
 /** Compiles a query (as `opa eval QUERY` takes it) against modules; rows bind its named vars. */
@@ -79,7 +93,11 @@ export function compileQuery(opts: {
 function checkEntrypoints(modules: readonly Module[], entrypoints: readonly string[]): void {
   const refs = modules.flatMap((m) => {
     const pkg = m.package.path.path.map((s) => s.value);
-    return m.rules.map((r) => [...pkg, r.head.ref[0].name, ...r.head.ref.slice(1).map((t) => (t.type === 'string' ? t.value : null))]);
+    return m.rules.map((r) => [
+      ...pkg,
+      r.head.ref[0].name,
+      ...r.head.ref.slice(1).map((t) => (t.type === 'string' ? t.value : null)),
+    ]);
   });
   // null: a var (or other non-string) key in the rule's head, matching any segment.
   const covers = (ref: readonly (string | null)[], ep: readonly string[]): boolean => {

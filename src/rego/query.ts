@@ -53,7 +53,14 @@ export function instrumentQuery(opts: {
     const variable = `${EXPR_VAR_PREFIX}${i}`;
     const v: Term = { type: 'var', name: variable, loc: expr.loc };
     out.push({ ...expr, term: call('eq', [v, expr.term], expr.loc) });
-    if (check) checks.push({ type: 'termExpr', negated: false, with: [], loc: expr.loc, term: call('neq', [v, { type: 'boolean', value: false, loc: expr.loc }], expr.loc) });
+    if (check)
+      checks.push({
+        type: 'termExpr',
+        negated: false,
+        with: [],
+        loc: expr.loc,
+        term: call('neq', [v, { type: 'boolean', value: false, loc: expr.loc }], expr.loc),
+      });
     expressions.push({ text, location, variable });
   });
   return { body: [...out, ...checks], expressions };
@@ -67,7 +74,8 @@ export function functionArities(modules: readonly Module[]): Map<string, number>
     for (const rule of m.rules) {
       if (rule.kind !== 'function' || rule.head.args === null) continue;
       const path = rule.head.ref.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : undefined));
-      if (path.every((p): p is string => p !== undefined)) out.set(['data', ...pkg, ...path].join('.'), rule.head.args.length);
+      if (path.every((p): p is string => p !== undefined))
+        out.set(['data', ...pkg, ...path].join('.'), rule.head.args.length);
     }
   }
   return out;
@@ -99,7 +107,8 @@ function iterates(body: Body): boolean {
     if (expr.type === 'someIn') return true;
     walkTerms(expr, (t) => {
       if (found) return false;
-      if (t.type === 'arrayComprehension' || t.type === 'setComprehension' || t.type === 'objectComprehension') return false;
+      if (t.type === 'arrayComprehension' || t.type === 'setComprehension' || t.type === 'objectComprehension')
+        return false;
       if (t.type === 'ref' && t.path.some((p) => p.type === 'var')) found = true;
       if (t.type === 'call' && RELATION_BUILTINS.has(operatorName(t.operator) ?? '')) found = true;
       return !found;
@@ -160,15 +169,26 @@ function commentRanges(source: string): [number, number][] {
 
 /** One result row of `opa eval -f json`. */
 export interface EvalRow {
-  readonly expressions: readonly { readonly value: unknown; readonly text: string; readonly location: { readonly row: number; readonly col: number } }[];
+  readonly expressions: readonly {
+    readonly value: unknown;
+    readonly text: string;
+    readonly location: { readonly row: number; readonly col: number };
+  }[];
   readonly bindings?: Readonly<Record<string, unknown>>;
 }
 
 /** Turns the wasm result set (binding rows) into `opa eval -f json` rows. */
-export function evalRows(opts: { readonly rows: readonly unknown[]; readonly expressions: readonly QueryExpression[] }): EvalRow[] {
+export function evalRows(opts: {
+  readonly rows: readonly unknown[];
+  readonly expressions: readonly QueryExpression[];
+}): EvalRow[] {
   return opts.rows.map((row) => {
     const bound = isRecord(row) ? new Map(Object.entries(row)) : new Map<string, unknown>();
-    const expressions = opts.expressions.map((e) => ({ value: e.variable === undefined ? true : bound.get(e.variable), text: e.text, location: e.location }));
+    const expressions = opts.expressions.map((e) => ({
+      value: e.variable === undefined ? true : bound.get(e.variable),
+      text: e.text,
+      location: e.location,
+    }));
     const bindings = Object.fromEntries([...bound].filter(([k]) => !k.startsWith(EXPR_VAR_PREFIX)));
     return Object.keys(bindings).length === 0 ? { expressions } : { expressions, bindings };
   });

@@ -53,11 +53,22 @@ export async function runRegoTests(opts: {
   const instrumented = opts.coverage === true ? instrumentCoverage(modules) : undefined;
   const program = compileProgram({ modules: instrumented?.modules ?? modules, enablePrint: true });
   const hits = new Set<number>();
-  const skipped = (t: DiscoveredTest): RegoTestResult => ({ ...identity(t), outcome: 'skip', durationMs: 0, output: [] });
+  const skipped = (t: DiscoveredTest): RegoTestResult => ({
+    ...identity(t),
+    outcome: 'skip',
+    durationMs: 0,
+    output: [],
+  });
   if (tests.length === 0) {
-    return { results: discovered.map(skipped), ...(instrumented === undefined ? {} : { coverage: coverageReport({ probes: instrumented.probes, hits }) }) };
+    return {
+      results: discovered.map(skipped),
+      ...(instrumented === undefined ? {} : { coverage: coverageReport({ probes: instrumented.probes, hits }) }),
+    };
   }
-  const wasm = emitWasm({ policy: planPolicy({ program, entrypoints: tests.map((t) => ({ kind: 'path', path: t.entrypoint })) }), optimize: false });
+  const wasm = emitWasm({
+    policy: planPolicy({ program, entrypoints: tests.map((t) => ({ kind: 'path', path: t.entrypoint })) }),
+    optimize: false,
+  });
   // Tests run one after another: the lines printed while a test runs are that test's output.
   let output: string[] = [];
   const sink = (line: string) => {
@@ -74,10 +85,19 @@ export async function runRegoTests(opts: {
       const passed = Array.isArray(rs) && rs.length === 1 && isTrueResult(rs[0]);
       return { ...identity(t), outcome: passed ? 'pass' : 'fail', durationMs: performance.now() - started, output };
     } catch (err) {
-      return { ...identity(t), outcome: 'error', durationMs: performance.now() - started, error: describe(err), output };
+      return {
+        ...identity(t),
+        outcome: 'error',
+        durationMs: performance.now() - started,
+        error: describe(err),
+        output,
+      };
     }
   });
-  return { results, ...(instrumented === undefined ? {} : { coverage: coverageReport({ probes: instrumented.probes, hits }) }) };
+  return {
+    results,
+    ...(instrumented === undefined ? {} : { coverage: coverageReport({ probes: instrumented.probes, hits }) }),
+  };
 }
 
 function identity(t: DiscoveredTest) {
@@ -90,7 +110,8 @@ function isTrueResult(row: unknown): boolean {
 
 function describe(err: unknown): string {
   if (typeof err === 'string') return err;
-  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string') return err.message;
+  if (typeof err === 'object' && err !== null && 'message' in err && typeof err.message === 'string')
+    return err.message;
   return String(err);
 }
 
@@ -114,7 +135,15 @@ function discoverTests(modules: readonly Module[]): DiscoveredTest[] {
       const path = [...pkg, head.name];
       const name = `data.${path.join('.')}`;
       const location = { file: rule.loc.file, row: rule.loc.row, col: rule.loc.col };
-      if (!seen.has(name)) seen.set(name, { name, pkg: `data.${pkg.join('.')}`, rule: head.name, entrypoint: path.join('/'), location, skip });
+      if (!seen.has(name))
+        seen.set(name, {
+          name,
+          pkg: `data.${pkg.join('.')}`,
+          rule: head.name,
+          entrypoint: path.join('/'),
+          location,
+          skip,
+        });
     }
   }
   return [...seen.values()];

@@ -60,7 +60,8 @@ export function buildApp(opts: AppOptions) {
     // Requests that arrive while closing get the one envelope from the hook below, not fastify's own 503 body.
     return503OnClosing: false,
     // Bad URLs and over-long parameters answer in the one error envelope as well.
-    frameworkErrors: (err, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }),
+    frameworkErrors: (err, req, reply) =>
+      rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }),
     ...(opts.tls === undefined ? {} : { https: httpsOptions(opts.tls, limits) }),
   });
   app.server.headersTimeout = limits.headersTimeoutMs;
@@ -81,12 +82,18 @@ export function buildApp(opts: AppOptions) {
   app.addContentTypeParser('application/json', (req, payload, done) => {
     const problem = charsetProblem(req.headers['content-type']);
     if (problem !== undefined) return done(problem, undefined);
-    void readBody({ stream: payload, limitBytes: server.bodyLimitBytes, declaredBytes: declaredLength(req.headers['content-length']) }).then((result) => {
+    void readBody({
+      stream: payload,
+      limitBytes: server.bodyLimitBytes,
+      declaredBytes: declaredLength(req.headers['content-length']),
+    }).then((result) => {
       if (result.kind === 'body') done(null, result.body);
       else done(bodyError(result), undefined);
     });
   });
-  app.setErrorHandler((err, req, reply) => rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }));
+  app.setErrorHandler((err, req, reply) =>
+    rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }),
+  );
   app.setNotFoundHandler((req, reply) => sendError({ answer: notFound(), req, reply, metrics: opts.metrics }));
   // A request on a connection still open while the server closes (keep-alive, pipelined) is
   // refused at once, so shutdown never waits on new reviews; the load balancer retries elsewhere.
@@ -99,7 +106,9 @@ export function buildApp(opts: AppOptions) {
     return undefined;
   });
   app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) => (opts.isReady?.() ?? true ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' })));
+  app.get('/readyz', (_req, reply) =>
+    (opts.isReady?.() ?? true) ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' }),
+  );
   app.get('/metrics', async (_req, reply) => {
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
@@ -128,13 +137,23 @@ function httpsOptions(tls: TlsMaterial, limits: ConnectionLimits) {
   };
 }
 
-async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: AppOptions; intake: ReviewIntake }): Promise<AdmissionReviewResponse> {
+async function review(args: {
+  endpoint: Endpoint;
+  req: FastifyRequest;
+  opts: AppOptions;
+  intake: ReviewIntake;
+}): Promise<AdmissionReviewResponse> {
   const { req, opts } = args;
   const started = performance.now();
   const { admission } = opts.config;
   const budgetMs = reviewBudgetMs({
     query: timeoutQuery(req.query),
-    limits: { defaultMs: admission.defaultTimeoutMs, minMs: admission.minTimeoutMs, maxMs: admission.maxTimeoutMs, marginMs: admission.deadlineMarginMs },
+    limits: {
+      defaultMs: admission.defaultTimeoutMs,
+      minMs: admission.minTimeoutMs,
+      maxMs: admission.maxTimeoutMs,
+      marginMs: admission.deadlineMarginMs,
+    },
   });
   // Owned by this review and cleared when it ends (see startDeadline: a timer that cannot be collected).
   const deadline = startDeadline({ ms: budgetMs, what: 'the review deadline' });
@@ -153,13 +172,28 @@ async function review(args: { endpoint: Endpoint; req: FastifyRequest; opts: App
   }
 }
 
-async function answer(args: { endpoint: Endpoint; opts: AppOptions; summary: ReviewSummary; signal: AbortSignal; started: number }): Promise<AdmissionReviewResponse> {
+async function answer(args: {
+  endpoint: Endpoint;
+  opts: AppOptions;
+  summary: ReviewSummary;
+  signal: AbortSignal;
+  started: number;
+}): Promise<AdmissionReviewResponse> {
   const { endpoint, opts, summary, signal } = args;
   const { admission } = opts.config;
   const { request } = summary;
-  const outcome = endpoint === 'validate'
-    ? await validateRequest({ summary, signal, deps: { decider: opts.decider, failurePolicy: admission.failurePolicy } })
-    : await mutateRequest({ summary, signal, deps: { ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) } });
+  const outcome =
+    endpoint === 'validate'
+      ? await validateRequest({
+          summary,
+          signal,
+          deps: { decider: opts.decider, failurePolicy: admission.failurePolicy },
+        })
+      : await mutateRequest({
+          summary,
+          signal,
+          deps: { ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) },
+        });
   const seconds = (performance.now() - args.started) / 1000;
   opts.metrics.reviews.inc({ endpoint, verdict: verdictLabel(outcome) });
   opts.metrics.duration.observe({ endpoint }, seconds);
@@ -186,7 +220,11 @@ function bodyError(result: Exclude<BodyReadResult, { kind: 'body' }>): Error {
     case 'length-mismatch':
       return new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH();
     case 'stream-error':
-      return new ImagegateError('IMAGEGATE_REQUEST_MALFORMED', `the request body could not be read to its end (${result.error.message}); send the whole body in one request`, { cause: result.error });
+      return new ImagegateError(
+        'IMAGEGATE_REQUEST_MALFORMED',
+        `the request body could not be read to its end (${result.error.message}); send the whole body in one request`,
+        { cause: result.error },
+      );
   }
 }
 
@@ -202,7 +240,17 @@ const MAX_LOGGED_IMAGES = 20;
  * is the caller's, so every string in it can be megabytes; the logger caps any field at
  * defaultLogCaps as well, these keep a decision line near 10 KB at worst.
  */
-const DECISION_FIELD_CAPS = { uid: 100, namespace: 63, name: 253, kind: 63, operation: 16, subResource: 63, user: 256, image: 300, reason: 1_000 } as const;
+const DECISION_FIELD_CAPS = {
+  uid: 100,
+  namespace: 63,
+  name: 253,
+  kind: 63,
+  operation: 16,
+  subResource: 63,
+  user: 256,
+  image: 300,
+  reason: 1_000,
+} as const;
 
 /**
  * The `verdict` label of imagegate_admission_reviews_total and of the decision log: allow, deny,
@@ -225,7 +273,10 @@ function verdictLabel(outcome: AdmissionOutcome): 'allow' | 'deny' | 'error' | '
 }
 
 /** The decision line's verdict fields; `reason` is the denial message, capped at `maxReason` characters. */
-function decisionLogFields(outcome: AdmissionOutcome, maxReason: number): { verdict: string; allowed: boolean; reason: string | undefined; patched: number } {
+function decisionLogFields(
+  outcome: AdmissionOutcome,
+  maxReason: number,
+): { verdict: string; allowed: boolean; reason: string | undefined; patched: number } {
   const verdict = verdictLabel(outcome);
   switch (outcome.kind) {
     case 'allowed':
@@ -235,48 +286,79 @@ function decisionLogFields(outcome: AdmissionOutcome, maxReason: number): { verd
       return { verdict, allowed: true, reason: undefined, patched: 0 };
     case 'denied':
     case 'undecided-denied':
-      return { verdict, allowed: false, reason: capString({ value: outcome.status.message, max: maxReason }), patched: 0 };
+      return {
+        verdict,
+        allowed: false,
+        reason: capString({ value: outcome.status.message, max: maxReason }),
+        patched: 0,
+      };
     default:
       return outcome satisfies never;
   }
 }
 
 /** One structured line per review; never the object itself, which may hold secrets in env. */
-function logDecision(args: { logger: Logger; endpoint: Endpoint; request: AdmissionRequest; outcome: AdmissionOutcome; seconds: number }): void {
+function logDecision(args: {
+  logger: Logger;
+  endpoint: Endpoint;
+  request: AdmissionRequest;
+  outcome: AdmissionOutcome;
+  seconds: number;
+}): void {
   const { request, outcome } = args;
   const cap = DECISION_FIELD_CAPS;
-  args.logger.info({
-    event: 'admission.decision',
-    endpoint: args.endpoint,
-    uid: capString({ value: request.uid, max: cap.uid }),
-    namespace: capString({ value: request.namespace, max: cap.namespace }),
-    name: capString({ value: request.name, max: cap.name }),
-    kind: capString({ value: request.kind.kind, max: cap.kind }),
-    operation: capString({ value: request.operation, max: cap.operation }),
-    subResource: capString({ value: request.subResource, max: cap.subResource }),
-    user: capString({ value: request.username, max: cap.user }),
-    dryRun: request.dryRun,
-    images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => capString({ value: i, max: cap.image })),
-    imageCount: outcome.images.length,
-    ...decisionLogFields(outcome, cap.reason),
-    unpinned: outcome.unpinned?.slice(0, MAX_LOGGED_IMAGES).map((u) => ({ image: capString({ value: u.image, max: cap.image }), code: u.code })),
-    durationMs: Math.round(args.seconds * 1e6) / 1e3,
-  }, 'admission decision');
+  args.logger.info(
+    {
+      event: 'admission.decision',
+      endpoint: args.endpoint,
+      uid: capString({ value: request.uid, max: cap.uid }),
+      namespace: capString({ value: request.namespace, max: cap.namespace }),
+      name: capString({ value: request.name, max: cap.name }),
+      kind: capString({ value: request.kind.kind, max: cap.kind }),
+      operation: capString({ value: request.operation, max: cap.operation }),
+      subResource: capString({ value: request.subResource, max: cap.subResource }),
+      user: capString({ value: request.username, max: cap.user }),
+      dryRun: request.dryRun,
+      images: outcome.images.slice(0, MAX_LOGGED_IMAGES).map((i) => capString({ value: i, max: cap.image })),
+      imageCount: outcome.images.length,
+      ...decisionLogFields(outcome, cap.reason),
+      unpinned: outcome.unpinned
+        ?.slice(0, MAX_LOGGED_IMAGES)
+        .map((u) => ({ image: capString({ value: u.image, max: cap.image }), code: u.code })),
+      durationMs: Math.round(args.seconds * 1e6) / 1e3,
+    },
+    'admission decision',
+  );
 }
 
 /**
  * Every request refused before a decision (and every unexpected failure) answers in the one
  * envelope {"error":{"code","message"}} with a catalogued IMAGEGATE_ code, counted by status.
  */
-function rejectRequest(args: { err: unknown; req: FastifyRequest; reply: FastifyReply; metrics: Metrics; bodyLimitBytes: number }): FastifyReply {
+function rejectRequest(args: {
+  err: unknown;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  metrics: Metrics;
+  bodyLimitBytes: number;
+}): FastifyReply {
   const { err, req } = args;
   const answer = httpErrorOf({ err, bodyLimitBytes: args.bodyLimitBytes, contentType: req.headers['content-type'] });
-  if (answer.status === 500) req.log.error({ event: 'request.error', err: { message: errorMessage(err), code: errorCodeOf(err) } }, 'request failed');
+  if (answer.status === 500)
+    req.log.error(
+      { event: 'request.error', err: { message: errorMessage(err), code: errorCodeOf(err) } },
+      'request failed',
+    );
   return sendError({ answer, req, reply: args.reply, metrics: args.metrics });
 }
 
 /** Sends an HttpError and counts it; the endpoint label is the matched route, never the caller's path. */
-function sendError(args: { answer: HttpError; req: FastifyRequest; reply: FastifyReply; metrics: Metrics }): FastifyReply {
+function sendError(args: {
+  answer: HttpError;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  metrics: Metrics;
+}): FastifyReply {
   const endpoint = args.req.routeOptions.url ?? 'unknown';
   args.metrics.rejectedRequests.inc({ endpoint, status: String(args.answer.status) });
   return args.reply.code(args.answer.status).send(args.answer.body);

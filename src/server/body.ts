@@ -6,7 +6,10 @@ import type { Readable } from 'node:stream';
  * thread without a copy. `byteLength` is their total. An empty body has no segments.
  */
 export class ReceivedBody {
-  constructor(readonly segments: readonly Uint8Array[], readonly byteLength: number) {}
+  constructor(
+    readonly segments: readonly Uint8Array[],
+    readonly byteLength: number,
+  ) {}
 }
 
 export type BodyReadResult =
@@ -44,7 +47,8 @@ export interface ReadBodyOptions {
  */
 export function readBody(opts: ReadBodyOptions): Promise<BodyReadResult> {
   const { stream, limitBytes, declaredBytes } = opts;
-  if (declaredBytes !== undefined && declaredBytes > limitBytes) return Promise.resolve({ kind: 'too-large', limitBytes, receivedBytes: 0 });
+  if (declaredBytes !== undefined && declaredBytes > limitBytes)
+    return Promise.resolve({ kind: 'too-large', limitBytes, receivedBytes: 0 });
   const maxBytes = Math.min(limitBytes, declaredBytes ?? limitBytes);
   const segments = createSegments();
   return new Promise<BodyReadResult>((resolve) => {
@@ -57,20 +61,27 @@ export function readBody(opts: ReadBodyOptions): Promise<BodyReadResult> {
     };
     const onData = (chunk: unknown): void => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      if (!(bytes instanceof Uint8Array)) return finish({ kind: 'stream-error', error: new Error('the request stream emitted a chunk that is neither bytes nor text') });
+      if (!(bytes instanceof Uint8Array))
+        return finish({
+          kind: 'stream-error',
+          error: new Error('the request stream emitted a chunk that is neither bytes nor text'),
+        });
       const received = segments.length() + bytes.byteLength;
       if (received > limitBytes) return finish({ kind: 'too-large', limitBytes, receivedBytes: received });
-      if (declaredBytes !== undefined && received > declaredBytes) return finish({ kind: 'length-mismatch', declaredBytes, receivedBytes: received });
+      if (declaredBytes !== undefined && received > declaredBytes)
+        return finish({ kind: 'length-mismatch', declaredBytes, receivedBytes: received });
       segments.append(bytes, maxBytes);
     };
     const onEnd = (): void => {
       const received = segments.length();
-      if (declaredBytes !== undefined && received !== declaredBytes) return finish({ kind: 'length-mismatch', declaredBytes, receivedBytes: received });
+      if (declaredBytes !== undefined && received !== declaredBytes)
+        return finish({ kind: 'length-mismatch', declaredBytes, receivedBytes: received });
       finish({ kind: 'body', body: segments.done() });
     };
     const onError = (error: Error): void => finish({ kind: 'stream-error', error });
     // A stream destroyed without an error ends with 'close' and no 'end': the body is incomplete.
-    const onClose = (): void => finish({ kind: 'stream-error', error: new Error('the request stream closed before the body ended') });
+    const onClose = (): void =>
+      finish({ kind: 'stream-error', error: new Error('the request stream closed before the body ended') });
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
@@ -99,7 +110,9 @@ function createSegments(): Segments {
       while (offset < chunk.byteLength) {
         if (current === undefined || used === current.byteLength) {
           if (current !== undefined) full.push(current);
-          current = Buffer.allocUnsafeSlow(Math.min(MAX_SEGMENT_BYTES, Math.max(MIN_SEGMENT_BYTES, total), maxBytes - total));
+          current = Buffer.allocUnsafeSlow(
+            Math.min(MAX_SEGMENT_BYTES, Math.max(MIN_SEGMENT_BYTES, total), maxBytes - total),
+          );
           used = 0;
         }
         const n = Math.min(chunk.byteLength - offset, current.byteLength - used);
@@ -117,4 +130,3 @@ function createSegments(): Segments {
     },
   };
 }
-

@@ -10,7 +10,10 @@ export function charsetProblem(contentType: string | undefined): ImagegateError 
   for (const param of params) {
     const eq = param.indexOf('=');
     if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
-    const charset = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const charset = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (charset.toLowerCase() === 'utf-8') continue;
     return new ImagegateError(
       'IMAGEGATE_REQUEST_CHARSET_UNSUPPORTED',

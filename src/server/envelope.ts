@@ -21,7 +21,11 @@ const ENDPOINTS = 'POST /validate, POST /mutate, GET /healthz, GET /readyz, GET 
  * client (413 and 415 from any body reader included). Anything else is a 500 whose message
  * names no internals.
  */
-export function httpErrorOf(opts: { readonly err: unknown; readonly bodyLimitBytes: number; readonly contentType: string | undefined }): HttpError {
+export function httpErrorOf(opts: {
+  readonly err: unknown;
+  readonly bodyLimitBytes: number;
+  readonly contentType: string | undefined;
+}): HttpError {
   const { err } = opts;
   if (isImagegateError(err)) {
     const status = httpStatusOf(err.code) ?? 500;
@@ -30,21 +34,37 @@ export function httpErrorOf(opts: { readonly err: unknown; readonly bodyLimitByt
   const status = declaredStatus(err);
   switch (status) {
     case 413:
-      return envelope(413, 'IMAGEGATE_REQUEST_TOO_LARGE', `the body is longer than server.bodyLimitBytes (${opts.bodyLimitBytes} bytes): send a smaller AdmissionReview, or raise server.bodyLimitBytes`);
+      return envelope(
+        413,
+        'IMAGEGATE_REQUEST_TOO_LARGE',
+        `the body is longer than server.bodyLimitBytes (${opts.bodyLimitBytes} bytes): send a smaller AdmissionReview, or raise server.bodyLimitBytes`,
+      );
     case 415:
-      return envelope(415, 'IMAGEGATE_REQUEST_MEDIA_TYPE_UNSUPPORTED', `expected Content-Type application/json, got ${shown(opts.contentType)}: send the AdmissionReview as application/json (the API server does)`);
+      return envelope(
+        415,
+        'IMAGEGATE_REQUEST_MEDIA_TYPE_UNSUPPORTED',
+        `expected Content-Type application/json, got ${shown(opts.contentType)}: send the AdmissionReview as application/json (the API server does)`,
+      );
     case 404:
       return notFound();
     case undefined:
       return envelope(500, 'IMAGEGATE_INTERNAL', INTERNAL_MESSAGE);
     default:
-      return envelope(status, 'IMAGEGATE_REQUEST_MALFORMED', `the HTTP request is malformed (${reasonOf(err)}): send an admission.k8s.io/v1 AdmissionReview as JSON (the API server does)`);
+      return envelope(
+        status,
+        'IMAGEGATE_REQUEST_MALFORMED',
+        `the HTTP request is malformed (${reasonOf(err)}): send an admission.k8s.io/v1 AdmissionReview as JSON (the API server does)`,
+      );
   }
 }
 
 /** The 404 of an unknown method or path. */
 export function notFound(): HttpError {
-  return envelope(404, 'IMAGEGATE_ROUTE_NOT_FOUND', `no endpoint answers this method and path: the webhook serves ${ENDPOINTS}`);
+  return envelope(
+    404,
+    'IMAGEGATE_ROUTE_NOT_FOUND',
+    `no endpoint answers this method and path: the webhook serves ${ENDPOINTS}`,
+  );
 }
 
 /** The 503 of a request that arrives while the server shuts down. */

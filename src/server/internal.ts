@@ -8,4 +8,11 @@ export { parseTimeoutQuery, reviewBudgetMs, type DeadlineLimits } from './timeou
 export { connectionLimits, REPLY_GRACE_MS, type ConnectionLimits } from './limits.js';
 export { descriptorsNeeded, openFilesLimit, DESCRIPTOR_RESERVE } from './descriptors.js';
 export type { StartServerOptions, RunningServer } from './start.js';
-export { readBody, ReceivedBody, MIN_SEGMENT_BYTES, MAX_SEGMENT_BYTES, type BodyReadResult, type ReadBodyOptions } from './body.js';
+export {
+  readBody,
+  ReceivedBody,
+  MIN_SEGMENT_BYTES,
+  MAX_SEGMENT_BYTES,
+  type BodyReadResult,
+  type ReadBodyOptions,
+} from './body.js';

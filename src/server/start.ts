@@ -5,7 +5,12 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
 import type { Decider, Pinner } from '../admission/index.js';
 import { ImagegateError, errorMessage } from '../errors/index.js';
-import { ensureDevCertificates, loadCertificatePair, watchCertificatePair, type CertificatePairWatcher } from '../certs/index.js';
+import {
+  ensureDevCertificates,
+  loadCertificatePair,
+  watchCertificatePair,
+  type CertificatePairWatcher,
+} from '../certs/index.js';
 import { buildApp, type App } from './app.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { descriptorsNeeded, openFilesLimit } from './descriptors.js';
@@ -53,13 +58,20 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ...paths,
       intervalMs: tlsConfig.reloadIntervalMs,
       onChange: (next) => {
-        server.setSecureContext({ cert: next.cert, key: next.key, ...(clientCA === undefined ? {} : { ca: clientCA }) });
+        server.setSecureContext({
+          cert: next.cert,
+          key: next.key,
+          ...(clientCA === undefined ? {} : { ca: clientCA }),
+        });
         metrics.certReloads.inc({ result: 'applied' });
         logger.info({ event: 'tls.reloaded', certPath: paths.certPath }, 'serving certificate reloaded');
       },
       onError: (err) => {
         metrics.certReloads.inc({ result: 'rejected' });
-        logger.warn({ event: 'tls.reload_rejected', code: err.code, reason: err.message }, 'certificate change not applied; still serving the previous pair');
+        logger.warn(
+          { event: 'tls.reload_rejected', code: err.code, reason: err.message },
+          'certificate change not applied; still serving the previous pair',
+        );
       },
     });
   }
@@ -67,7 +79,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   warnIfDescriptorsShort(config, logger);
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : config.server.port;
+  const port =
+    typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : config.server.port;
   return {
     app,
     port,
@@ -91,7 +104,10 @@ function warnIfDescriptorsShort(config: Config, logger: Logger): void {
   );
 }
 
-async function servingPaths(config: Config, logger: Logger): Promise<{ certPath: string; keyPath: string; caPath?: string }> {
+async function servingPaths(
+  config: Config,
+  logger: Logger,
+): Promise<{ certPath: string; keyPath: string; caPath?: string }> {
   const { certFile, keyFile, generatedDir } = config.server.tls;
   if (certFile !== undefined && keyFile !== undefined) return { certPath: certFile, keyPath: keyFile };
   if (certFile !== undefined || keyFile !== undefined) {
@@ -112,6 +128,10 @@ async function readClientCA(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new ImagegateError('IMAGEGATE_CERTS_UNREADABLE', `cannot read server.tls.clientCAFile ${JSON.stringify(file)}: ${errorMessage(err)}`, { cause: err });
+    throw new ImagegateError(
+      'IMAGEGATE_CERTS_UNREADABLE',
+      `cannot read server.tls.clientCAFile ${JSON.stringify(file)}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
 }

@@ -11,7 +11,11 @@ t.test('the own limit aborts with a TimeoutError naming it, and detaches from th
   t.ok(d.signal.aborted);
   t.ok(d.expired);
   t.match(d.signal.reason, { name: 'TimeoutError', message: 'deadline passed (registries.hosts[].timeoutMs = 20 ms)' });
-  t.equal(getEventListeners(parent.signal, 'abort').length, 0, 'a long-lived review signal does not keep the finished lookup');
+  t.equal(
+    getEventListeners(parent.signal, 'abort').length,
+    0,
+    'a long-lived review signal does not keep the finished lookup',
+  );
   d.dispose();
 });
 
@@ -52,5 +56,9 @@ t.test('untilAborted: settles with the work, or with the abort reason as soon as
   const waiting = untilAborted({ work: never, signal: c.signal });
   c.abort(new Error('deadline'));
   await t.rejects(waiting, { message: 'deadline' });
-  await t.rejects(untilAborted({ work: Promise.reject(new Error('late')), signal: c.signal }), { message: 'deadline' }, 'an aborted signal wins over the work');
+  await t.rejects(
+    untilAborted({ work: Promise.reject(new Error('late')), signal: c.signal }),
+    { message: 'deadline' },
+    'an aborted signal wins over the work',
+  );
 });

@@ -52,7 +52,7 @@ t.test('keys are RSA-2048, signatures SHA-256, keys match their certificates', a
     t.equal(cert.publicKey.asymmetricKeyDetails?.modulusLength, 2048);
     t.ok(cert.checkPrivateKey(createPrivateKey(keyPem)));
   }
-  const sigOid = forge.pki.oids['sha256WithRSAEncryption'];
+  const sigOid = forge.pki.oids.sha256WithRSAEncryption;
   t.equal(forge.pki.certificateFromPem(material.certPem).signatureOid, sigOid);
   t.equal(forge.pki.certificateFromPem(material.caCertPem).signatureOid, sigOid);
 });

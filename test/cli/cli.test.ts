@@ -42,7 +42,10 @@ t.test('certs writes the pair and prints the caBundle, never a key', async (t) =
   const dir = await mkdtemp(join(tmpdir(), 'imagegate-cli-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const r = io();
-  t.equal(await runCli(['certs', '--service', 'imagegate', '--namespace', 'security', '--out', dir, '--days', '30'], r.io), 0);
+  t.equal(
+    await runCli(['certs', '--service', 'imagegate', '--namespace', 'security', '--out', dir, '--days', '30'], r.io),
+    0,
+  );
   const text = r.out.join('\n');
   t.match(text, /imagegate\.security\.svc\.cluster\.local/);
   t.match(text, /caBundle: [A-Za-z0-9+/=]{100,}/);

@@ -11,7 +11,15 @@ import { runCli } from '../../src/cli/index.js';
 function io(stdin?: string) {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l), ...(stdin === undefined ? {} : { stdin: async () => stdin }) } };
+  return {
+    out,
+    err,
+    io: {
+      stdout: (l: string) => out.push(l),
+      stderr: (l: string) => err.push(l),
+      ...(stdin === undefined ? {} : { stdin: async () => stdin }),
+    },
+  };
 }
 
 const policy = [
@@ -53,29 +61,63 @@ t.test('policy eval: values and shapes as opa eval -f json', async (t) => {
     // assignments: value true, the variable in bindings
     { query: 'x := 1', code: 0, output: result({ expressions: [expr(true, 'x := 1')], bindings: { x: 1 } }) },
     {
-      query: 'x := 1; y := x + 1', code: 0,
+      query: 'x := 1; y := x + 1',
+      code: 0,
       output: result({ expressions: [expr(true, 'x := 1'), expr(true, 'y := x + 1', 1, 9)], bindings: { x: 1, y: 2 } }),
     },
     // text is the query's own slice: spacing kept, separators and trailing comments dropped
     {
-      query: 'x := [1,  2] # first\n  y := count(x);', code: 0,
-      output: result({ expressions: [expr(true, 'x := [1,  2]'), expr(true, 'y := count(x)', 2, 3)], bindings: { x: [1, 2], y: 2 } }),
+      query: 'x := [1,  2] # first\n  y := count(x);',
+      code: 0,
+      output: result({
+        expressions: [expr(true, 'x := [1,  2]'), expr(true, 'y := count(x)', 2, 3)],
+        bindings: { x: [1, 2], y: 2 },
+      }),
     },
     // iteration: one result per solution
-    { query: '[1,2][_]', code: 0, output: result({ expressions: [expr(1, '[1,2][_]')] }, { expressions: [expr(2, '[1,2][_]')] }) },
+    {
+      query: '[1,2][_]',
+      code: 0,
+      output: result({ expressions: [expr(1, '[1,2][_]')] }, { expressions: [expr(2, '[1,2][_]')] }),
+    },
     // void calls and negations print true
     { query: 'not false', code: 0, output: result({ expressions: [expr(true, 'not false')] }) },
     // undefined
     { query: 'data.p.nothing', code: 0, output: {} },
     // errors: OPA's codes, messages and locations; exit 2; no internal names
-    { query: 'x', code: 2, output: { errors: [{ location: { file: '', row: 1, col: 1 }, message: 'var x is unsafe', code: 'rego_unsafe_var_error' }] } },
     {
-      query: 'data.p.r', code: 2,
-      output: { errors: [{ location: { file, row: 5, col: 1 }, message: 'complete rules must not produce multiple outputs', code: 'eval_conflict_error' }] },
+      query: 'x',
+      code: 2,
+      output: {
+        errors: [{ location: { file: '', row: 1, col: 1 }, message: 'var x is unsafe', code: 'rego_unsafe_var_error' }],
+      },
     },
     {
-      query: 'x := [1,', code: 2,
-      output: { errors: [{ details: { line: 'x := [1,', idx: 8 }, location: { file: '', row: 1, col: 9 }, message: 'unexpected eof token', code: 'rego_parse_error' }] },
+      query: 'data.p.r',
+      code: 2,
+      output: {
+        errors: [
+          {
+            location: { file, row: 5, col: 1 },
+            message: 'complete rules must not produce multiple outputs',
+            code: 'eval_conflict_error',
+          },
+        ],
+      },
+    },
+    {
+      query: 'x := [1,',
+      code: 2,
+      output: {
+        errors: [
+          {
+            details: { line: 'x := [1,', idx: 8 },
+            location: { file: '', row: 1, col: 9 },
+            message: 'unexpected eof token',
+            code: 'rego_parse_error',
+          },
+        ],
+      },
     },
   ];
   for (const c of cases) {
@@ -100,7 +142,12 @@ t.test('policy eval -f raw and -f pretty print as opa does', async (t) => {
     { args: ['-f', 'pretty', '{"a": [1]}'], out: ['{\n  "a": [\n    1\n  ]\n}'] },
     { args: ['-f', 'pretty', 'input.nothing'], out: ['undefined'] },
     { args: ['-f', 'pretty', 'x := [1, 22][_]'], out: ['+----+\n| x  |\n+----+\n| 1  |\n| 22 |\n+----+'] },
-    { args: ['-f', 'raw', 'x'], out: [], err: /^1 error occurred: 1:1: rego_unsafe_var_error: var x is unsafe$/, code: 2 },
+    {
+      args: ['-f', 'raw', 'x'],
+      out: [],
+      err: /^1 error occurred: 1:1: rego_unsafe_var_error: var x is unsafe$/,
+      code: 2,
+    },
   ];
   for (const c of cases) {
     const r = io();

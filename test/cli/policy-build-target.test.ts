@@ -11,7 +11,8 @@ import { runCli } from '../../src/cli/index.js';
 import { hostBuiltins } from '../../src/rego/index.js';
 import { readBundle } from '../../src/policy/index.js';
 
-const POLICY = 'package t\n\np := [sprintf("%d-%s", [1, "a"]), time.date(0), bits.and(12, 10), regex.split(",", "a,b"), yaml.marshal({"a": 1}), startswith("ab", "a")]\n';
+const POLICY =
+  'package t\n\np := [sprintf("%d-%s", [1, "a"]), time.date(0), bits.and(12, 10), regex.split(",", "a,b"), yaml.marshal({"a": 1}), startswith("ab", "a")]\n';
 const EXPECTED = [{ result: ['1-a', [1970, 1, 1], 8, ['a', 'b'], 'a: 1\n', true] }];
 
 /** A host that knows OPA's built-in names only (as OPA's own SDKs do): no imagegate.* aliases. */
@@ -19,18 +20,25 @@ function opaNamesOnly(): Record<string, (...args: unknown[]) => unknown> {
   return Object.fromEntries(Object.entries(hostBuiltins()).filter(([name]) => !name.startsWith('imagegate.')));
 }
 
-async function buildWith(t: { teardown: (fn: () => unknown) => void }, extra: readonly string[]): Promise<{ code: number; out: string[]; err: string[]; wasm: Uint8Array | undefined }> {
+async function buildWith(
+  t: { teardown: (fn: () => unknown) => void },
+  extra: readonly string[],
+): Promise<{ code: number; out: string[]; err: string[]; wasm: Uint8Array | undefined }> {
   const dir = await mkdtemp(join(tmpdir(), 'imagegate-target-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, 't.rego'), POLICY);
   const out: string[] = [];
   const err: string[] = [];
   const bundleFile = join(dir, 'bundle.tar.gz');
-  const code = await runCli(['policy', 'build', '-e', 't/p', '-o', bundleFile, ...extra, join(dir, 't.rego')], { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }).catch((e: unknown) => {
+  const code = await runCli(['policy', 'build', '-e', 't/p', '-o', bundleFile, ...extra, join(dir, 't.rego')], {
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
+  }).catch((e: unknown) => {
     err.push(String(e));
     return 2;
   });
-  const wasm = code === 0 ? (await readBundle({ bytes: await readFile(bundleFile), source: bundleFile })).wasm : undefined;
+  const wasm =
+    code === 0 ? (await readBundle({ bytes: await readFile(bundleFile), source: bundleFile })).wasm : undefined;
   return { code, out, err, wasm };
 }
 

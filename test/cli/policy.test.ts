@@ -24,34 +24,62 @@ async function tempDir(t: { teardown: (fn: () => unknown) => void }): Promise<st
 
 const input = {
   images: [
-    { container: 'app', image: 'registry.example.com/team/app:1', reference: { repository: 'registry.example.com/team/app' } },
+    {
+      container: 'app',
+      image: 'registry.example.com/team/app:1',
+      reference: { repository: 'registry.example.com/team/app' },
+    },
     { container: 'sidecar', image: 'nginx', reference: { repository: 'docker.io/library/nginx' } },
   ],
 };
 
 t.test('policy build writes an OPA bundle the plain SDK evaluates with only the host built-ins', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'data.json'), JSON.stringify({ imagegate: { config: { trusted_registries: ['registry.example.com/team'] } } }));
+  await writeFile(
+    join(dir, 'data.json'),
+    JSON.stringify({ imagegate: { config: { trusted_registries: ['registry.example.com/team'] } } }),
+  );
   const out = join(dir, 'bundle.tar.gz');
   const r = io();
-  t.equal(await runCli(['policy', 'build', '-o', out, '--revision', 'r7', join(policies, 'imagegate'), join(dir, 'data.json')], r.io), 0, r.err.join('\n'));
+  t.equal(
+    await runCli(
+      ['policy', 'build', '-o', out, '--revision', 'r7', join(policies, 'imagegate'), join(dir, 'data.json')],
+      r.io,
+    ),
+    0,
+    r.err.join('\n'),
+  );
   t.match(r.out.join('\n'), /wrote .*bundle\.tar\.gz: .*entrypoints imagegate\/decision/);
   const bundle = await readBundle({ bytes: await readFile(out), source: out });
-  t.match(bundle.manifest, { revision: 'r7', wasm: [{ entrypoint: 'imagegate/decision', module: '/policy.wasm' }], rego_version: 1 });
+  t.match(bundle.manifest, {
+    revision: 'r7',
+    wasm: [{ entrypoint: 'imagegate/decision', module: '/policy.wasm' }],
+    rego_version: 1,
+  });
 
   const policy = await loadPolicy(bundle.wasm, undefined, hostBuiltins());
   policy.setData(bundle.data);
   const rs: unknown = policy.evaluate(input, 'imagegate/decision');
-  t.same(rs, [{
-    result: {
-      violations: [{
-        container: 'sidecar', image: 'nginx', rule: 'trusted-registries',
-        message: 'docker.io/library/nginx is not in a trusted registry',
-        fix: 'use an image under one of: registry.example.com/team',
-      }],
-      warnings: [],
-    },
-  }], 'the answer OPA gives for this policy and input');
+  t.same(
+    rs,
+    [
+      {
+        result: {
+          violations: [
+            {
+              container: 'sidecar',
+              image: 'nginx',
+              rule: 'trusted-registries',
+              message: 'docker.io/library/nginx is not in a trusted registry',
+              fix: 'use an image under one of: registry.example.com/team',
+            },
+          ],
+          warnings: [],
+        },
+      },
+    ],
+    'the answer OPA gives for this policy and input',
+  );
 });
 
 t.test('policy test runs test_* rules like opa test', async (t) => {
@@ -62,7 +90,10 @@ t.test('policy test runs test_* rules like opa test', async (t) => {
   t.match(text, /PASS: 4\/4/);
 
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'x_test.rego'), 'package x_test\n\ntest_ok if 1 == 1\n\ntest_wrong if 1 == 2\n\ntest_conflict if {\n\tf(1)\n}\n\nf(x) := 1\n\nf(x) := 2\n');
+  await writeFile(
+    join(dir, 'x_test.rego'),
+    'package x_test\n\ntest_ok if 1 == 1\n\ntest_wrong if 1 == 2\n\ntest_conflict if {\n\tf(1)\n}\n\nf(x) := 1\n\nf(x) := 2\n',
+  );
   const bad = io();
   t.equal(await runCli(['policy', 'test', '-v', dir], bad.io), 1, 'a failing test fails the command');
   const out = bad.out.join('\n');
@@ -79,15 +110,32 @@ t.test('policy eval prints opa eval -f json output, and errors in its shape', as
   const dir = await tempDir(t);
   await writeFile(join(dir, 'input.json'), JSON.stringify(input));
   const r = io();
-  t.equal(await runCli(['policy', 'eval', '-d', policies, '-i', join(dir, 'input.json'), 'data.imagegate.registries.prefixes; n := count(input.images)'], r.io), 0, r.err.join('\n'));
-  t.same(JSON.parse(r.out.join('\n')), {
-    result: [{
-      expressions: [
-        { value: [], text: 'data.imagegate.registries.prefixes', location: { row: 1, col: 1 } },
-        { value: true, text: 'n := count(input.images)', location: { row: 1, col: 37 } },
+  t.equal(
+    await runCli(
+      [
+        'policy',
+        'eval',
+        '-d',
+        policies,
+        '-i',
+        join(dir, 'input.json'),
+        'data.imagegate.registries.prefixes; n := count(input.images)',
       ],
-      bindings: { n: 2 },
-    }],
+      r.io,
+    ),
+    0,
+    r.err.join('\n'),
+  );
+  t.same(JSON.parse(r.out.join('\n')), {
+    result: [
+      {
+        expressions: [
+          { value: [], text: 'data.imagegate.registries.prefixes', location: { row: 1, col: 1 } },
+          { value: true, text: 'n := count(input.images)', location: { row: 1, col: 37 } },
+        ],
+        bindings: { n: 2 },
+      },
+    ],
   });
   const undef = io();
   t.equal(await runCli(['policy', 'eval', '-d', policies, 'data.imagegate.nothing_here'], undef.io), 0);
@@ -95,37 +143,75 @@ t.test('policy eval prints opa eval -f json output, and errors in its shape', as
 
   const unsafe = io();
   t.equal(await runCli(['policy', 'eval', 'x > 1'], unsafe.io), 2, 'errors exit 2 as opa eval');
-  t.match(JSON.parse(unsafe.out.join('\n')), { errors: [{ code: 'rego_unsafe_var_error', message: /var x is unsafe/, location: { row: 1, col: 1 } }] });
+  t.match(JSON.parse(unsafe.out.join('\n')), {
+    errors: [{ code: 'rego_unsafe_var_error', message: /var x is unsafe/, location: { row: 1, col: 1 } }],
+  });
 
   await mkdir(join(dir, 'broken'));
   await writeFile(join(dir, 'broken', 'p.rego'), 'package p\n\nallow if {\n\tinput.x ==\n}\n');
   const parse = io();
   t.equal(await runCli(['policy', 'eval', '-d', join(dir, 'broken'), 'data.p.allow'], parse.io), 2);
-  t.match(JSON.parse(parse.out.join('\n')), { errors: [{ code: 'rego_parse_error', location: { file: /p\.rego$/, row: 5 } }] });
+  t.match(JSON.parse(parse.out.join('\n')), {
+    errors: [{ code: 'rego_parse_error', location: { file: /p\.rego$/, row: 5 } }],
+  });
 });
 
 t.test('Gatekeeper-style v0 policies build with --v0-compatible', async (t) => {
   const dir = await tempDir(t);
-  await writeFile(join(dir, 'k8s.rego'), [
-    'package k8sallowedrepos',
-    '',
-    'violation[{"msg": msg}] {',
-    '  container := input.review.object.spec.containers[_]',
-    '  not startswith(container.image, "registry.example.com/")',
-    '  msg := sprintf("container <%v> has an invalid image repo <%v>", [container.name, container.image])',
-    '}',
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(dir, 'k8s.rego'),
+    [
+      'package k8sallowedrepos',
+      '',
+      'violation[{"msg": msg}] {',
+      '  container := input.review.object.spec.containers[_]',
+      '  not startswith(container.image, "registry.example.com/")',
+      '  msg := sprintf("container <%v> has an invalid image repo <%v>", [container.name, container.image])',
+      '}',
+      '',
+    ].join('\n'),
+  );
   const out = join(dir, 'b.tar.gz');
   const v1 = io();
-  t.equal(await runCli(['policy', 'build', '-e', 'k8sallowedrepos/violation', '-o', out, join(dir, 'k8s.rego')], v1.io), 1, 'v1 syntax rejects it');
+  t.equal(
+    await runCli(['policy', 'build', '-e', 'k8sallowedrepos/violation', '-o', out, join(dir, 'k8s.rego')], v1.io),
+    1,
+    'v1 syntax rejects it',
+  );
   t.match(v1.err.join('\n'), /rego_parse_error/);
   const v0 = io();
-  t.equal(await runCli(['policy', 'build', '--v0-compatible', '-e', 'k8sallowedrepos/violation', '-o', out, join(dir, 'k8s.rego')], v0.io), 0, v0.err.join('\n'));
+  t.equal(
+    await runCli(
+      ['policy', 'build', '--v0-compatible', '-e', 'k8sallowedrepos/violation', '-o', out, join(dir, 'k8s.rego')],
+      v0.io,
+    ),
+    0,
+    v0.err.join('\n'),
+  );
   const evald = io();
-  await writeFile(join(dir, 'in.json'), JSON.stringify({ review: { object: { spec: { containers: [{ name: 'web', image: 'nginx:1' }, { name: 'ok', image: 'registry.example.com/a:1' }] } } } }));
-  t.equal(await runCli(['policy', 'eval', '-b', out, '-i', join(dir, 'in.json'), 'data.k8sallowedrepos.violation'], evald.io), 0, evald.err.join('\n'));
-  t.match(JSON.parse(evald.out.join('\n')), { result: [{ expressions: [{ value: [{ msg: 'container <web> has an invalid image repo <nginx:1>' }] }] }] });
+  await writeFile(
+    join(dir, 'in.json'),
+    JSON.stringify({
+      review: {
+        object: {
+          spec: {
+            containers: [
+              { name: 'web', image: 'nginx:1' },
+              { name: 'ok', image: 'registry.example.com/a:1' },
+            ],
+          },
+        },
+      },
+    }),
+  );
+  t.equal(
+    await runCli(['policy', 'eval', '-b', out, '-i', join(dir, 'in.json'), 'data.k8sallowedrepos.violation'], evald.io),
+    0,
+    evald.err.join('\n'),
+  );
+  t.match(JSON.parse(evald.out.join('\n')), {
+    result: [{ expressions: [{ value: [{ msg: 'container <web> has an invalid image repo <nginx:1>' }] }] }],
+  });
 });
 
 t.test('capabilities lists built-ins in OPA shape, without network ones', async (t) => {
@@ -133,8 +219,22 @@ t.test('capabilities lists built-ins in OPA shape, without network ones', async 
   t.equal(await runCli(['policy', 'capabilities'], r.io), 0);
   const caps: unknown = JSON.parse(r.out.join('\n'));
   t.match(caps, { builtins: Array, wasm_abi_versions: [{ version: 1 }] });
-  const names = typeof caps === 'object' && caps !== null && 'builtins' in caps && Array.isArray(caps.builtins) ? caps.builtins.map((b: { name?: unknown }) => b.name) : [];
-  for (const name of ['startswith', 'glob.match', 'regex.match', 'sprintf', 'object.get', 'count', 'time.now_ns', 'semver.compare', 'net.cidr_contains']) t.ok(names.includes(name), name);
+  const names =
+    typeof caps === 'object' && caps !== null && 'builtins' in caps && Array.isArray(caps.builtins)
+      ? caps.builtins.map((b: { name?: unknown }) => b.name)
+      : [];
+  for (const name of [
+    'startswith',
+    'glob.match',
+    'regex.match',
+    'sprintf',
+    'object.get',
+    'count',
+    'time.now_ns',
+    'semver.compare',
+    'net.cidr_contains',
+  ])
+    t.ok(names.includes(name), name);
   t.notOk(names.includes('http.send'), 'http.send is not offered');
 });
 
@@ -167,17 +267,31 @@ t.test('policy eval writes print() lines to stderr and the result to stdout', as
   const r = io();
   t.equal(await runCli(['policy', 'eval', '-d', dir, 'data.p.r; print("q", {"s"})'], r.io), 0, r.err.join('\n'));
   t.same(r.err, ['x is 1 <undefined>', 'x is 2 <undefined>', 'q {"s"}']);
-  t.match(JSON.parse(r.out.join('\n')), { result: [{ expressions: [{ value: true, text: 'data.p.r' }, { value: true, text: 'print("q", {"s"})' }] }] });
+  t.match(JSON.parse(r.out.join('\n')), {
+    result: [
+      {
+        expressions: [
+          { value: true, text: 'data.p.r' },
+          { value: true, text: 'print("q", {"s"})' },
+        ],
+      },
+    ],
+  });
 });
 
-t.test('policy test shows each test\'s print() lines indented under it', async (t) => {
+t.test("policy test shows each test's print() lines indented under it", async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'p_test.rego'), printPolicy);
   const r = io();
   t.equal(await runCli(['policy', 'test', '-v', dir], r.io), 1, 'test_two fails');
   const lines = r.out.map((l) => l.replace(/\([\d.]+(?:ms|µs|s)\)/, '(T)'));
   const at = (name: string) => lines.findIndex((l) => l.startsWith(`data.p.${name}:`));
-  t.same(lines.slice(at('test_one'), at('test_one') + 4), ['data.p.test_one: PASS (T)', '  in test_one {"a": {1}}', '  x is 1 <undefined>', '  x is 2 <undefined>']);
+  t.same(lines.slice(at('test_one'), at('test_one') + 4), [
+    'data.p.test_one: PASS (T)',
+    '  in test_one {"a": {1}}',
+    '  x is 1 <undefined>',
+    '  x is 2 <undefined>',
+  ]);
   t.same(lines.slice(at('test_two'), at('test_two') + 2), ['data.p.test_two: FAIL (T)', '  two']);
   t.match(lines[at('test_quiet') + 1] ?? '', /^-+$/, 'a test run after a printing one shows only its own lines');
   t.same(r.err, []);
@@ -192,7 +306,10 @@ t.test('policy build drops print() unless --enable-print', async (t) => {
     t.match(JSON.parse(r.out.join('\n')), { result: [{ expressions: [{ value: true }] }] });
     return r.err;
   };
-  for (const [flags, expected] of [[[], []], [['--enable-print'], ['x is 1 <undefined>', 'x is 2 <undefined>']]] as const) {
+  for (const [flags, expected] of [
+    [[], []],
+    [['--enable-print'], ['x is 1 <undefined>', 'x is 2 <undefined>']],
+  ] as const) {
     const out = join(dir, `b${flags.length}.tar.gz`);
     const r = io();
     t.equal(await runCli(['policy', 'build', '-e', 'p/r', '-o', out, ...flags, dir], r.io), 0, r.err.join('\n'));

@@ -10,7 +10,10 @@ t.test('an empty file means the embedded defaults', async (t) => {
 });
 
 t.test('keys override defaults and the result is frozen', async (t) => {
-  const c = parseConfig({ text: 'server:\n  port: 9443\n  tls:\n    reloadIntervalMs: 250\nadmission:\n  failurePolicy: Ignore\n', source: 'c.yaml' });
+  const c = parseConfig({
+    text: 'server:\n  port: 9443\n  tls:\n    reloadIntervalMs: 250\nadmission:\n  failurePolicy: Ignore\n',
+    source: 'c.yaml',
+  });
   t.equal(c.server.port, 9443);
   t.equal(c.server.tls.reloadIntervalMs, 250);
   t.equal(c.server.tls.generatedDir, 'certs', 'untouched nested keys keep defaults');
@@ -31,29 +34,55 @@ t.test('unknown keys are rejected with their path', async (t) => {
 });
 
 t.test('wrong types and values are named', async (t) => {
-  t.throws(() => parseConfig({ text: 'server:\n  port: "8443"\n', source: 'c.yaml' }), { message: /\/server\/port: must be integer/ });
-  t.throws(() => parseConfig({ text: 'server:\n  port: 70000\n', source: 'c.yaml' }), { message: /\/server\/port: must be <= 65535/ });
-  t.throws(() => parseConfig({ text: 'admission:\n  failurePolicy: Open\n', source: 'c.yaml' }), { message: /\/admission\/failurePolicy: must be one of "Fail", "Ignore"/ });
-  t.throws(() => parseConfig({ text: '- 1\n- 2\n', source: 'list.yaml' }), { message: /\(top level\): must be object/ });
-  t.throws(() => parseConfig({ text: 'policy:\n  evaluators: 0\n', source: 'c.yaml' }), { message: /\/policy\/evaluators: must be >= 1/ });
-  t.throws(() => parseConfig({ text: 'policy:\n  evaluators: 65\n', source: 'c.yaml' }), { message: /\/policy\/evaluators: must be <= 64/ });
-  t.throws(() => parseConfig({ text: 'policy:\n  maxQueued: -1\n', source: 'c.yaml' }), { message: /\/policy\/maxQueued: must be >= 0/ });
+  t.throws(() => parseConfig({ text: 'server:\n  port: "8443"\n', source: 'c.yaml' }), {
+    message: /\/server\/port: must be integer/,
+  });
+  t.throws(() => parseConfig({ text: 'server:\n  port: 70000\n', source: 'c.yaml' }), {
+    message: /\/server\/port: must be <= 65535/,
+  });
+  t.throws(() => parseConfig({ text: 'admission:\n  failurePolicy: Open\n', source: 'c.yaml' }), {
+    message: /\/admission\/failurePolicy: must be one of "Fail", "Ignore"/,
+  });
+  t.throws(() => parseConfig({ text: '- 1\n- 2\n', source: 'list.yaml' }), {
+    message: /\(top level\): must be object/,
+  });
+  t.throws(() => parseConfig({ text: 'policy:\n  evaluators: 0\n', source: 'c.yaml' }), {
+    message: /\/policy\/evaluators: must be >= 1/,
+  });
+  t.throws(() => parseConfig({ text: 'policy:\n  evaluators: 65\n', source: 'c.yaml' }), {
+    message: /\/policy\/evaluators: must be <= 64/,
+  });
+  t.throws(() => parseConfig({ text: 'policy:\n  maxQueued: -1\n', source: 'c.yaml' }), {
+    message: /\/policy\/maxQueued: must be >= 0/,
+  });
 });
 
 t.test('the evaluator pool: one thread per core by default, at most 64; the queue bound is configurable', async (t) => {
   t.equal(defaultConfig.policy.evaluators, Math.min(64, availableParallelism()));
-  t.match(parseConfig({ text: 'policy:\n  evaluators: 4\n  maxQueued: 0\n', source: 'c.yaml' }).policy, { evaluators: 4, maxQueued: 0, entrypoint: 'imagegate/decision' });
+  t.match(parseConfig({ text: 'policy:\n  evaluators: 4\n  maxQueued: 0\n', source: 'c.yaml' }).policy, {
+    evaluators: 4,
+    maxQueued: 0,
+    entrypoint: 'imagegate/decision',
+  });
 });
 
 t.test('YAML errors and duplicate keys name file, line and column', async (t) => {
-  t.throws(() => parseConfig({ text: 'server:\n  port: 1\n  port: 2\n', source: 'dup.yaml' }), { code: 'IMAGEGATE_CONFIG_INVALID', message: /dup\.yaml:3:\d+: not valid YAML/ });
-  t.throws(() => parseConfig({ text: 'server: [\n', source: 'bad.yaml' }), { message: /bad\.yaml:\d+:\d+: not valid YAML/ });
+  t.throws(() => parseConfig({ text: 'server:\n  port: 1\n  port: 2\n', source: 'dup.yaml' }), {
+    code: 'IMAGEGATE_CONFIG_INVALID',
+    message: /dup\.yaml:3:\d+: not valid YAML/,
+  });
+  t.throws(() => parseConfig({ text: 'server: [\n', source: 'bad.yaml' }), {
+    message: /bad\.yaml:\d+:\d+: not valid YAML/,
+  });
 });
 
 t.test('files: missing and present', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'imagegate-config-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await t.rejects(loadConfigFile(join(dir, 'nope.yaml')), { code: 'IMAGEGATE_CONFIG_UNREADABLE', message: /nope\.yaml/ });
+  await t.rejects(loadConfigFile(join(dir, 'nope.yaml')), {
+    code: 'IMAGEGATE_CONFIG_UNREADABLE',
+    message: /nope\.yaml/,
+  });
   const file = join(dir, 'imagegate.yaml');
   await writeFile(file, 'log:\n  level: debug\n');
   t.equal((await loadConfigFile(file)).log.level, 'debug');
@@ -61,16 +90,39 @@ t.test('files: missing and present', async (t) => {
 
 t.test('timeouts that contradict each other stop start-up, naming every key involved', async (t) => {
   const bad: [string, RegExp][] = [
-    ['admission:\n  deadlineMarginMs: 1000\n', /\/admission\/deadlineMarginMs \(1000\) must be less than \/admission\/minTimeoutMs \(1000\)/],
-    ['admission:\n  minTimeoutMs: 5000\n  maxTimeoutMs: 4000\n  defaultTimeoutMs: 4000\n', /\/admission\/minTimeoutMs \(5000\) must be at most \/admission\/maxTimeoutMs \(4000\)/],
-    ['admission:\n  maxTimeoutMs: 8000\n', /\/admission\/defaultTimeoutMs \(10000\) must be within \/admission\/minTimeoutMs \(1000\) and \/admission\/maxTimeoutMs \(8000\)/],
-    ['server:\n  headersTimeoutMs: 9000\nadmission:\n  maxTimeoutMs: 9000\n  defaultTimeoutMs: 9000\n', /\/server\/headersTimeoutMs \(9000\) must be less than \/admission\/maxTimeoutMs \(9000\)/],
+    [
+      'admission:\n  deadlineMarginMs: 1000\n',
+      /\/admission\/deadlineMarginMs \(1000\) must be less than \/admission\/minTimeoutMs \(1000\)/,
+    ],
+    [
+      'admission:\n  minTimeoutMs: 5000\n  maxTimeoutMs: 4000\n  defaultTimeoutMs: 4000\n',
+      /\/admission\/minTimeoutMs \(5000\) must be at most \/admission\/maxTimeoutMs \(4000\)/,
+    ],
+    [
+      'admission:\n  maxTimeoutMs: 8000\n',
+      /\/admission\/defaultTimeoutMs \(10000\) must be within \/admission\/minTimeoutMs \(1000\) and \/admission\/maxTimeoutMs \(8000\)/,
+    ],
+    [
+      'server:\n  headersTimeoutMs: 9000\nadmission:\n  maxTimeoutMs: 9000\n  defaultTimeoutMs: 9000\n',
+      /\/server\/headersTimeoutMs \(9000\) must be less than \/admission\/maxTimeoutMs \(9000\)/,
+    ],
   ];
   for (const [text, message] of bad) {
-    t.throws(() => parseConfig({ text, source: 'c.yaml' }), { code: 'IMAGEGATE_CONFIG_INVALID', message }, text.replace(/\n/g, ' '));
+    t.throws(
+      () => parseConfig({ text, source: 'c.yaml' }),
+      { code: 'IMAGEGATE_CONFIG_INVALID', message },
+      text.replace(/\n/g, ' '),
+    );
   }
-  t.throws(() => parseConfig({ text: 'admission:\n  maxTimeoutMs: 31000\n', source: 'c.yaml' }), { message: /\/admission\/maxTimeoutMs: must be <= 30000/ }, 'the API server never waits longer than 30 s');
-  const ok = parseConfig({ text: 'server:\n  headersTimeoutMs: 1000\nadmission:\n  minTimeoutMs: 2000\n  maxTimeoutMs: 3000\n  defaultTimeoutMs: 3000\n  deadlineMarginMs: 1500\n', source: 'ok.yaml' });
+  t.throws(
+    () => parseConfig({ text: 'admission:\n  maxTimeoutMs: 31000\n', source: 'c.yaml' }),
+    { message: /\/admission\/maxTimeoutMs: must be <= 30000/ },
+    'the API server never waits longer than 30 s',
+  );
+  const ok = parseConfig({
+    text: 'server:\n  headersTimeoutMs: 1000\nadmission:\n  minTimeoutMs: 2000\n  maxTimeoutMs: 3000\n  defaultTimeoutMs: 3000\n  deadlineMarginMs: 1500\n',
+    source: 'ok.yaml',
+  });
   t.equal(ok.admission.maxTimeoutMs, 3000);
 });
 
@@ -84,11 +136,23 @@ t.test('the removed server.requestTimeoutMs says what replaced it', async (t) =>
 t.test('body parsing caps: defaults, ranges, and a parsing cap below the body limit refused at start-up', async (t) => {
   const d = parseConfig({ text: '', source: 'c.yaml' }).server;
   t.same([d.parseInWorkerAboveBytes, d.maxParsingBytes, d.maxConcurrentReviews], [256 * 1024, 32 * 1024 * 1024, 512]);
-  t.equal(parseConfig({ text: 'server:\n  parseInWorkerAboveBytes: 0\n', source: 'c.yaml' }).server.parseInWorkerAboveBytes, 0, '0 sends every body to the parser thread');
-  t.throws(() => parseConfig({ text: 'server:\n  maxConcurrentReviews: 0\n', source: 'c.yaml' }), { message: /\/server\/maxConcurrentReviews: must be >= 1/ });
+  t.equal(
+    parseConfig({ text: 'server:\n  parseInWorkerAboveBytes: 0\n', source: 'c.yaml' }).server.parseInWorkerAboveBytes,
+    0,
+    '0 sends every body to the parser thread',
+  );
+  t.throws(() => parseConfig({ text: 'server:\n  maxConcurrentReviews: 0\n', source: 'c.yaml' }), {
+    message: /\/server\/maxConcurrentReviews: must be >= 1/,
+  });
   t.throws(() => parseConfig({ text: 'server:\n  maxParsingBytes: 1048576\n', source: 'caps.yaml' }), {
     code: 'IMAGEGATE_CONFIG_INVALID',
-    message: /caps\.yaml: 1 problem\(s\):\n  \/server\/maxParsingBytes \(1048576\) must be at least \/server\/bodyLimitBytes \(7340032\)/,
+    message:
+      /caps\.yaml: 1 problem\(s\):\n {2}\/server\/maxParsingBytes \(1048576\) must be at least \/server\/bodyLimitBytes \(7340032\)/,
   });
-  t.equal(parseConfig({ text: 'server:\n  maxParsingBytes: 1048576\n  bodyLimitBytes: 1048576\n', source: 'c.yaml' }).server.maxParsingBytes, 1048576, 'equal to the body limit is fine');
+  t.equal(
+    parseConfig({ text: 'server:\n  maxParsingBytes: 1048576\n  bodyLimitBytes: 1048576\n', source: 'c.yaml' }).server
+      .maxParsingBytes,
+    1048576,
+    'equal to the body limit is fine',
+  );
 });

@@ -35,17 +35,26 @@ const table = Object.keys(ERROR_CODES);
 
 t.test('every code in the table is documented in docs/errors.md', async (t) => {
   const docs = documented();
-  t.same(table.filter((c) => !docs.has(c)), []);
+  t.same(
+    table.filter((c) => !docs.has(c)),
+    [],
+  );
 });
 
 t.test('every code documented in docs/errors.md is in the table', async (t) => {
-  t.same([...documented().keys()].filter((c) => !isErrorCode(c)), []);
+  t.same(
+    [...documented().keys()].filter((c) => !isErrorCode(c)),
+    [],
+  );
 });
 
 t.test('every code used in src/ is in the table', async (t) => {
   const used = codesUsedInSrc();
   t.ok(used.size > 40, `found ${used.size} codes in src/`);
-  t.same([...used].filter(([c]) => !isErrorCode(c)).map(([c, f]) => `${c} in ${f}`), []);
+  t.same(
+    [...used].filter(([c]) => !isErrorCode(c)).map(([c, f]) => `${c} in ${f}`),
+    [],
+  );
 });
 
 t.test('the HTTP status of a code is the one its documented row names', async (t) => {

@@ -3,7 +3,8 @@ import { foldRegistryHost, registryApiAuthority } from '../../src/images/index.j
 import { parseImageReference, registryHost } from '../../src/images/internal.js';
 
 t.test('every Docker Hub alias, in any case, folds to docker.io; other hosts keep their port', async (t) => {
-  for (const alias of ['docker.io', 'Index.Docker.IO', 'registry-1.docker.io']) t.equal(foldRegistryHost(alias), 'docker.io', alias);
+  for (const alias of ['docker.io', 'Index.Docker.IO', 'registry-1.docker.io'])
+    t.equal(foldRegistryHost(alias), 'docker.io', alias);
   t.equal(foldRegistryHost('Registry.Example.com:5000'), 'registry.example.com:5000');
   t.equal(foldRegistryHost('docker.io:443'), 'docker.io:443', 'a port makes it another authority');
 });

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import t from 'tap';
 import { isImagegateError } from '../../src/errors/index.js';
 import { parseDigest, tryParseImageReference, withDigest, type Digest, type ImageRef } from '../../src/images/index.js';
-import { DIGEST_INVALID, IMAGE_DIGEST_CONFLICT, IMAGE_REFERENCE_INVALID, familiarName, parseImageReference, registryEndpoint, registryHost } from '../../src/images/internal.js';
+import {
+  DIGEST_INVALID,
+  IMAGE_DIGEST_CONFLICT,
+  IMAGE_REFERENCE_INVALID,
+  familiarName,
+  parseImageReference,
+  registryEndpoint,
+  registryHost,
+} from '../../src/images/internal.js';
 
 const HEX64 = createHash('sha256').update('imagegate').digest('hex');
 const OTHER64 = createHash('sha256').update('something else').digest('hex');
@@ -63,21 +71,59 @@ const valid: readonly ValidCase[] = [
   { input: 'Foo/bar', canonical: 'Foo/bar:latest', domain: 'Foo', path: 'bar', tag: 'latest' },
   { input: 'LOCALHOST/x', canonical: 'LOCALHOST/x:latest', domain: 'LOCALHOST', path: 'x', tag: 'latest' },
   { input: 'localhost/x', canonical: 'localhost/x:latest', domain: 'localhost', path: 'x', tag: 'latest' },
-  { input: 'localhost:5000/x', canonical: 'localhost:5000/x:latest', domain: 'localhost:5000', path: 'x', tag: 'latest' },
+  {
+    input: 'localhost:5000/x',
+    canonical: 'localhost:5000/x:latest',
+    domain: 'localhost:5000',
+    path: 'x',
+    tag: 'latest',
+  },
   { input: 'host:5000/x', canonical: 'host:5000/x:latest', domain: 'host:5000', path: 'x', tag: 'latest' },
   { input: '[::1]:5000/x', canonical: '[::1]:5000/x:latest', domain: '[::1]:5000', path: 'x', tag: 'latest' },
   { input: '[2001:db8::1]/x', canonical: '[2001:db8::1]/x:latest', domain: '[2001:db8::1]', path: 'x', tag: 'latest' },
-  { input: 'ghcr.io/org/team/app:v1.2.3', canonical: 'ghcr.io/org/team/app:v1.2.3', domain: 'ghcr.io', path: 'org/team/app', tag: 'v1.2.3' },
+  {
+    input: 'ghcr.io/org/team/app:v1.2.3',
+    canonical: 'ghcr.io/org/team/app:v1.2.3',
+    domain: 'ghcr.io',
+    path: 'org/team/app',
+    tag: 'v1.2.3',
+  },
   { input: 'a.b/c', canonical: 'a.b/c:latest', domain: 'a.b', path: 'c', tag: 'latest' },
   { input: '1-2.example/x', canonical: '1-2.example/x:latest', domain: '1-2.example', path: 'x', tag: 'latest' },
   // Docker.io with another case or a port is a different registry, so no library/ is added.
   { input: 'Docker.io/nginx', canonical: 'Docker.io/nginx:latest', domain: 'Docker.io', path: 'nginx', tag: 'latest' },
-  { input: 'index.docker.io:443/nginx', canonical: 'index.docker.io:443/nginx:latest', domain: 'index.docker.io:443', path: 'nginx', tag: 'latest' },
+  {
+    input: 'index.docker.io:443/nginx',
+    canonical: 'index.docker.io:443/nginx:latest',
+    domain: 'index.docker.io:443',
+    path: 'nginx',
+    tag: 'latest',
+  },
   // Digests: the tag is kept but never replaces the digest; a bare digest gets no latest.
   { input: `nginx@${D}`, canonical: `${HUB_NGINX}@${D}`, domain: 'docker.io', path: 'library/nginx', digest: D },
-  { input: `nginx:1.27@${D}`, canonical: `${HUB_NGINX}:1.27@${D}`, domain: 'docker.io', path: 'library/nginx', tag: '1.27', digest: D },
-  { input: `docker.io/library/nginx:latest@${D}`, canonical: `${HUB_NGINX}:latest@${D}`, domain: 'docker.io', path: 'library/nginx', tag: 'latest', digest: D },
-  { input: `gcr.io/project/app@${D512}`, canonical: `gcr.io/project/app@${D512}`, domain: 'gcr.io', path: 'project/app', digest: D512 },
+  {
+    input: `nginx:1.27@${D}`,
+    canonical: `${HUB_NGINX}:1.27@${D}`,
+    domain: 'docker.io',
+    path: 'library/nginx',
+    tag: '1.27',
+    digest: D,
+  },
+  {
+    input: `docker.io/library/nginx:latest@${D}`,
+    canonical: `${HUB_NGINX}:latest@${D}`,
+    domain: 'docker.io',
+    path: 'library/nginx',
+    tag: 'latest',
+    digest: D,
+  },
+  {
+    input: `gcr.io/project/app@${D512}`,
+    canonical: `gcr.io/project/app@${D512}`,
+    domain: 'gcr.io',
+    path: 'project/app',
+    digest: D512,
+  },
   {
     input: `registry.example.com:5000/team/app:1.0@${D}`,
     canonical: `registry.example.com:5000/team/app:1.0@${D}`,
@@ -87,7 +133,13 @@ const valid: readonly ValidCase[] = [
     digest: D,
   },
   // Class 10: trusted-registry confusion. Each keeps a domain a host check can tell apart.
-  { input: 'evil.io/trusted.example.com/app', canonical: 'evil.io/trusted.example.com/app:latest', domain: 'evil.io', path: 'trusted.example.com/app', tag: 'latest' },
+  {
+    input: 'evil.io/trusted.example.com/app',
+    canonical: 'evil.io/trusted.example.com/app:latest',
+    domain: 'evil.io',
+    path: 'trusted.example.com/app',
+    tag: 'latest',
+  },
   {
     input: 'trusted.example.com.evil.io/app',
     canonical: 'trusted.example.com.evil.io/app:latest',
@@ -96,15 +148,57 @@ const valid: readonly ValidCase[] = [
     tag: 'latest',
   },
   // The domain keeps its case, as distribution does; registryHost lowercases.
-  { input: 'TRUSTED.example.com/app', canonical: 'TRUSTED.example.com/app:latest', domain: 'TRUSTED.example.com', path: 'app', tag: 'latest' },
-  { input: 'trusted.example.com:443/app', canonical: 'trusted.example.com:443/app:latest', domain: 'trusted.example.com:443', path: 'app', tag: 'latest' },
+  {
+    input: 'TRUSTED.example.com/app',
+    canonical: 'TRUSTED.example.com/app:latest',
+    domain: 'TRUSTED.example.com',
+    path: 'app',
+    tag: 'latest',
+  },
+  {
+    input: 'trusted.example.com:443/app',
+    canonical: 'trusted.example.com:443/app:latest',
+    domain: 'trusted.example.com:443',
+    path: 'app',
+    tag: 'latest',
+  },
   { input: 'a:443/x', canonical: 'a:443/x:latest', domain: 'a:443', path: 'x', tag: 'latest' },
-  { input: 'xn--80ak6aa92e.com/x', canonical: 'xn--80ak6aa92e.com/x:latest', domain: 'xn--80ak6aa92e.com', path: 'x', tag: 'latest' },
+  {
+    input: 'xn--80ak6aa92e.com/x',
+    canonical: 'xn--80ak6aa92e.com/x:latest',
+    domain: 'xn--80ak6aa92e.com',
+    path: 'x',
+    tag: 'latest',
+  },
   // Class 17: SSRF-looking hosts parse; blocking them is the registry client's job.
-  { input: '[::ffff:a9fe:a9fe]/x', canonical: '[::ffff:a9fe:a9fe]/x:latest', domain: '[::ffff:a9fe:a9fe]', path: 'x', tag: 'latest' },
-  { input: '169.254.169.254/x', canonical: '169.254.169.254/x:latest', domain: '169.254.169.254', path: 'x', tag: 'latest' },
-  { input: '127.0.0.1:10250/x', canonical: '127.0.0.1:10250/x:latest', domain: '127.0.0.1:10250', path: 'x', tag: 'latest' },
-  { input: 'kubernetes.default.svc/x', canonical: 'kubernetes.default.svc/x:latest', domain: 'kubernetes.default.svc', path: 'x', tag: 'latest' },
+  {
+    input: '[::ffff:a9fe:a9fe]/x',
+    canonical: '[::ffff:a9fe:a9fe]/x:latest',
+    domain: '[::ffff:a9fe:a9fe]',
+    path: 'x',
+    tag: 'latest',
+  },
+  {
+    input: '169.254.169.254/x',
+    canonical: '169.254.169.254/x:latest',
+    domain: '169.254.169.254',
+    path: 'x',
+    tag: 'latest',
+  },
+  {
+    input: '127.0.0.1:10250/x',
+    canonical: '127.0.0.1:10250/x:latest',
+    domain: '127.0.0.1:10250',
+    path: 'x',
+    tag: 'latest',
+  },
+  {
+    input: 'kubernetes.default.svc/x',
+    canonical: 'kubernetes.default.svc/x:latest',
+    domain: 'kubernetes.default.svc',
+    path: 'x',
+    tag: 'latest',
+  },
   { input: '0x7f.1/x', canonical: '0x7f.1/x:latest', domain: '0x7f.1', path: 'x', tag: 'latest' },
   // Longest name: 12 + 243 = 255 characters including the domain.
   {
@@ -162,7 +256,10 @@ const invalid: readonly InvalidCase[] = [
   { input: 'nginx:.x', mentions: ['tag ".x" must start'] },
   { input: `nginx:${'x'.repeat(129)}`, mentions: ['(129 characters) exceeds the limit of 128'] },
   { input: 'user/app:tag/extra', mentions: ['repository name "app:tag" may only contain'] },
-  { input: 'trusted.example.com./app', mentions: ['"trusted.example.com." has an empty label', 'write "trusted.example.com"'] },
+  {
+    input: 'trusted.example.com./app',
+    mentions: ['"trusted.example.com." has an empty label', 'write "trusted.example.com"'],
+  },
   { input: '.example.com/app', mentions: ['empty label', 'write "example.com"'] },
   { input: 'a..b.com/app', mentions: ['empty label', 'write "a.b.com"'] },
   { input: '*.trusted.example.com/app', mentions: ['"*.trusted.example.com" may only contain', 'label "*"'] },
@@ -269,7 +366,7 @@ t.test('tryParseImageReference returns a tagged union', async (t) => {
 });
 
 t.test('familiarName gives docker short forms that parse back to the same image', async (t) => {
-  const cases: ReadonlyArray<readonly [string, string]> = [
+  const cases: readonly (readonly [string, string])[] = [
     ['nginx', 'nginx:latest'],
     ['docker.io/library/nginx:1.27', 'nginx:1.27'],
     ['docker.io/user/app:v1', 'user/app:v1'],
@@ -326,7 +423,14 @@ t.test('registryHost lowercases, keeps the port and maps Docker Hub', async (t) 
 t.test('parseDigest accepts sha256 and sha512 only', async (t) => {
   t.equal(parseDigest(D), D);
   t.equal(parseDigest(D512), D512);
-  for (const bad of ['', 'sha256:abc', `md5:${HEX64.slice(0, 32)}`, `sha256:${HEX64.toUpperCase()}`, ` ${D}`, 'x'.repeat(5000)]) {
+  for (const bad of [
+    '',
+    'sha256:abc',
+    `md5:${HEX64.slice(0, 32)}`,
+    `sha256:${HEX64.toUpperCase()}`,
+    ` ${D}`,
+    'x'.repeat(5000),
+  ]) {
     t.throws(() => parseDigest(bad), { code: DIGEST_INVALID }, JSON.stringify(bad).slice(0, 40));
   }
   const long = tryParseImageReference(`nginx@sha256:${'x'.repeat(5000)}`);
@@ -345,7 +449,13 @@ t.test('branded types come only from the parsers', async (t) => {
   // @ts-expect-error a plain string is not a Digest
   const forgedDigest: Digest = D;
   // @ts-expect-error an object literal lacks the parser's brand
-  const forgedRef: ImageRef = { original: 'x', domain: 'docker.io', path: 'library/x', repository: 'docker.io/library/x', canonical: 'x' };
+  const forgedRef: ImageRef = {
+    original: 'x',
+    domain: 'docker.io',
+    path: 'library/x',
+    repository: 'docker.io/library/x',
+    canonical: 'x',
+  };
   t.ok(forgedDigest.length > 0 && forgedRef.path.length > 0, 'forgeries compile only with the expect-error lines');
   const ref = parseImageReference('nginx');
   t.equal(Reflect.set(ref, 'path', 'library/evil'), false, 'parsed references are frozen');

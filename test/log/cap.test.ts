@@ -7,7 +7,12 @@ function capture() {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
       cb();
     },
   });
@@ -39,7 +44,9 @@ t.test('capLogValue bounds strings, keys, arrays, depth and errors without touch
   t.match(out, /…\[\+950 items\]/);
   t.match(out, /"…":"\+950 keys"/);
   t.match(out, /\[nested\]/);
-  t.match(JSON.parse(out), { err: { type: 'Error', message: /^x+…\[\+\d+ chars\]$/, stack: /…\[\+\d+ chars\]$/, code: 'IMAGEGATE_X' } });
+  t.match(JSON.parse(out), {
+    err: { type: 'Error', message: /^x+…\[\+\d+ chars\]$/, stack: /…\[\+\d+ chars\]$/, code: 'IMAGEGATE_X' },
+  });
   t.equal(input.s.length, MiB.length, 'input unchanged');
   t.equal(input.list.length, 1_000);
 });
@@ -52,7 +59,14 @@ t.test('every line of a createLogger logger is bounded, whatever a call site pas
   t.equal(lines.length, 3);
   for (const line of lines) t.ok(line.length < 8 * defaultLogCaps.maxStringLength, `line of ${line.length} chars`);
   t.match(JSON.parse(lines[0] ?? '{}'), { event: 'x', service: 'imagegate', msg: /^x{1024}…\[\+\d+ chars\]$/ });
-  t.match(JSON.parse(lines[1] ?? '{}'), { reqId: 'r1', err: { type: 'TypeError', message: 'outer', cause: { type: 'Error', message: /…\[\+\d+ chars\]$/ } } }, 'errors keep their type; causes are capped too');
+  t.match(
+    JSON.parse(lines[1] ?? '{}'),
+    {
+      reqId: 'r1',
+      err: { type: 'TypeError', message: 'outer', cause: { type: 'Error', message: /…\[\+\d+ chars\]$/ } },
+    },
+    'errors keep their type; causes are capped too',
+  );
 });
 
 t.test('capping keeps redaction working', async (t) => {

@@ -36,12 +36,32 @@ function jwtSamples(): Record<string, Sample> {
   const out: Record<string, Sample> = {};
   const claims = { sub: 'ci' };
   const hs = signJwt({ alg: 'HS256', claims, key: 'secret' });
-  out['io.jwt.decode'] = { expr: `io.jwt.decode(${rego(hs)})`, expect: v([{ alg: 'HS256', typ: 'JWT' }, claims, Buffer.from(hs.split('.')[2] ?? '', 'base64url').toString('hex')]) };
-  const algs: JwtAlg[] = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+  out['io.jwt.decode'] = {
+    expr: `io.jwt.decode(${rego(hs)})`,
+    expect: v([{ alg: 'HS256', typ: 'JWT' }, claims, Buffer.from(hs.split('.')[2] ?? '', 'base64url').toString('hex')]),
+  };
+  const algs: JwtAlg[] = [
+    'HS256',
+    'HS384',
+    'HS512',
+    'RS256',
+    'RS384',
+    'RS512',
+    'PS256',
+    'PS384',
+    'PS512',
+    'ES256',
+    'ES384',
+    'ES512',
+    'EdDSA',
+  ];
   for (const alg of algs) {
     const pair = alg.startsWith('HS') ? undefined : keyPairFor(alg);
     const token = signJwt({ alg, claims, key: pair?.privateKey ?? 'secret' });
-    out[`io.jwt.verify_${alg.toLowerCase()}`] = { expr: `io.jwt.verify_${alg.toLowerCase()}(${rego(token)}, ${rego(pair?.publicPem ?? 'secret')})`, expect: v(true) };
+    out[`io.jwt.verify_${alg.toLowerCase()}`] = {
+      expr: `io.jwt.verify_${alg.toLowerCase()}(${rego(token)}, ${rego(pair?.publicPem ?? 'secret')})`,
+      expect: v(true),
+    };
   }
   return out;
 }
@@ -119,7 +139,10 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'json.filter': { expr: 'json.filter({"a": 1, "b": 2}, ["a"])', expect: v({ a: 1 }) },
   'json.is_valid': { expr: 'json.is_valid("{}")', expect: v(true) },
   'json.marshal': { expr: 'json.marshal({"a": 1})', expect: v('{"a":1}') },
-  'json.marshal_with_options': { expr: 'json.marshal_with_options({"a": 1}, {"pretty": true, "indent": " "})', expect: v('{\n "a": 1\n}') },
+  'json.marshal_with_options': {
+    expr: 'json.marshal_with_options({"a": 1}, {"pretty": true, "indent": " "})',
+    expect: v('{\n "a": 1\n}'),
+  },
   'json.patch': { expr: 'json.patch({"a": 1}, [{"op": "add", "path": "/b", "value": 2}])', expect: v({ a: 1, b: 2 }) },
   'json.remove': { expr: 'json.remove({"a": 1, "b": 2}, ["a"])', expect: v({ b: 2 }) },
   'json.unmarshal': { expr: 'json.unmarshal("{\\"a\\": 1}")', expect: v({ a: 1 }) },
@@ -132,7 +155,10 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   mul: { expr: 'mul(2, 3)', expect: v(6) },
   neq: { expr: 'neq(1, 2)', expect: v(true) },
   'net.cidr_contains': { expr: 'net.cidr_contains("10.0.0.0/8", "10.1.2.3")', expect: v(true) },
-  'net.cidr_contains_matches': { expr: 'net.cidr_contains_matches("10.0.0.0/8", "10.1.2.3")', expect: v([['10.0.0.0/8', '10.1.2.3']]) },
+  'net.cidr_contains_matches': {
+    expr: 'net.cidr_contains_matches("10.0.0.0/8", "10.1.2.3")',
+    expect: v([['10.0.0.0/8', '10.1.2.3']]),
+  },
   'net.cidr_expand': { expr: 'net.cidr_expand("10.0.0.0/31")', expect: v(['10.0.0.0', '10.0.0.1']) },
   'net.cidr_intersects': { expr: 'net.cidr_intersects("10.0.0.0/8", "10.1.0.0/16")', expect: v(true) },
   'net.cidr_is_valid': { expr: 'net.cidr_is_valid("10.0.0.0/8")', expect: v(true) },
@@ -153,14 +179,23 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   print: { rule: 'NAME if {\n\tprint("via print", 1)\n}', expect: v(true) },
   product: { expr: 'product([2, 3])', expect: v(6) },
   re_match: { expr: 're_match("a+", "aa")', expect: v(true) },
-  'regex.find_all_string_submatch_n': { expr: 'regex.find_all_string_submatch_n("a(b)", "abab", -1)', expect: v([['ab', 'b'], ['ab', 'b']]) },
+  'regex.find_all_string_submatch_n': {
+    expr: 'regex.find_all_string_submatch_n("a(b)", "abab", -1)',
+    expect: v([
+      ['ab', 'b'],
+      ['ab', 'b'],
+    ]),
+  },
   'regex.find_n': { expr: 'regex.find_n("a.", "abac", -1)', expect: v(['ab', 'ac']) },
   'regex.globs_match': { expr: 'regex.globs_match("a.*", "ab")', expect: v(true) },
   'regex.is_valid': { expr: 'regex.is_valid("a+")', expect: v(true) },
   'regex.match': { expr: 'regex.match("a+", "aa")', expect: v(true) },
   'regex.replace': { expr: 'regex.replace("abc", "b", "x")', expect: v('axc') },
   'regex.split': { expr: 'regex.split(",", "a,b")', expect: v(['a', 'b']) },
-  'regex.template_match': { expr: 'regex.template_match("urn:foo:{.*}", "urn:foo:bar:baz", "{", "}")', expect: v(true) },
+  'regex.template_match': {
+    expr: 'regex.template_match("urn:foo:{.*}", "urn:foo:bar:baz", "{", "}")',
+    expect: v(true),
+  },
   rem: { expr: 'rem(7, 3)', expect: v(1) },
   replace: { expr: 'replace("abc", "b", "x")', expect: v('axc') },
   round: { expr: 'round(1.5)', expect: v(2) },
@@ -217,17 +252,28 @@ interface Capability {
 
 /** The built-ins `imagegate policy capabilities` (the built CLI) lists. */
 async function capabilities(): Promise<Capability[]> {
-  const { stdout } = await run(process.execPath, [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'policy', 'capabilities'], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(
+    process.execPath,
+    [join(repoRoot, 'dist', 'src', 'cli', 'main.js'), 'policy', 'capabilities'],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
   const doc: unknown = JSON.parse(stdout);
-  if (typeof doc !== 'object' || doc === null || !('builtins' in doc) || !Array.isArray(doc.builtins)) throw new Error('capabilities output has no builtins array');
+  if (typeof doc !== 'object' || doc === null || !('builtins' in doc) || !Array.isArray(doc.builtins))
+    throw new Error('capabilities output has no builtins array');
   return doc.builtins.map((b: unknown): Capability => {
-    if (typeof b !== 'object' || b === null || !('name' in b) || typeof b.name !== 'string') throw new Error(`capabilities entry without a name: ${JSON.stringify(b)}`);
+    if (typeof b !== 'object' || b === null || !('name' in b) || typeof b.name !== 'string')
+      throw new Error(`capabilities entry without a name: ${JSON.stringify(b)}`);
     return { name: b.name, deprecated: 'deprecated' in b && b.deprecated === true };
   });
 }
 
 /** The consumer program: builds a bundle per Rego version with `buildBundle` and evaluates every rule. */
-function consumerScript(groups: readonly { readonly regoVersion: 0 | 1; readonly rules: readonly { readonly id: string; readonly rule: string }[] }[]): string {
+function consumerScript(
+  groups: readonly {
+    readonly regoVersion: 0 | 1;
+    readonly rules: readonly { readonly id: string; readonly rule: string }[];
+  }[],
+): string {
   return `import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { buildBundle, readBundle, hostBuiltins } from 'imagegate';
 
@@ -259,33 +305,48 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-t.test('every built-in capabilities lists compiles, loads with hostBuiltins() from the package and answers its value', async (t) => {
-  const caps = await capabilities();
-  const listed = caps.map((c) => c.name).sort();
-  t.same(listed, Object.keys(SAMPLES).sort(), 'the sample table covers exactly the listed built-ins');
-  const ids = new Map(caps.map((c, i) => [c.name, `b${i}`]));
-  const rule = (c: Capability): { id: string; rule: string } => {
-    const id = ids.get(c.name) ?? 'missing';
-    const s = SAMPLES[c.name];
-    return { id, rule: s?.rule?.replace('NAME', id) ?? `${id} := ${s?.expr ?? 'null'}` };
-  };
-  const deprecated = caps.filter((c) => c.deprecated).map(rule);
-  t.equal(deprecated.length, 11, 'the 11 deprecated built-ins are listed (callable from v0 modules)');
-  const groups = [{ regoVersion: 1 as const, rules: caps.filter((c) => !c.deprecated).map(rule) }, { regoVersion: 0 as const, rules: deprecated }];
-  const { stdout } = await runConsumer({ script: consumerScript(groups), teardown: (fn) => t.teardown(fn) });
-  const out: unknown = JSON.parse(stdout);
-  if (!isRecord(out) || !isRecord(out['results'])) throw new Error(`unexpected consumer output ${stdout.slice(0, 200)}`);
-  const results = out['results'];
-  for (const c of caps) {
-    const r = results[ids.get(c.name) ?? ''];
-    const expect = SAMPLES[c.name]?.expect;
-    if (!isRecord(r) || expect === undefined) { t.fail(`${c.name}: no result`); continue; }
-    if (typeof r['error'] === 'string') { t.fail(`${c.name}: ${r['error']}`); continue; }
-    const rows = r['rows'];
-    const first: unknown = Array.isArray(rows) ? rows[0] : undefined;
-    if (!isRecord(first) || !('result' in first)) { t.fail(`${c.name}: undefined (${JSON.stringify(rows)})`); continue; }
-    if ('value' in expect) t.same(first['result'], expect.value, c.name);
-    else t.ok(expect.check(first['result']), `${c.name}: ${JSON.stringify(first['result'])}`);
-  }
-  t.same(out['printed'], ['direct', 'via print 1'], 'print and internal.print reach the host print sink');
-});
+t.test(
+  'every built-in capabilities lists compiles, loads with hostBuiltins() from the package and answers its value',
+  async (t) => {
+    const caps = await capabilities();
+    const listed = caps.map((c) => c.name).sort();
+    t.same(listed, Object.keys(SAMPLES).sort(), 'the sample table covers exactly the listed built-ins');
+    const ids = new Map(caps.map((c, i) => [c.name, `b${i}`]));
+    const rule = (c: Capability): { id: string; rule: string } => {
+      const id = ids.get(c.name) ?? 'missing';
+      const s = SAMPLES[c.name];
+      return { id, rule: s?.rule?.replace('NAME', id) ?? `${id} := ${s?.expr ?? 'null'}` };
+    };
+    const deprecated = caps.filter((c) => c.deprecated).map(rule);
+    t.equal(deprecated.length, 11, 'the 11 deprecated built-ins are listed (callable from v0 modules)');
+    const groups = [
+      { regoVersion: 1 as const, rules: caps.filter((c) => !c.deprecated).map(rule) },
+      { regoVersion: 0 as const, rules: deprecated },
+    ];
+    const { stdout } = await runConsumer({ script: consumerScript(groups), teardown: (fn) => t.teardown(fn) });
+    const out: unknown = JSON.parse(stdout);
+    if (!isRecord(out) || !isRecord(out.results)) throw new Error(`unexpected consumer output ${stdout.slice(0, 200)}`);
+    const results = out.results;
+    for (const c of caps) {
+      const r = results[ids.get(c.name) ?? ''];
+      const expect = SAMPLES[c.name]?.expect;
+      if (!isRecord(r) || expect === undefined) {
+        t.fail(`${c.name}: no result`);
+        continue;
+      }
+      if (typeof r.error === 'string') {
+        t.fail(`${c.name}: ${r.error}`);
+        continue;
+      }
+      const rows = r.rows;
+      const first: unknown = Array.isArray(rows) ? rows[0] : undefined;
+      if (!isRecord(first) || !('result' in first)) {
+        t.fail(`${c.name}: undefined (${JSON.stringify(rows)})`);
+        continue;
+      }
+      if ('value' in expect) t.same(first.result, expect.value, c.name);
+      else t.ok(expect.check(first.result), `${c.name}: ${JSON.stringify(first.result)}`);
+    }
+    t.same(out.printed, ['direct', 'via print 1'], 'print and internal.print reach the host print sink');
+  },
+);

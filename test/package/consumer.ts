@@ -31,14 +31,21 @@ export async function consumerProject(teardown: (fn: () => unknown) => void): Pr
   teardown(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'node_modules', '@open-policy-agent'), { recursive: true });
   await symlink(repoRoot, join(dir, 'node_modules', 'imagegate'), 'dir');
-  await symlink(join(repoRoot, 'node_modules', '@open-policy-agent', 'opa-wasm'), join(dir, 'node_modules', '@open-policy-agent', 'opa-wasm'), 'dir');
+  await symlink(
+    join(repoRoot, 'node_modules', '@open-policy-agent', 'opa-wasm'),
+    join(dir, 'node_modules', '@open-policy-agent', 'opa-wasm'),
+    'dir',
+  );
   await symlink(join(repoRoot, 'node_modules', '@types'), join(dir, 'node_modules', '@types'), 'dir');
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   return dir;
 }
 
 /** Writes `script` as main.mjs in a consumer project and runs it with node; rejects on a non-zero exit. */
-export async function runConsumer(opts: { readonly script: string; readonly teardown: (fn: () => unknown) => void }): Promise<ConsumerResult> {
+export async function runConsumer(opts: {
+  readonly script: string;
+  readonly teardown: (fn: () => unknown) => void;
+}): Promise<ConsumerResult> {
   const dir = await consumerProject(opts.teardown);
   await writeFile(join(dir, 'main.mjs'), opts.script);
   const { stdout, stderr } = await run(process.execPath, ['main.mjs'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });

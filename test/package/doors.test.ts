@@ -83,26 +83,42 @@ function exportsOf(door: string): string[] {
       if (clause !== undefined && ts.isNamedExports(clause)) names.push(...clause.elements.map((e) => e.name.text));
       continue;
     }
-    const exported = ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
+    const exported =
+      ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
     if (!exported) continue;
     if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) names.push(d.name.getText());
-    else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name !== undefined) names.push(st.name.text);
+    else if (
+      (ts.isFunctionDeclaration(st) ||
+        ts.isClassDeclaration(st) ||
+        ts.isInterfaceDeclaration(st) ||
+        ts.isTypeAliasDeclaration(st)) &&
+      st.name !== undefined
+    )
+      names.push(st.name.text);
   }
   return names;
 }
 
 const srcFiles = sourceFiles('src').filter((f) => !f.startsWith('src/rego/wasm/runtime/'));
 const srcEdges = srcFiles.flatMap(edgesOf).filter((e) => e.to.startsWith('src/'));
-const rooms = readdirSync(join(repoRoot, 'src')).filter((e) => statSync(join(repoRoot, 'src', e)).isDirectory()).sort();
+const rooms = readdirSync(join(repoRoot, 'src'))
+  .filter((e) => statSync(join(repoRoot, 'src', e)).isDirectory())
+  .sort();
 
-t.test('src/ enters another room only through its index.ts (or a listed sub-room door), never internal.ts', async (t) => {
-  const bypasses = srcEdges
-    .filter((e) => roomOf(e.from) !== roomOf(e.to) || e.to.endsWith('/internal.ts'))
-    .filter((e) => e.to !== `src/${roomOf(e.to)}/index.ts` && !SUB_DOORS.has(e.to))
-    .map((e) => `${e.from} -> ${e.to}`);
-  t.same(bypasses, []);
-  t.ok(srcEdges.some((e) => e.from === 'src/policy/worker.ts' && SUB_DOORS.has(e.to)), 'the sub-room door is still used (else drop it from SUB_DOORS)');
-});
+t.test(
+  'src/ enters another room only through its index.ts (or a listed sub-room door), never internal.ts',
+  async (t) => {
+    const bypasses = srcEdges
+      .filter((e) => roomOf(e.from) !== roomOf(e.to) || e.to.endsWith('/internal.ts'))
+      .filter((e) => e.to !== `src/${roomOf(e.to)}/index.ts` && !SUB_DOORS.has(e.to))
+      .map((e) => `${e.from} -> ${e.to}`);
+    t.same(bypasses, []);
+    t.ok(
+      srcEdges.some((e) => e.from === 'src/policy/worker.ts' && SUB_DOORS.has(e.to)),
+      'the sub-room door is still used (else drop it from SUB_DOORS)',
+    );
+  },
+);
 
 t.test("each room's index.ts exports only names other rooms or the entries import", async (t) => {
   for (const room of rooms) {
@@ -127,7 +143,8 @@ t.test('the host built-ins door loads no part of the compiler', async (t) => {
       if (spec === undefined || !ts.isStringLiteral(spec)) continue;
       const typeOnly = ts.isExportDeclaration(st) ? st.isTypeOnly : st.importClause?.isTypeOnly === true;
       if (typeOnly) continue;
-      if (spec.text.startsWith('.')) queue.push(relative(repoRoot, resolve(repoRoot, dirname(file), spec.text)).replace(/\.js$/, '.ts'));
+      if (spec.text.startsWith('.'))
+        queue.push(relative(repoRoot, resolve(repoRoot, dirname(file), spec.text)).replace(/\.js$/, '.ts'));
       else packages.add(spec.text);
     }
   }
@@ -143,5 +160,11 @@ t.test("the README's Development section names exactly the rooms in src/", async
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const list = /is the only door of each room \(([^)]*)\)/.exec(readme)?.[1];
   if (list === undefined) throw new Error('README.md no longer says "is the only door of each room (…)"');
-  t.same(list.split(',').map((r) => r.trim()).sort(), rooms);
+  t.same(
+    list
+      .split(',')
+      .map((r) => r.trim())
+      .sort(),
+    rooms,
+  );
 });

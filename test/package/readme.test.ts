@@ -23,10 +23,13 @@ async function readmeExample(): Promise<{ code: string; expected: string }> {
   return { code, expected };
 }
 
-t.test('the README example builds a bundle and evaluates it with the stock SDK and hostBuiltins() from the package', async (t) => {
-  const { code, expected } = await readmeExample();
-  t.ok(code.split('\n').filter((l) => l.trim() !== '').length <= 12, 'the example stays about ten lines');
-  t.match(code, /from 'imagegate'/, 'it imports the package by name');
-  const { stdout } = await runConsumer({ script: code, teardown: (fn) => t.teardown(fn) });
-  t.equal(stdout.trim(), expected);
-});
+t.test(
+  'the README example builds a bundle and evaluates it with the stock SDK and hostBuiltins() from the package',
+  async (t) => {
+    const { code, expected } = await readmeExample();
+    t.ok(code.split('\n').filter((l) => l.trim() !== '').length <= 12, 'the example stays about ten lines');
+    t.match(code, /from 'imagegate'/, 'it imports the package by name');
+    const { stdout } = await runConsumer({ script: code, teardown: (fn) => t.teardown(fn) });
+    t.equal(stdout.trim(), expected);
+  },
+);

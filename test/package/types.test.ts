@@ -22,12 +22,29 @@ export const summary: [string, number] = [bundle.manifest.wasm[0]?.entrypoint ??
 async function typecheck(dir: string, source: string): Promise<{ code: number; output: string }> {
   await writeFile(join(dir, 'main.ts'), source);
   const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = [tsc, '--noEmit', '--strict', '--exactOptionalPropertyTypes', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'main.ts'];
+  const args = [
+    tsc,
+    '--noEmit',
+    '--strict',
+    '--exactOptionalPropertyTypes',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--types',
+    'node',
+    'main.ts',
+  ];
   try {
     const { stdout } = await run(process.execPath, args, { cwd: dir });
     return { code: 0, output: stdout };
   } catch (err: unknown) {
-    const output = typeof err === 'object' && err !== null && 'stdout' in err && typeof err.stdout === 'string' ? err.stdout : String(err);
+    const output =
+      typeof err === 'object' && err !== null && 'stdout' in err && typeof err.stdout === 'string'
+        ? err.stdout
+        : String(err);
     return { code: 1, output };
   }
 }

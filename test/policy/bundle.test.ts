@@ -20,7 +20,12 @@ async function tarGz(files: Record<string, string | Uint8Array>): Promise<Buffer
 }
 
 t.test('round trip in OPA layout', async (t) => {
-  const manifest = { revision: 'r1', roots: [''], wasm: [{ entrypoint: 'imagegate/decision', module: '/policy.wasm' }], rego_version: 1 };
+  const manifest = {
+    revision: 'r1',
+    roots: [''],
+    wasm: [{ entrypoint: 'imagegate/decision', module: '/policy.wasm' }],
+    rego_version: 1,
+  };
   const bytes = await writeBundle({ manifest, wasm, data: { imagegate: { trusted: ['registry.example.com'] } } });
   const b = await readBundle({ bytes, source: 'test' });
   t.same(b.manifest, manifest);
@@ -41,11 +46,31 @@ t.test('data files under directories mount at their path and merge', async (t) =
 });
 
 t.test('hostile or broken bundles are refused with the reason', async (t) => {
-  await t.rejects(readBundle({ bytes: Buffer.from('not gzip'), source: 'x.tar.gz' }), { code: 'IMAGEGATE_BUNDLE_INVALID', message: /x\.tar\.gz: is not a gzip file/ });
-  await t.rejects(readBundle({ bytes: await tarGz({ '/data.json': '{}' }), source: 'nowasm' }), { message: /has no \/policy\.wasm/ });
-  await t.rejects(readBundle({ bytes: await tarGz({ '/policy.wasm': wasm, '/../../etc/data.json': '{}' }), source: 'evil' }), { message: /escapes the bundle root/ });
-  await t.rejects(readBundle({ bytes: await tarGz({ '/policy.wasm': wasm, '/.manifest': '{bad' }), source: 'm' }), { message: /\.manifest is not valid JSON/ });
-  await t.rejects(readBundle({ bytes: await tarGz({ '/policy.wasm': wasm, '/a/data.json': '{"x":1}', '/data.json': '{"a":{"x":2}}' }), source: 'dup' }), { message: /data key a\.x is defined twice/ });
+  await t.rejects(readBundle({ bytes: Buffer.from('not gzip'), source: 'x.tar.gz' }), {
+    code: 'IMAGEGATE_BUNDLE_INVALID',
+    message: /x\.tar\.gz: is not a gzip file/,
+  });
+  await t.rejects(readBundle({ bytes: await tarGz({ '/data.json': '{}' }), source: 'nowasm' }), {
+    message: /has no \/policy\.wasm/,
+  });
+  await t.rejects(
+    readBundle({ bytes: await tarGz({ '/policy.wasm': wasm, '/../../etc/data.json': '{}' }), source: 'evil' }),
+    { message: /escapes the bundle root/ },
+  );
+  await t.rejects(readBundle({ bytes: await tarGz({ '/policy.wasm': wasm, '/.manifest': '{bad' }), source: 'm' }), {
+    message: /\.manifest is not valid JSON/,
+  });
+  await t.rejects(
+    readBundle({
+      bytes: await tarGz({ '/policy.wasm': wasm, '/a/data.json': '{"x":1}', '/data.json': '{"a":{"x":2}}' }),
+      source: 'dup',
+    }),
+    { message: /data key a\.x is defined twice/ },
+  );
   const bomb = gzipSync(Buffer.alloc(300 * 1024 * 1024));
-  await t.rejects(readBundle({ bytes: bomb, source: 'bomb' }), { message: /within 268435456 bytes/ }, 'a gzip bomb stops at the cap');
+  await t.rejects(
+    readBundle({ bytes: bomb, source: 'bomb' }),
+    { message: /within 268435456 bytes/ },
+    'a gzip bomb stops at the cap',
+  );
 });

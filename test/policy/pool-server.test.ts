@@ -14,11 +14,19 @@ import { bundle } from '../fixtures/pool-policy.js';
 const pod = (image: string) => review(podCase, { object: podCase.wrap({ containers: [{ name: 'app', image }] }) });
 
 t.test('parallel 1 ms-budget reviews undecide none of the legitimate reviews beside them', async (t) => {
-  const decider = await createBundleDecider({ bundle, entrypoint: 'imagegate/decision', source: 'pool.rego', evaluators: 2 });
+  const decider = await createBundleDecider({
+    bundle,
+    entrypoint: 'imagegate/decision',
+    source: 'pool.rego',
+    evaluators: 2,
+  });
   t.teardown(() => decider.close());
   // Legitimate reviews carry no ?timeout=: the largest default (29 s after the margin), since
   // replacement threads load slowly (seconds) under the test loader on a busy machine.
-  const srv = await startTestServer({ decider, config: { admission: { failurePolicy: 'Ignore', defaultTimeoutMs: 30_000, deadlineMarginMs: 999 } } });
+  const srv = await startTestServer({
+    decider,
+    config: { admission: { failurePolicy: 'Ignore', defaultTimeoutMs: 30_000, deadlineMarginMs: 999 } },
+  });
   t.teardown(() => srv.close());
 
   let legitDone = false;
@@ -29,8 +37,12 @@ t.test('parallel 1 ms-budget reviews undecide none of the legitimate reviews bes
     }
     return sent;
   });
-  const images = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? `registry.example.com/team/app-${i}:1` : `untrusted.example.net/app-${i}:1`));
-  const answers = await Promise.all(images.map(async (image) => reviewResponse((await srv.post('/validate', pod(image))).json)));
+  const images = Array.from({ length: 12 }, (_, i) =>
+    i % 2 === 0 ? `registry.example.com/team/app-${i}:1` : `untrusted.example.net/app-${i}:1`,
+  );
+  const answers = await Promise.all(
+    images.map(async (image) => reviewResponse((await srv.post('/validate', pod(image))).json)),
+  );
   legitDone = true;
   const sent = (await Promise.all(attackers)).reduce((a, b) => a + b, 0);
   t.ok(sent >= 4, `${sent} attacking reviews were sent alongside`);
@@ -38,9 +50,13 @@ t.test('parallel 1 ms-budget reviews undecide none of the legitimate reviews bes
   answers.forEach((r, i) => {
     const image = images[i] ?? '';
     if (image.startsWith('registry.example.com/')) {
-      t.same([r['allowed'], r['warnings']], [true, [image]], `${image}: admitted by the policy, with its own warning`);
+      t.same([r.allowed, r.warnings], [true, [image]], `${image}: admitted by the policy, with its own warning`);
     } else {
-      t.match(r, { allowed: false, status: { code: 403, message: /violates trusted: untrusted/ } }, `${image}: denied by the policy, not admitted undecided`);
+      t.match(
+        r,
+        { allowed: false, status: { code: 403, message: /violates trusted: untrusted/ } },
+        `${image}: denied by the policy, not admitted undecided`,
+      );
     }
   });
 });

@@ -4,10 +4,20 @@ import { verdictFromResult } from '../../src/policy/internal.js';
 const ep = 'imagegate/decision';
 
 t.test('violations deny, none allow, warnings carried', async (t) => {
-  t.same(verdictFromResult({ resultSet: [{ result: { violations: [], warnings: ['w'] } }], entrypoint: ep }), { kind: 'allow', warnings: ['w'] });
+  t.same(verdictFromResult({ resultSet: [{ result: { violations: [], warnings: ['w'] } }], entrypoint: ep }), {
+    kind: 'allow',
+    warnings: ['w'],
+  });
   t.same(verdictFromResult({ resultSet: [{ result: {} }], entrypoint: ep }), { kind: 'allow', warnings: [] });
-  const v = verdictFromResult({ resultSet: [{ result: { violations: [{ container: 'app', image: 'x', rule: 'r', message: 'm' }] } }], entrypoint: ep });
-  t.same(v, { kind: 'deny', violations: [{ container: 'app', image: 'x', rule: 'r', message: 'm', fix: '' }], warnings: [] });
+  const v = verdictFromResult({
+    resultSet: [{ result: { violations: [{ container: 'app', image: 'x', rule: 'r', message: 'm' }] } }],
+    entrypoint: ep,
+  });
+  t.same(v, {
+    kind: 'deny',
+    violations: [{ container: 'app', image: 'x', rule: 'r', message: 'm', fix: '' }],
+    warnings: [],
+  });
 });
 
 t.test('undefined or misshapen decisions are undecided, never allowed', async (t) => {
@@ -20,6 +30,10 @@ t.test('undefined or misshapen decisions are undecided, never allowed', async (t
     [[{ result: { warnings: [1] } }], /warnings\[0\] must be a string/],
   ];
   for (const [resultSet, message] of cases) {
-    t.match(verdictFromResult({ resultSet, entrypoint: ep }), { kind: 'undecided', error: { code: 'IMAGEGATE_POLICY_RESULT_INVALID', message } }, String(message));
+    t.match(
+      verdictFromResult({ resultSet, entrypoint: ep }),
+      { kind: 'undecided', error: { code: 'IMAGEGATE_POLICY_RESULT_INVALID', message } },
+      String(message),
+    );
   }
 });

@@ -9,7 +9,12 @@ import { buildImage, buildIndex, type BuiltImage } from '../fixtures/registry/in
 let material: CertificateMaterial | undefined;
 /** One CA and serving cert (127.0.0.1, localhost) shared by every fake of a test file. */
 export function fakeCerts(): CertificateMaterial {
-  material ??= generateCertificates({ service: 'fake', namespace: 'test', ipAddresses: ['127.0.0.1'], extraDnsNames: ['localhost'] });
+  material ??= generateCertificates({
+    service: 'fake',
+    namespace: 'test',
+    ipAddresses: ['127.0.0.1'],
+    extraDnsNames: ['localhost'],
+  });
   return material;
 }
 
@@ -81,7 +86,12 @@ export const otherImage: BuiltImage = buildImage({ content: 'fake other' });
 export const goodIndex: BuiltImage = buildIndex([goodImage, otherImage]);
 
 /** Serves `image` for HEAD/GET of any manifest path, as distribution does. */
-export function serveManifest(res: ServerResponse, req: IncomingMessage, image: BuiltImage, extra: Record<string, string> = {}): void {
+export function serveManifest(
+  res: ServerResponse,
+  req: IncomingMessage,
+  image: BuiltImage,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(200, {
     'content-type': image.manifest.mediaType,
     'content-length': String(image.manifest.bytes.length),

@@ -14,9 +14,9 @@ import { Agent } from 'undici';
 import { fakeAgent, fakeCerts, startFake } from './fakes.js';
 import { longSignal, ref, registriesConfig } from './helpers.js';
 
-const LOOKUPS = Number(process.env['PROBE_LOOKUPS'] ?? '200');
-const TIMEOUT_MS = Number(process.env['PROBE_TIMEOUT_MS'] ?? '1000');
-const WATCHDOG_MS = Number(process.env['PROBE_WATCHDOG_MS'] ?? '15000');
+const LOOKUPS = Number(process.env.PROBE_LOOKUPS ?? '200');
+const TIMEOUT_MS = Number(process.env.PROBE_TIMEOUT_MS ?? '1000');
+const WATCHDOG_MS = Number(process.env.PROBE_WATCHDOG_MS ?? '15000');
 
 const gc: unknown = Reflect.get(globalThis, 'gc');
 if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
@@ -42,7 +42,10 @@ function record(t: Tally, started: number, code: string): void {
 
 const silent = await startFake(() => undefined);
 const agent = fakeAgent();
-const pinner = createRegistryPinner({ registries: registriesConfig({ hosts: [{ host: silent.host, timeoutMs: TIMEOUT_MS, maxConcurrency: 8 }] }), dispatcher: agent });
+const pinner = createRegistryPinner({
+  registries: registriesConfig({ hosts: [{ host: silent.host, timeoutMs: TIMEOUT_MS, maxConcurrency: 8 }] }),
+  dispatcher: agent,
+});
 const kube = createKubeClient({
   apiServer: `https://${silent.host}`,
   tokenFile: '/token',

@@ -18,7 +18,12 @@ export function longSignal(): AbortSignal {
 /** A clock the test moves by hand. */
 export function manualClock(start = 1_000_000): { now(): number; advance(ms: number): void } {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 export function reasonOf(o: PinOutcome | undefined): string {

@@ -12,12 +12,20 @@ type Host = Record<string, unknown> & { host: string };
 
 /** A pinner trusting the fakes' CA through the shared agent. */
 function pinner(t: Test, hosts: Host[], extra: Record<string, unknown> = {}): RegistryPinner {
-  const p = createRegistryPinner({ registries: registriesConfig({ hosts, ...extra }), dispatcher: agent, random: () => 0.5 });
+  const p = createRegistryPinner({
+    registries: registriesConfig({ hosts, ...extra }),
+    dispatcher: agent,
+    random: () => 0.5,
+  });
   t.teardown(() => p.close());
   return p;
 }
 
-async function fake(t: Test, handler: (req: IncomingMessage, res: ServerResponse, f: Fake) => void, plain = false): Promise<Fake> {
+async function fake(
+  t: Test,
+  handler: (req: IncomingMessage, res: ServerResponse, f: Fake) => void,
+  plain = false,
+): Promise<Fake> {
   const f = await startFake(handler, { plain });
   t.teardown(() => f.close());
   return f;
@@ -35,7 +43,10 @@ t.test('an image on a host the config does not list: unresolved with zero connec
   const listed = await fake(t, ok);
   const p = pinner(t, [{ host: listed.host }]);
   const reason = await pinOne(p, `${outsider.host}/team/app:1`);
-  t.equal(reason, `registry ${outsider.host}: not in the trusted registries (registries.hosts): use an image from a trusted registry, or add the host to registries.hosts in the config (image ${outsider.host}/team/app:1)`);
+  t.equal(
+    reason,
+    `registry ${outsider.host}: not in the trusted registries (registries.hosts): use an image from a trusted registry, or add the host to registries.hosts in the config (image ${outsider.host}/team/app:1)`,
+  );
   t.equal(outsider.connections, 0, 'the untrusted fake saw no connection at all');
   t.equal(listed.connections, 0);
 });
@@ -43,17 +54,30 @@ t.test('an image on a host the config does not list: unresolved with zero connec
 t.test('host matching is exact: case folded, port kept, no suffix tricks', async (t) => {
   const f = await fake(t, ok);
   const p = pinner(t, [{ host: 'Trusted.Example.com' }, { host: f.host }]);
-  for (const image of ['trusted.example.com.evil.io/app:1', 'evil.io/trusted.example.com/app:1', 'trusted.example.com:443/app:1', '127.0.0.1/team/app:1']) {
+  for (const image of [
+    'trusted.example.com.evil.io/app:1',
+    'evil.io/trusted.example.com/app:1',
+    'trusted.example.com:443/app:1',
+    '127.0.0.1/team/app:1',
+  ]) {
     t.match(await pinOne(p, image), /not in the trusted registries/, image);
   }
-  t.equal(pinnedOf((await p.pin({ images: [ref(`${f.host.toUpperCase()}/team/app:1`)], signal: longSignal() }))[0]), `${f.host.toUpperCase()}/team/app:1@${goodImage.manifest.digest}`);
+  t.equal(
+    pinnedOf((await p.pin({ images: [ref(`${f.host.toUpperCase()}/team/app:1`)], signal: longSignal() }))[0]),
+    `${f.host.toUpperCase()}/team/app:1@${goodImage.manifest.digest}`,
+  );
 });
 
 t.test('headers never sent: the lookup deadline fires and the socket is closed', async (t) => {
   const f = await fake(t, () => undefined);
   const p = pinner(t, [{ host: f.host, timeoutMs: 500 }]);
   const reason = await pinOne(p, `${f.host}/team/app:1`);
-  t.match(reason, new RegExp(`^registry ${f.host}: no complete answer within the deadline .*timeoutMs = 500 ms.*\\(image ${f.host}/team/app:1\\)$`));
+  t.match(
+    reason,
+    new RegExp(
+      `^registry ${f.host}: no complete answer within the deadline .*timeoutMs = 500 ms.*\\(image ${f.host}/team/app:1\\)$`,
+    ),
+  );
   await f.allClosed();
   t.pass('the fake saw its sockets closed');
 });
@@ -61,7 +85,10 @@ t.test('headers never sent: the lookup deadline fires and the socket is closed',
 t.test('a body dripped one byte at a time is cut by the overall deadline', async (t) => {
   const f = await fake(t, (req, res) => {
     if (req.method === 'HEAD') return serveManifest(res, req, goodImage);
-    res.writeHead(200, { 'content-type': goodImage.manifest.mediaType, 'content-length': String(goodImage.manifest.bytes.length) });
+    res.writeHead(200, {
+      'content-type': goodImage.manifest.mediaType,
+      'content-length': String(goodImage.manifest.bytes.length),
+    });
     let i = 0;
     const timer = setInterval(() => {
       if (i < goodImage.manifest.bytes.length) res.write(goodImage.manifest.bytes.subarray(i, ++i));
@@ -88,7 +115,10 @@ t.test('a redirect loop stops after 3 hops', async (t) => {
     res.end();
   });
   const p = pinner(t, [{ host: f.host }]);
-  t.match(await pinOne(p, `${f.host}/team/app:1`), /^registry [^:]+:\d+: more than 3 redirects \(a loop\?\): add the redirect target/);
+  t.match(
+    await pinOne(p, `${f.host}/team/app:1`),
+    /^registry [^:]+:\d+: more than 3 redirects \(a loop\?\): add the redirect target/,
+  );
   t.equal(f.requests.length, 4, 'the first request and 3 redirects; never 25');
 });
 
@@ -110,7 +140,10 @@ t.test('a redirect to a host not allowed is refused without contacting it', asyn
     res.end();
   });
   const p = pinner(t, [{ host: f.host, credentials: { username: 'u', password: 'p' } }, { host: elsewhere.host }]);
-  t.match(await pinOne(p, `${f.host}/team/app:1`), `a redirect points to ${elsewhere.host}, which is not in registries.hosts[].allowedHosts`);
+  t.match(
+    await pinOne(p, `${f.host}/team/app:1`),
+    `a redirect points to ${elsewhere.host}, which is not in registries.hosts[].allowedHosts`,
+  );
   t.equal(elsewhere.connections, 0, 'being a trusted registry itself does not make it a redirect target');
 });
 
@@ -128,16 +161,26 @@ t.test('a redirect to an allowed host is followed without the Authorization head
   const p = pinner(t, [{ host: f.host, allowedHosts: [blobs.host], credentials: { username: 'u', password: 'p' } }]);
   const [out] = await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() });
   t.equal(pinnedOf(out), `${f.host}/team/app:1@${goodImage.manifest.digest}`);
-  t.ok(f.requests.some((r) => r.headers.authorization === `Basic ${Buffer.from('u:p').toString('base64')}`), 'the registry got the credentials');
+  t.ok(
+    f.requests.some((r) => r.headers.authorization === `Basic ${Buffer.from('u:p').toString('base64')}`),
+    'the registry got the credentials',
+  );
   t.ok(blobs.requests.length >= 2);
-  t.same(blobs.requests.filter((r) => r.headers.authorization !== undefined), [], 'the other host never saw Authorization');
+  t.same(
+    blobs.requests.filter((r) => r.headers.authorization !== undefined),
+    [],
+    'the other host never saw Authorization',
+  );
 });
 
 t.test('a 50 MB streamed manifest is aborted at the 4 MiB cap', async (t) => {
   let written = 0;
   const f = await fake(t, (req, res) => {
     if (req.method === 'HEAD') {
-      res.writeHead(200, { 'content-type': goodImage.manifest.mediaType, 'docker-content-digest': goodImage.manifest.digest });
+      res.writeHead(200, {
+        'content-type': goodImage.manifest.mediaType,
+        'docker-content-digest': goodImage.manifest.digest,
+      });
       res.end();
       return;
     }
@@ -153,14 +196,21 @@ t.test('a 50 MB streamed manifest is aborted at the 4 MiB cap', async (t) => {
     pump();
   });
   const p = pinner(t, [{ host: f.host }]);
-  t.match(await pinOne(p, `${f.host}/team/app:1`), /the response exceeds the limit of 4194304 bytes: raise registries\.maxManifestBytes/);
+  t.match(
+    await pinOne(p, `${f.host}/team/app:1`),
+    /the response exceeds the limit of 4194304 bytes: raise registries\.maxManifestBytes/,
+  );
   await f.allClosed();
   t.ok(written < 20 * 1024 * 1024, `the fake stopped early (${written} bytes written, buffers included)`);
 });
 
 t.test('a declared Content-Length over the cap is refused before reading', async (t) => {
   const f = await fake(t, (req, res) => {
-    res.writeHead(200, { 'content-type': goodImage.manifest.mediaType, 'content-length': String(50 * 1024 * 1024), 'docker-content-digest': goodImage.manifest.digest });
+    res.writeHead(200, {
+      'content-type': goodImage.manifest.mediaType,
+      'content-length': String(50 * 1024 * 1024),
+      'docker-content-digest': goodImage.manifest.digest,
+    });
     res.end();
     req.socket.destroy();
   });
@@ -170,16 +220,26 @@ t.test('a declared Content-Length over the cap is refused before reading', async
 });
 
 function bigIndex(entries: number): Buffer {
-  const one = (i: number): string => JSON.stringify({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${i.toString(16).padStart(64, '0')}`, size: 1 });
+  const one = (i: number): string =>
+    JSON.stringify({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+      size: 1,
+    });
   const parts: string[] = [];
   for (let i = 0; i < entries; i++) parts.push(one(i));
-  return Buffer.from(`{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[${parts.join(',')}]}`);
+  return Buffer.from(
+    `{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[${parts.join(',')}]}`,
+  );
 }
 
 t.test('an index with 100k entries (about 11 MB) is cut at the byte cap', async (t) => {
   const body = bigIndex(100_000);
   const f = await fake(t, (req, res) => {
-    res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json', 'docker-content-digest': `sha256:${'0'.repeat(64)}` });
+    res.writeHead(200, {
+      'content-type': 'application/vnd.oci.image.index.v1+json',
+      'docker-content-digest': `sha256:${'0'.repeat(64)}`,
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   const p = pinner(t, [{ host: f.host }]);
@@ -195,29 +255,47 @@ t.test('an index over the entry limit (honest digest) is LIMIT_EXCEEDED', async 
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   const p = pinner(t, [{ host: f.host }]);
-  t.match(await pinOne(p, `${f.host}/team/app:1`), /the index lists 2000 manifests, over the limit of 1024: raise registries\.maxManifestBytes or registries\.maxIndexEntries/);
+  t.match(
+    await pinOne(p, `${f.host}/team/app:1`),
+    /the index lists 2000 manifests, over the limit of 1024: raise registries\.maxManifestBytes or registries\.maxIndexEntries/,
+  );
 });
 
 t.test('a lying Docker-Content-Digest is a digest mismatch, never pinned', async (t) => {
   const f = await fake(t, (req, res) => {
     // HEAD names goodImage; the GET by that digest serves other bytes under the same claim.
-    res.writeHead(200, { 'content-type': otherImage.manifest.mediaType, 'docker-content-digest': goodImage.manifest.digest });
+    res.writeHead(200, {
+      'content-type': otherImage.manifest.mediaType,
+      'docker-content-digest': goodImage.manifest.digest,
+    });
     res.end(req.method === 'HEAD' ? undefined : otherImage.manifest.bytes);
   });
   const p = pinner(t, [{ host: f.host }]);
-  t.match(await pinOne(p, `${f.host}/team/app:1`), `the registry claims ${goodImage.manifest.digest} but the manifest it served hashes to ${otherImage.manifest.digest}`);
-  t.same(f.requests.map((r) => `${r.method} ${r.url}`), ['HEAD /v2/team/app/manifests/1', `GET /v2/team/app/manifests/${goodImage.manifest.digest}`]);
+  t.match(
+    await pinOne(p, `${f.host}/team/app:1`),
+    `the registry claims ${goodImage.manifest.digest} but the manifest it served hashes to ${otherImage.manifest.digest}`,
+  );
+  t.same(
+    f.requests.map((r) => `${r.method} ${r.url}`),
+    ['HEAD /v2/team/app/manifests/1', `GET /v2/team/app/manifests/${goodImage.manifest.digest}`],
+  );
 });
 
 t.test('without a HEAD digest the GET body decides, and a contradicting header fails', async (t) => {
   const f = await fake(t, (req, res) => {
     const head = req.method === 'HEAD';
-    res.writeHead(200, { 'content-type': goodImage.manifest.mediaType, ...(head ? {} : { 'docker-content-digest': otherImage.manifest.digest }) });
+    res.writeHead(200, {
+      'content-type': goodImage.manifest.mediaType,
+      ...(head ? {} : { 'docker-content-digest': otherImage.manifest.digest }),
+    });
     res.end(head ? undefined : goodImage.manifest.bytes);
   });
   const p = pinner(t, [{ host: f.host }]);
   t.match(await pinOne(p, `${f.host}/team/app:1`), /claims sha256:[0-9a-f]{64} but the manifest it served hashes to/);
-  t.same(f.requests.map((r) => `${r.method} ${r.url}`), ['HEAD /v2/team/app/manifests/1', 'GET /v2/team/app/manifests/1']);
+  t.same(
+    f.requests.map((r) => `${r.method} ${r.url}`),
+    ['HEAD /v2/team/app/manifests/1', 'GET /v2/team/app/manifests/1'],
+  );
 });
 
 t.test('a token realm on another host is refused without contacting it', async (t) => {
@@ -227,7 +305,10 @@ t.test('a token realm on another host is refused without contacting it', async (
     res.end();
   });
   const p = pinner(t, [{ host: f.host, credentials: { username: 'u', password: 'p' } }]);
-  t.match(await pinOne(p, `${f.host}/team/app:1`), `the token realm is on ${tokens.host}, which is not in registries.hosts[].allowedHosts: add the token service host`);
+  t.match(
+    await pinOne(p, `${f.host}/team/app:1`),
+    `the token realm is on ${tokens.host}, which is not in registries.hosts[].allowedHosts: add the token service host`,
+  );
   t.equal(tokens.connections, 0);
 });
 
@@ -253,7 +334,10 @@ t.test('429 with a Retry-After that fits is honoured', async (t) => {
     serveManifest(res, req, goodImage);
   });
   const p = pinner(t, [{ host: f.host, timeoutMs: 5_000 }]);
-  t.equal(pinnedOf((await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]), `${f.host}/team/app:1@${goodImage.manifest.digest}`);
+  t.equal(
+    pinnedOf((await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]),
+    `${f.host}/team/app:1@${goodImage.manifest.digest}`,
+  );
   t.equal(f.requests.length, 3);
 });
 
@@ -267,8 +351,14 @@ t.test('5xx then success: the idempotent request is retried', async (t) => {
     serveManifest(res, req, goodImage);
   });
   const p = pinner(t, [{ host: f.host }]);
-  t.equal(pinnedOf((await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]), `${f.host}/team/app:1@${goodImage.manifest.digest}`);
-  t.same(f.requests.map((r) => r.method), ['HEAD', 'HEAD', 'GET']);
+  t.equal(
+    pinnedOf((await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]),
+    `${f.host}/team/app:1@${goodImage.manifest.digest}`,
+  );
+  t.same(
+    f.requests.map((r) => r.method),
+    ['HEAD', 'HEAD', 'GET'],
+  );
 });
 
 t.test('persistent 5xx ends unavailable after 3 attempts', async (t) => {
@@ -288,7 +378,10 @@ t.test('connection reset: retried, then unavailable', async (t) => {
     req.socket.destroy();
   });
   const p = pinner(t, [{ host: f.host }]);
-  t.match(await pinOne(p, `${f.host}/team/app:1`), /^registry 127\.0\.0\.1:\d+: the connection failed \((ECONNRESET|UND_ERR_SOCKET)\)/);
+  t.match(
+    await pinOne(p, `${f.host}/team/app:1`),
+    /^registry 127\.0\.0\.1:\d+: the connection failed \((ECONNRESET|UND_ERR_SOCKET)\)/,
+  );
   t.equal(f.requests.length, 3);
 });
 
@@ -300,10 +393,16 @@ t.test('Bearer flow: anonymous token fetched once, cached, scoped to the reposit
       return void res.end(JSON.stringify({ token: `tok-${url.searchParams.get('scope')}`, expires_in: 300 }));
     }
     if (req.headers.authorization !== 'Bearer tok-repository:team/app:pull') {
-      res.writeHead(401, { 'www-authenticate': `Bearer realm="https://${self.host}/token",service="fake-registry",scope="repository:team/app:pull"` });
+      res.writeHead(401, {
+        'www-authenticate': `Bearer realm="https://${self.host}/token",service="fake-registry",scope="repository:team/app:pull"`,
+      });
       return void res.end();
     }
-    serveManifest(res, req, url.pathname.endsWith('/multi') || url.pathname.endsWith(goodIndex.manifest.digest) ? goodIndex : goodImage);
+    serveManifest(
+      res,
+      req,
+      url.pathname.endsWith('/multi') || url.pathname.endsWith(goodIndex.manifest.digest) ? goodIndex : goodImage,
+    );
   });
   const p = pinner(t, [{ host: f.host }]);
   const outs = await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() });
@@ -332,7 +431,10 @@ t.test('Bearer flow with credentials: Basic to the realm, refused token is unaut
     serveManifest(res, req, goodImage);
   });
   const good = pinner(t, [{ host: f.host, credentials: { username: 'bob', password: 'right' } }]);
-  t.equal(pinnedOf((await good.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]), `${f.host}/team/app:1@${goodImage.manifest.digest}`);
+  t.equal(
+    pinnedOf((await good.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]),
+    `${f.host}/team/app:1@${goodImage.manifest.digest}`,
+  );
   const bad = pinner(t, [{ host: f.host, credentials: { username: 'bob', password: 'wrong' } }]);
   const reason = await pinOne(bad, `${f.host}/team/app:1`);
   t.match(reason, /the token service refused a pull token for the configured credentials \(HTTP 401\)/);
@@ -360,7 +462,10 @@ t.test('per-host concurrency limit: never more requests in flight than maxConcur
 t.test('insecure: plain HTTP only for hosts explicitly marked', async (t) => {
   const plain = await fake(t, ok, true);
   const marked = pinner(t, [{ host: plain.host, insecure: true }]);
-  t.equal(pinnedOf((await marked.pin({ images: [ref(`${plain.host}/team/app:1`)], signal: longSignal() }))[0]), `${plain.host}/team/app:1@${goodImage.manifest.digest}`);
+  t.equal(
+    pinnedOf((await marked.pin({ images: [ref(`${plain.host}/team/app:1`)], signal: longSignal() }))[0]),
+    `${plain.host}/team/app:1@${goodImage.manifest.digest}`,
+  );
   const unmarked = pinner(t, [{ host: plain.host, timeoutMs: 2_000 }]);
   t.match(await pinOne(unmarked, `${plain.host}/team/app:1`), /TLS connection failed|connection failed/);
 });
@@ -380,9 +485,14 @@ t.test('a cached token is dropped 10 s before the expiry the token service state
     serveManifest(res, req, goodImage);
   });
   const clock = manualClock();
-  const p = createRegistryPinner({ registries: registriesConfig({ hosts: [{ host: f.host }], cacheTtlMs: 0 }), dispatcher: agent, clock });
+  const p = createRegistryPinner({
+    registries: registriesConfig({ hosts: [{ host: f.host }], cacheTtlMs: 0 }),
+    dispatcher: agent,
+    clock,
+  });
   t.teardown(() => p.close());
-  const pin = async (): Promise<string> => pinnedOf((await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]);
+  const pin = async (): Promise<string> =>
+    pinnedOf((await p.pin({ images: [ref(`${f.host}/team/app:1`)], signal: longSignal() }))[0]);
   await pin();
   clock.advance(19_000);
   await pin();

@@ -40,11 +40,15 @@ t.test('lookups are counted by registry host and result, with their duration in 
   await pin(`attacker-${Math.random()}.example/app:1`);
   await pin('169.254.169.254/app:1');
   await pin(`${f.host}/team/app@sha256:${'a'.repeat(64)}`);
-  t.same(sink.calls, [
-    [f.host, 'resolved', 0.5],
-    [f.host, 'cached', 0],
-    [f.host, 'IMAGEGATE_REGISTRY_NOT_FOUND', 0.25],
-    [UNTRUSTED_HOST_LABEL, 'IMAGEGATE_REGISTRY_UNTRUSTED', 0],
-    ['169.254.169.254', 'IMAGEGATE_REGISTRY_ADDRESS_BLOCKED', 0],
-  ], 'untrusted hosts share one label; a digest-pinned image is no lookup');
+  t.same(
+    sink.calls,
+    [
+      [f.host, 'resolved', 0.5],
+      [f.host, 'cached', 0],
+      [f.host, 'IMAGEGATE_REGISTRY_NOT_FOUND', 0.25],
+      [UNTRUSTED_HOST_LABEL, 'IMAGEGATE_REGISTRY_UNTRUSTED', 0],
+      ['169.254.169.254', 'IMAGEGATE_REGISTRY_ADDRESS_BLOCKED', 0],
+    ],
+    'untrusted hosts share one label; a digest-pinned image is no lookup',
+  );
 });

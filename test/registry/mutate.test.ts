@@ -1,7 +1,13 @@
 import t, { type Test } from 'tap';
 import fjp from 'fast-json-patch';
 import { createRegistryPinner } from '../../src/registry/index.js';
-import { buildImage, buildMultiArch, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
+import {
+  buildImage,
+  buildMultiArch,
+  startRegistry,
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
+} from '../fixtures/registry/index.js';
 import { recordingDecider } from '../fixtures/deciders.js';
 import { podCase, review } from '../fixtures/reviews.js';
 import { decodePatch, reviewResponse, startTestServer } from '../fixtures/server.js';
@@ -18,7 +24,9 @@ async function webhookOnRegistry(t: Test) {
     return dispatch(opts, handler);
   });
   const pinner = createRegistryPinner({
-    registries: registriesConfig({ hosts: [{ host: reg.host, credentials: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } }] }),
+    registries: registriesConfig({
+      hosts: [{ host: reg.host, credentials: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } }],
+    }),
     dispatcher,
   });
   t.teardown(() => pinner.close());
@@ -55,8 +63,8 @@ t.test('/mutate over real HTTPS pins a pod to the real registry digests', async 
     },
   };
   const res = reviewResponse((await srv.post('/mutate', review(podCase, { object: pod }))).json);
-  t.equal(res['allowed'], true);
-  t.same(res['warnings'] ?? [], [], 'no warnings');
+  t.equal(res.allowed, true);
+  t.same(res.warnings ?? [], [], 'no warnings');
   const ops = decodePatch(res);
   const after = fjp.applyPatch(fjp.deepClone(pod), fjp.deepClone(ops), true, false).newDocument;
   t.same(
@@ -68,7 +76,10 @@ t.test('/mutate over real HTTPS pins a pod to the real registry digests', async 
     ],
     'only the three tagged image fields change, each to the digest pushed',
   );
-  t.notOk(paths.some((p) => p.includes('/team/tools/')), 'the tag+digest image was never resolved');
+  t.notOk(
+    paths.some((p) => p.includes('/team/tools/')),
+    'the tag+digest image was never resolved',
+  );
 
   const before = paths.length;
   const again = reviewResponse((await srv.post('/mutate', review(podCase, { object: after }))).json);
@@ -87,12 +98,17 @@ t.test('/mutate leaves unresolvable images alone and says why in warnings', asyn
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'web' },
-    spec: { containers: [{ name: 'app', image: `${reg.host}/team/app:1` }, { name: 'hub', image: 'nginx:1.27' }] },
+    spec: {
+      containers: [
+        { name: 'app', image: `${reg.host}/team/app:1` },
+        { name: 'hub', image: 'nginx:1.27' },
+      ],
+    },
   };
   const res = reviewResponse((await srv.post('/mutate', review(podCase, { object: pod }))).json);
-  t.equal(res['allowed'], true);
+  t.equal(res.allowed, true);
   t.notOk('patch' in res);
-  const warnings = res['warnings'];
+  const warnings = res.warnings;
   if (!Array.isArray(warnings)) throw new Error('no warnings');
   const text = warnings.join('\n');
   t.match(text, `${reg.host}/team/app:1`);
@@ -100,7 +116,9 @@ t.test('/mutate leaves unresolvable images alone and says why in warnings', asyn
   t.match(text, /nginx:1\.27/);
   t.match(text, /not in the trusted registries/);
   // The codes cross the admission boundary: the decision line and the metrics name them.
-  const decision = srv.logs.map((l): unknown => JSON.parse(l)).find((l) => typeof l === 'object' && l !== null && 'event' in l && l.event === 'admission.decision');
+  const decision = srv.logs
+    .map((l): unknown => JSON.parse(l))
+    .find((l) => typeof l === 'object' && l !== null && 'event' in l && l.event === 'admission.decision');
   t.match(decision, {
     unpinned: [
       { image: `${reg.host}/team/app:1`, code: 'IMAGEGATE_REGISTRY_UNAUTHORIZED' },
@@ -138,8 +156,8 @@ t.test('/mutate after another mutator added a tagged sidecar pins only the sidec
     },
   };
   const res = reviewResponse((await srv.post('/mutate', review(podCase, { object: pod }))).json);
-  t.equal(res['allowed'], true);
-  t.same(res['warnings'] ?? [], []);
+  t.equal(res.allowed, true);
+  t.same(res.warnings ?? [], []);
   const ops = decodePatch(res);
   const after = fjp.applyPatch(fjp.deepClone(pod), fjp.deepClone(ops), true, false).newDocument;
   const sidecar = `${reg.host}/mesh/proxy:1.2@${side.manifest.digest}`;
@@ -151,5 +169,9 @@ t.test('/mutate after another mutator added a tagged sidecar pins only the sidec
     ],
     'only the two injected image fields change; the pinned ones stay byte-identical',
   );
-  t.same([...new Set(paths.filter((p) => p.includes('/manifests/')).map((p) => p.split('/manifests/')[0]))], ['HEAD /v2/mesh/proxy', 'GET /v2/mesh/proxy'], 'only the sidecar repository was contacted');
+  t.same(
+    [...new Set(paths.filter((p) => p.includes('/manifests/')).map((p) => p.split('/manifests/')[0]))],
+    ['HEAD /v2/mesh/proxy', 'GET /v2/mesh/proxy'],
+    'only the sidecar repository was contacted',
+  );
 });

@@ -2,7 +2,13 @@ import t from 'tap';
 import type { Dispatcher } from 'undici';
 import { createRegistryPinner } from '../../src/registry/index.js';
 import { createRegistryResolver } from '../../src/registry/internal.js';
-import { buildImage, buildMultiArch, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
+import {
+  buildImage,
+  buildMultiArch,
+  startRegistry,
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
+} from '../fixtures/registry/index.js';
 import { longSignal, manualClock, pinnedOf, reasonOf, ref, registriesConfig } from './helpers.js';
 
 const reg = await startRegistry();
@@ -16,7 +22,12 @@ await reg.push('team/app', 'v2', v2);
 await reg.push('team/app', 'multi', multi);
 
 const withCreds = (extra: Record<string, unknown> = {}) =>
-  registriesConfig({ hosts: [{ host: reg.host, caFile: reg.caFile, credentials: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } }], ...extra });
+  registriesConfig({
+    hosts: [
+      { host: reg.host, caFile: reg.caFile, credentials: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } },
+    ],
+    ...extra,
+  });
 
 /** Records the paths the resolver requests. */
 function recording(agent: Dispatcher): { dispatcher: Dispatcher; paths: string[] } {
@@ -49,7 +60,9 @@ t.test('a multi-arch tag pins the index digest and exposes its platform children
 });
 
 t.test('without credentials: unauthorized, naming image, registry and fix; with them: pinned', async (t) => {
-  const anon = createRegistryPinner({ registries: registriesConfig({ hosts: [{ host: reg.host, caFile: reg.caFile }] }) });
+  const anon = createRegistryPinner({
+    registries: registriesConfig({ hosts: [{ host: reg.host, caFile: reg.caFile }] }),
+  });
   t.teardown(() => anon.close());
   const [out] = await anon.pin({ images: [ref(`${reg.host}/team/app:v1`)], signal: longSignal() });
   const reason = reasonOf(out);
@@ -58,20 +71,34 @@ t.test('without credentials: unauthorized, naming image, registry and fix; with 
   t.match(reason, /authentication required \(HTTP 401\)/);
   t.match(reason, /registries\.hosts\[\]\.credentials/);
 
-  const wrong = createRegistryPinner({ registries: registriesConfig({ hosts: [{ host: reg.host, caFile: reg.caFile, credentials: { username: 'alice', password: 'nope' } }] }) });
+  const wrong = createRegistryPinner({
+    registries: registriesConfig({
+      hosts: [{ host: reg.host, caFile: reg.caFile, credentials: { username: 'alice', password: 'nope' } }],
+    }),
+  });
   t.teardown(() => wrong.close());
-  t.match(reasonOf((await wrong.pin({ images: [ref(`${reg.host}/team/app:v1`)], signal: longSignal() }))[0]), /HTTP 401/);
+  t.match(
+    reasonOf((await wrong.pin({ images: [ref(`${reg.host}/team/app:v1`)], signal: longSignal() }))[0]),
+    /HTTP 401/,
+  );
 });
 
 t.test('an unknown tag is not found', async (t) => {
   const pinner = createRegistryPinner({ registries: withCreds() });
   t.teardown(() => pinner.close());
   const [out] = await pinner.pin({ images: [ref(`${reg.host}/team/app:nope`)], signal: longSignal() });
-  t.match(reasonOf(out), new RegExp(`^registry ${reg.host}: tag nope: not found \\(HTTP 404\\): check .* \\(image ${reg.host}/team/app:nope\\)$`));
+  t.match(
+    reasonOf(out),
+    new RegExp(
+      `^registry ${reg.host}: tag nope: not found \\(HTTP 404\\): check .* \\(image ${reg.host}/team/app:nope\\)$`,
+    ),
+  );
 });
 
 t.test('without the CA the TLS failure is named', async (t) => {
-  const pinner = createRegistryPinner({ registries: registriesConfig({ hosts: [{ host: reg.host, timeoutMs: 3000 }] }) });
+  const pinner = createRegistryPinner({
+    registries: registriesConfig({ hosts: [{ host: reg.host, timeoutMs: 3000 }] }),
+  });
   t.teardown(() => pinner.close());
   const [out] = await pinner.pin({ images: [ref(`${reg.host}/team/app:v1`)], signal: longSignal() });
   t.match(reasonOf(out), /TLS connection failed .*caFile/);
@@ -82,10 +109,20 @@ t.test('HEAD digest is confirmed by GET by digest; concurrent lookups of one tag
   const pinner = createRegistryPinner({ registries: withCreds(), dispatcher });
   const images = [ref(`${reg.host}/team/app:v2`), ref(`${reg.host}/team/app:v2`), ref(`${reg.host}/team/app:v2`)];
   const outs = await pinner.pin({ images, signal: longSignal() });
-  t.same(outs.map(pinnedOf), images.map(() => `${reg.host}/team/app:v2@${v2.manifest.digest}`));
+  t.same(
+    outs.map(pinnedOf),
+    images.map(() => `${reg.host}/team/app:v2@${v2.manifest.digest}`),
+  );
   const manifestCalls = paths.filter((p) => p.includes('/manifests/'));
-  t.same([...new Set(manifestCalls)], [`HEAD /v2/team/app/manifests/v2`, `GET /v2/team/app/manifests/${v2.manifest.digest}`]);
-  t.equal(manifestCalls.filter((p) => p.startsWith('HEAD')).length, 2, 'one HEAD, repeated once with credentials after the 401');
+  t.same(
+    [...new Set(manifestCalls)],
+    [`HEAD /v2/team/app/manifests/v2`, `GET /v2/team/app/manifests/${v2.manifest.digest}`],
+  );
+  t.equal(
+    manifestCalls.filter((p) => p.startsWith('HEAD')).length,
+    2,
+    'one HEAD, repeated once with credentials after the 401',
+  );
 });
 
 t.test('a moved tag is served from cache within the TTL and re-resolved after it', async (t) => {
@@ -94,12 +131,23 @@ t.test('a moved tag is served from cache within the TTL and re-resolved after it
   t.teardown(() => pinner.close());
   const image = ref(`${reg.host}/team/moving:1`);
   await reg.push('team/moving', '1', v1);
-  t.equal(pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]), `${reg.host}/team/moving:1@${v1.manifest.digest}`);
+  t.equal(
+    pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]),
+    `${reg.host}/team/moving:1@${v1.manifest.digest}`,
+  );
   await reg.push('team/moving', '1', v2);
   clock.advance(9_000);
-  t.equal(pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]), `${reg.host}/team/moving:1@${v1.manifest.digest}`, 'cached');
+  t.equal(
+    pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]),
+    `${reg.host}/team/moving:1@${v1.manifest.digest}`,
+    'cached',
+  );
   clock.advance(2_000);
-  t.equal(pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]), `${reg.host}/team/moving:1@${v2.manifest.digest}`, 're-resolved after the TTL');
+  t.equal(
+    pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]),
+    `${reg.host}/team/moving:1@${v2.manifest.digest}`,
+    're-resolved after the TTL',
+  );
 });
 
 t.test('a failure is cached briefly and separately from successes', async (t) => {
@@ -109,14 +157,23 @@ t.test('a failure is cached briefly and separately from successes', async (t) =>
   const image = ref(`${reg.host}/team/late:1`);
   t.match(reasonOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]), /not found/);
   await reg.push('team/late', '1', v1);
-  t.match(reasonOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]), /not found/, 'within failureTtlMs');
+  t.match(
+    reasonOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]),
+    /not found/,
+    'within failureTtlMs',
+  );
   clock.advance(1_001);
-  t.equal(pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]), `${reg.host}/team/late:1@${v1.manifest.digest}`);
+  t.equal(
+    pinnedOf((await pinner.pin({ images: [image], signal: longSignal() }))[0]),
+    `${reg.host}/team/late:1@${v1.manifest.digest}`,
+  );
 });
 
 t.test('a mirror resolves docker.io/library/* on the registry under a prefix', async (t) => {
   await reg.push('hub/library/busybox', 'latest', v2);
-  const pinner = createRegistryPinner({ registries: withCreds({ mirrors: [{ from: 'docker.io/library', to: `${reg.host}/hub/library` }] }) });
+  const pinner = createRegistryPinner({
+    registries: withCreds({ mirrors: [{ from: 'docker.io/library', to: `${reg.host}/hub/library` }] }),
+  });
   t.teardown(() => pinner.close());
   const outs = await pinner.pin({ images: [ref('busybox'), ref('docker.io/other/app:1')], signal: longSignal() });
   t.equal(pinnedOf(outs[0]), `docker.io/library/busybox:latest@${v2.manifest.digest}`);

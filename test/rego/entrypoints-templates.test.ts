@@ -19,7 +19,15 @@ const policySource = [
 ].join('\n');
 
 t.test('entrypoints inside partial objects and generic ref heads', async (t) => {
-  const entrypoints = ['ep/obj/k1', 'ep/obj/absent', 'ep/a/b', 'ep/a/b/x1/c', 'ep/a/b/other/c', 'ep/fixed/deep', 'ep/fixed/deep/leaf'];
+  const entrypoints = [
+    'ep/obj/k1',
+    'ep/obj/absent',
+    'ep/a/b',
+    'ep/a/b/x1/c',
+    'ep/a/b/other/c',
+    'ep/fixed/deep',
+    'ep/fixed/deep/leaf',
+  ];
   const wasm = compileEntrypoints({ sources: [{ file: 'ep.rego', text: policySource }], entrypoints });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
   const input = { m: { k1: 1 }, xs: ['x1'] };
@@ -37,7 +45,11 @@ t.test('entrypoints inside partial objects and generic ref heads', async (t) => 
 
 t.test('entrypoints no rule covers are still refused', async (t) => {
   for (const e of ['ep/nope', 'ep/fixed/other', 'other/obj']) {
-    t.throws(() => compileEntrypoints({ sources: [{ file: 'ep.rego', text: policySource }], entrypoints: [e] }), { code: 'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED' }, e);
+    t.throws(
+      () => compileEntrypoints({ sources: [{ file: 'ep.rego', text: policySource }], entrypoints: [e] }),
+      { code: 'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED' },
+      e,
+    );
   }
 });
 
@@ -65,10 +77,8 @@ t.test('with inside a template string part applies to that part', async (t) => {
   const entrypoints = ['tw/a', 'tw/b', 'tw/c', 'tw/d'];
   const wasm = compileEntrypoints({ sources: [{ file: 'tw.rego', text }], entrypoints });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
-  t.same(entrypoints.map((e) => policy.evaluate({ x: 0 }, e)), [
-    [{ result: 'v=1' }],
-    [{ result: 'v=2' }],
-    [{ result: 'v=101, plain=11' }],
-    [{ result: 'v=10, plain=2' }],
-  ]);
+  t.same(
+    entrypoints.map((e) => policy.evaluate({ x: 0 }, e)),
+    [[{ result: 'v=1' }], [{ result: 'v=2' }], [{ result: 'v=101, plain=11' }], [{ result: 'v=10, plain=2' }]],
+  );
 });

@@ -55,13 +55,25 @@ const rows: readonly { readonly body: string; readonly want: true | undefined; r
   { body: 'not f(input.x) with input as {"x": 2}', want: true, why: 'moved ref is read under the with [WITH]' },
   { body: 'not f(input.x) with input as {"x": 1}', want: undefined, why: 'f(1) is true under the with' },
   { body: 'not f(input.y) with input as {"x": 1}', want: undefined, why: 'undefined under the with [WITH][DYN]' },
-  { body: 'some v in input.list; not startswith(v.missing, "a")', want: undefined, why: 'ref on an iterated var [DYN]' },
+  {
+    body: 'some v in input.list; not startswith(v.missing, "a")',
+    want: undefined,
+    why: 'ref on an iterated var [DYN]',
+  },
   { body: 'some v in input.list; not f(v)', want: true, why: 'iterated var, defined' },
   { body: 'every v in input.list { not f(v.missing) }', want: undefined, why: 'inside every: the element fails [DYN]' },
   { body: 'every v in input.list { not v.missing }', want: true, why: 'inside every: bare ref [KEYS]' },
   { body: 'h(input.obj)', want: undefined, why: 'negation inside a function body [DYN]' },
-  { body: 'count([v | some v in input.list; not startswith(v.missing, "")]) == 0', want: true, why: 'inside a comprehension: no element [DYN]' },
-  { body: 'count([v | some v in input.list; not v.missing]) == 1', want: true, why: 'inside a comprehension: bare ref [KEYS]' },
+  {
+    body: 'count([v | some v in input.list; not startswith(v.missing, "")]) == 0',
+    want: true,
+    why: 'inside a comprehension: no element [DYN]',
+  },
+  {
+    body: 'count([v | some v in input.list; not v.missing]) == 1',
+    want: true,
+    why: 'inside a comprehension: bare ref [KEYS]',
+  },
 ];
 
 const module = [
@@ -83,7 +95,11 @@ t.test('negated expressions evaluate refs and nested calls first, as OPA does', 
   const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
   for (const [i, r] of rows.entries()) {
     const got: unknown = policy.evaluate(input, `neg/p${i}`);
-    t.same(got, r.want === undefined ? [] : [{ result: true }], `${r.body}: ${r.want === undefined ? 'undefined' : 'true'} (${r.why})`);
+    t.same(
+      got,
+      r.want === undefined ? [] : [{ result: true }],
+      `${r.body}: ${r.want === undefined ? 'undefined' : 'true'} (${r.why})`,
+    );
   }
 });
 
@@ -109,27 +125,40 @@ const psp = [
   '',
 ].join('\n');
 
-t.test('a RunAsAny parameter without ranges reports no violation (OPA: the undefined argument fails the rule)', async (t) => {
-  const wasm = compileEntrypoints({ sources: [{ file: 'psp.rego', text: psp }], entrypoints: ['k8spspallowedusers/violation'] });
-  const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
-  const review = { object: { spec: { containers: [{ name: 'app', securityContext: { runAsUser: 0 } }] } } };
-  t.same(policy.evaluate({ review, parameters: { runAsUser: { rule: 'RunAsAny' } } }), [{ result: [] }]);
-  const ranges = [{ min: 100, max: 200 }];
-  t.same(policy.evaluate({ review, parameters: { runAsUser: { rule: 'MustRunAs', ranges } } }), [{ result: ['container app runs as 0, not allowed by MustRunAs'] }], 'outside the ranges: a violation');
-});
-
-t.test('in a query, == stays a call: its undefined operand fails the query (OPA query compiler has no RewriteEquals)', async (t) => {
-  const cases: readonly { readonly query: string; readonly rows: number }[] = [
-    { query: 'not input.missing == 1', rows: 0 },
-    { query: 'not input.missing = 1', rows: 1 },
-    { query: 'not input.missing', rows: 1 },
-    { query: 'not data.neg.f(input.missing)', rows: 0 },
-    { query: 'not input.obj[input.missing]', rows: 0 },
-  ];
-  for (const c of cases) {
-    const wasm = compileQuery({ sources: [{ file: 'neg.rego', text: module }], query: c.query });
+t.test(
+  'a RunAsAny parameter without ranges reports no violation (OPA: the undefined argument fails the rule)',
+  async (t) => {
+    const wasm = compileEntrypoints({
+      sources: [{ file: 'psp.rego', text: psp }],
+      entrypoints: ['k8spspallowedusers/violation'],
+    });
     const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
-    const got: unknown = policy.evaluate(input);
-    t.equal(Array.isArray(got) ? got.length : -1, c.rows, `${c.query}: ${c.rows === 0 ? 'undefined' : 'true'}`);
-  }
-});
+    const review = { object: { spec: { containers: [{ name: 'app', securityContext: { runAsUser: 0 } }] } } };
+    t.same(policy.evaluate({ review, parameters: { runAsUser: { rule: 'RunAsAny' } } }), [{ result: [] }]);
+    const ranges = [{ min: 100, max: 200 }];
+    t.same(
+      policy.evaluate({ review, parameters: { runAsUser: { rule: 'MustRunAs', ranges } } }),
+      [{ result: ['container app runs as 0, not allowed by MustRunAs'] }],
+      'outside the ranges: a violation',
+    );
+  },
+);
+
+t.test(
+  'in a query, == stays a call: its undefined operand fails the query (OPA query compiler has no RewriteEquals)',
+  async (t) => {
+    const cases: readonly { readonly query: string; readonly rows: number }[] = [
+      { query: 'not input.missing == 1', rows: 0 },
+      { query: 'not input.missing = 1', rows: 1 },
+      { query: 'not input.missing', rows: 1 },
+      { query: 'not data.neg.f(input.missing)', rows: 0 },
+      { query: 'not input.obj[input.missing]', rows: 0 },
+    ];
+    for (const c of cases) {
+      const wasm = compileQuery({ sources: [{ file: 'neg.rego', text: module }], query: c.query });
+      const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
+      const got: unknown = policy.evaluate(input);
+      t.equal(Array.isArray(got) ? got.length : -1, c.rows, `${c.query}: ${c.rows === 0 ? 'undefined' : 'true'}`);
+    }
+  },
+);

@@ -20,8 +20,15 @@ const source = [
   '',
 ].join('\n');
 
-async function run(opts: { readonly enablePrint?: boolean; readonly sink: boolean }): Promise<{ rs: unknown; lines: string[] }> {
-  const wasm = compileEntrypoints({ sources: [{ file: 'p.rego', text: source }], entrypoints: ['p/r'], ...(opts.enablePrint === undefined ? {} : { enablePrint: opts.enablePrint }) });
+async function run(opts: {
+  readonly enablePrint?: boolean;
+  readonly sink: boolean;
+}): Promise<{ rs: unknown; lines: string[] }> {
+  const wasm = compileEntrypoints({
+    sources: [{ file: 'p.rego', text: source }],
+    entrypoints: ['p/r'],
+    ...(opts.enablePrint === undefined ? {} : { enablePrint: opts.enablePrint }),
+  });
   const lines: string[] = [];
   const policy = await loadPolicy(wasm, undefined, hostBuiltins(opts.sink ? { print: (l) => lines.push(l) } : {}));
   const rs: unknown = policy.evaluate({ name: 'web', tags: ['x', 'y'] }, 'p/r');
@@ -36,8 +43,16 @@ t.test('with print enabled, every print in rules, functions, comprehensions and 
   t.same(rs, answer, 'print never changes the answer');
   t.same(lines, [
     'start web <undefined> {"k": {1, 2}} [1.5, "s"]',
-    'in comprehension a 1', 'in comprehension b 1', 'f of 1', 'every 10', '{"x", "y"}',
-    'in comprehension a 2', 'in comprehension b 2', 'f of 2', 'every 20', '{"x", "y"}',
+    'in comprehension a 1',
+    'in comprehension b 1',
+    'f of 1',
+    'every 10',
+    '{"x", "y"}',
+    'in comprehension a 2',
+    'in comprehension b 2',
+    'f of 2',
+    'every 20',
+    '{"x", "y"}',
   ]);
 });
 

@@ -1,7 +1,13 @@
 import t from 'tap';
 import { PassThrough, Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { readBody, MAX_SEGMENT_BYTES, MIN_SEGMENT_BYTES, type BodyReadResult, type ReceivedBody } from '../../src/server/internal.js';
+import {
+  readBody,
+  MAX_SEGMENT_BYTES,
+  MIN_SEGMENT_BYTES,
+  type BodyReadResult,
+  type ReceivedBody,
+} from '../../src/server/internal.js';
 import { joinSegments } from '../../src/admission/internal.js';
 
 const MiB = 1024 * 1024;
@@ -32,7 +38,10 @@ t.test('chunk boundaries: any chunking gives the same bytes, in owned, bounded s
       t.equal(body.byteLength, bytes.byteLength, `${what}: length`);
       t.ok(Buffer.from(joinSegments(body.segments)).equals(bytes), `${what}: the joined segments are the body`);
       t.ok(ownsItsBuffers(body), `${what}: each segment owns its whole buffer`);
-      t.ok(body.segments.every((s) => s.byteLength <= MAX_SEGMENT_BYTES), `${what}: no segment is over ${MAX_SEGMENT_BYTES} bytes`);
+      t.ok(
+        body.segments.every((s) => s.byteLength <= MAX_SEGMENT_BYTES),
+        `${what}: no segment is over ${MAX_SEGMENT_BYTES} bytes`,
+      );
       t.equal(body.segments[0]?.byteLength, MIN_SEGMENT_BYTES, `${what}: the first segment is the smallest size`);
     }
   }
@@ -42,9 +51,17 @@ t.test('many tiny chunks, and text chunks', async (t) => {
   const bytes = randomBytes(50_000);
   const body = bodyOf(await readBody({ stream: chunked(bytes, 1), limitBytes: MiB, declaredBytes: undefined }));
   t.ok(Buffer.from(joinSegments(body.segments)).equals(bytes), '50,000 one-byte chunks');
-  t.same(body.segments.map((s) => s.byteLength), [16_384, 16_384, 17_232], 'segments grow with what was received; the last is cut to its length');
+  t.same(
+    body.segments.map((s) => s.byteLength),
+    [16_384, 16_384, 17_232],
+    'segments grow with what was received; the last is cut to its length',
+  );
   const text = bodyOf(await readBody({ stream: Readable.from(['{"a":', '"é"}']), limitBytes: 100, declaredBytes: 10 }));
-  t.equal(Buffer.from(joinSegments(text.segments)).toString('utf8'), '{"a":"é"}', 'text chunks are read as UTF-8 bytes');
+  t.equal(
+    Buffer.from(joinSegments(text.segments)).toString('utf8'),
+    '{"a":"é"}',
+    'text chunks are read as UTF-8 bytes',
+  );
 });
 
 t.test('an empty body has no segments', async (t) => {
@@ -57,7 +74,11 @@ t.test('an empty body has no segments', async (t) => {
 
 t.test('the limit: exactly it is read; one byte more stops reading with too-large', async (t) => {
   const bytes = randomBytes(100_000);
-  t.equal(bodyOf(await readBody({ stream: chunked(bytes, 7_000), limitBytes: 100_000, declaredBytes: undefined })).byteLength, 100_000, 'a body of exactly the limit');
+  t.equal(
+    bodyOf(await readBody({ stream: chunked(bytes, 7_000), limitBytes: 100_000, declaredBytes: undefined })).byteLength,
+    100_000,
+    'a body of exactly the limit',
+  );
   const stream = new PassThrough();
   const over = readBody({ stream, limitBytes: 99_999, declaredBytes: undefined });
   stream.write(bytes.subarray(0, 60_000));
@@ -70,7 +91,11 @@ t.test('the limit: exactly it is read; one byte more stops reading with too-larg
 t.test('a Content-Length over the limit is refused before anything is read', async (t) => {
   const stream = new PassThrough();
   stream.write('{}');
-  t.same(await readBody({ stream, limitBytes: 1_000, declaredBytes: 1_001 }), { kind: 'too-large', limitBytes: 1_000, receivedBytes: 0 });
+  t.same(await readBody({ stream, limitBytes: 1_000, declaredBytes: 1_001 }), {
+    kind: 'too-large',
+    limitBytes: 1_000,
+    receivedBytes: 0,
+  });
   t.same([stream.listenerCount('data'), stream.readableLength], [0, 2], 'the stream was not read');
 });
 
@@ -81,18 +106,33 @@ t.test('memory follows the bytes received, not the Content-Length declared', asy
   for (const s of streams) s.write('{"apiVersion":');
   await new Promise((r) => setImmediate(r));
   const grown = process.memoryUsage().arrayBuffers - before;
-  t.ok(grown < 4 * MiB, `32 bodies declaring 7 MiB and sending 14 bytes each hold ${(grown / MiB).toFixed(2)} MiB (pre-allocating would hold 224 MiB)`);
+  t.ok(
+    grown < 4 * MiB,
+    `32 bodies declaring 7 MiB and sending 14 bytes each hold ${(grown / MiB).toFixed(2)} MiB (pre-allocating would hold 224 MiB)`,
+  );
   for (const s of streams) s.destroy();
-  t.same(new Set((await Promise.all(reads)).map((r) => r.kind)), new Set(['stream-error']), 'and each ends as a stream error when its connection goes');
+  t.same(
+    new Set((await Promise.all(reads)).map((r) => r.kind)),
+    new Set(['stream-error']),
+    'and each ends as a stream error when its connection goes',
+  );
 });
 
 t.test('a body that is not what Content-Length said is refused', async (t) => {
   const bytes = randomBytes(10_000);
-  t.same(await readBody({ stream: chunked(bytes, 4_096), limitBytes: MiB, declaredBytes: 10_001 }), { kind: 'length-mismatch', declaredBytes: 10_001, receivedBytes: 10_000 }, 'shorter');
+  t.same(
+    await readBody({ stream: chunked(bytes, 4_096), limitBytes: MiB, declaredBytes: 10_001 }),
+    { kind: 'length-mismatch', declaredBytes: 10_001, receivedBytes: 10_000 },
+    'shorter',
+  );
   const stream = new PassThrough();
   const longer = readBody({ stream, limitBytes: MiB, declaredBytes: 9_999 });
   stream.write(bytes);
-  t.same(await longer, { kind: 'length-mismatch', declaredBytes: 9_999, receivedBytes: 10_000 }, 'longer: refused as soon as it is over');
+  t.same(
+    await longer,
+    { kind: 'length-mismatch', declaredBytes: 9_999, receivedBytes: 10_000 },
+    'longer: refused as soon as it is over',
+  );
   stream.end();
 });
 

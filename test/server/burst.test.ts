@@ -71,10 +71,27 @@ async function probeHealthz(srv: TestServer): Promise<number> {
 }
 
 /** The burst is sent by another process, so only the server's work runs on this event loop. */
-async function burstFromChildProcess(opts: { readonly srv: TestServer; readonly count: number }): Promise<{ status: number; json: unknown; ms: number }[]> {
+async function burstFromChildProcess(opts: {
+  readonly srv: TestServer;
+  readonly count: number;
+}): Promise<{ status: number; json: unknown; ms: number }[]> {
   const caFile = join(opts.srv.dir, 'burst-ca.crt');
   writeFileSync(caFile, opts.srv.ca);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/fixtures/burst-client.ts'), opts.srv.url, caFile, String(opts.count), '7100000', '432000', '30s'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'test/fixtures/burst-client.ts'),
+      opts.srv.url,
+      caFile,
+      String(opts.count),
+      '7100000',
+      '432000',
+      '30s',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -127,14 +144,16 @@ t.test('a burst of 20 large key-heavy bodies neither stalls /healthz nor keeps i
   const started = performance.now();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
-    const answers = await burstFromChildProcess({ srv, count: 20 });
+  const answers = await burstFromChildProcess({ srv, count: 20 });
   const burstMs = performance.now() - started;
   bursting = false;
   const longestRun = runs.stop();
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);
-  t.comment(`ELU ${elu.utilization.toFixed(2)} (active ${elu.active.toFixed(0)} ms); process CPU user ${(cpu.user / 1e3).toFixed(0)} ms system ${(cpu.system / 1e3).toFixed(0)} ms`);
-    await pinger;
+  t.comment(
+    `ELU ${elu.utilization.toFixed(2)} (active ${elu.active.toFixed(0)} ms); process CPU user ${(cpu.user / 1e3).toFixed(0)} ms system ${(cpu.system / 1e3).toFixed(0)} ms`,
+  );
+  await pinger;
   loop.disable();
   const rssPeak = process.memoryUsage().rss;
 
@@ -143,22 +162,44 @@ t.test('a burst of 20 large key-heavy bodies neither stalls /healthz nor keeps i
   // On a box too loaded to receive 140 MB within the whole-request timeout, the server closes the
   // uploads still running then: never earlier, and never with an answer.
   const cut = answers.filter((a) => a.status === 0);
-  t.equal(parsed.length + refused.length + cut.length, 20, 'every body is answered, refused as busy, or cut at the request timeout');
-  for (const a of cut) t.ok(a.ms >= defaultConfig.admission.maxTimeoutMs - 1_000, `an upload was cut only at the whole-request timeout (after ${a.ms} ms)`);
-  if (cut.length > 0) t.comment(`${cut.length} uploads were still running at the ${defaultConfig.admission.maxTimeoutMs} ms request timeout and were cut`);
+  t.equal(
+    parsed.length + refused.length + cut.length,
+    20,
+    'every body is answered, refused as busy, or cut at the request timeout',
+  );
+  for (const a of cut)
+    t.ok(
+      a.ms >= defaultConfig.admission.maxTimeoutMs - 1_000,
+      `an upload was cut only at the whole-request timeout (after ${a.ms} ms)`,
+    );
+  if (cut.length > 0)
+    t.comment(
+      `${cut.length} uploads were still running at the ${defaultConfig.admission.maxTimeoutMs} ms request timeout and were cut`,
+    );
   t.ok(parsed.length >= 1, `${parsed.length} reviews were parsed and decided`);
   for (const a of parsed) t.match(reviewResponse(a.json), { uid: 'padded-0001', allowed: true });
   for (const a of refused) {
     t.match(a.json, { error: { code: /^IMAGEGATE_(SERVER_BUSY|DEADLINE_EXCEEDED)$/ } });
-    t.notOk(typeof a.json === 'object' && a.json !== null && 'response' in a.json, 'a refused body gets no AdmissionReview');
+    t.notOk(
+      typeof a.json === 'object' && a.json !== null && 'response' in a.json,
+      'a refused body gets no AdmissionReview',
+    );
   }
   const maxWall = Math.max(...probes);
   const walls = [...probes].sort((a, b) => a - b);
   const p50 = walls[Math.floor(walls.length / 2)] ?? Number.NaN;
   t.ok(probes.length >= 5, `${probes.length} /healthz probes ran during the ${Math.round(burstMs)} ms burst`);
-  t.ok(longestRun < MAIN_THREAD_BUDGET_MS, `the event loop never ran more than ${longestRun} ms of CPU without yielding (budget ${MAIN_THREAD_BUDGET_MS} ms)`);
-  t.ok(maxWall < HEALTHZ_WALL_BUDGET_MS, `max /healthz latency during the burst: ${maxWall.toFixed(1)} ms wall (budget ${HEALTHZ_WALL_BUDGET_MS} ms)`);
-  t.comment(`burst: ${parsed.length} parsed, ${refused.length} refused in ${Math.round(burstMs)} ms; /healthz over ${probes.length} probes: p50 ${p50.toFixed(1)} ms, max ${maxWall.toFixed(1)} ms wall; longest main-thread run ${longestRun} ms CPU; event loop delay max ${(loop.max / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`);
+  t.ok(
+    longestRun < MAIN_THREAD_BUDGET_MS,
+    `the event loop never ran more than ${longestRun} ms of CPU without yielding (budget ${MAIN_THREAD_BUDGET_MS} ms)`,
+  );
+  t.ok(
+    maxWall < HEALTHZ_WALL_BUDGET_MS,
+    `max /healthz latency during the burst: ${maxWall.toFixed(1)} ms wall (budget ${HEALTHZ_WALL_BUDGET_MS} ms)`,
+  );
+  t.comment(
+    `burst: ${parsed.length} parsed, ${refused.length} refused in ${Math.round(burstMs)} ms; /healthz over ${probes.length} probes: p50 ${p50.toFixed(1)} ms, max ${maxWall.toFixed(1)} ms wall; longest main-thread run ${longestRun} ms CPU; event loop delay max ${(loop.max / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`,
+  );
 
   // The parser thread idles out after 1 s; its heap goes with it.
   let rssAfter = Number.POSITIVE_INFINITY;
@@ -166,8 +207,13 @@ t.test('a burst of 20 large key-heavy bodies neither stalls /healthz nor keeps i
     await new Promise((r) => setTimeout(r, 500));
     rssAfter = await settledRss();
   }
-  t.comment(`RSS before ${(rssBefore / MB).toFixed(0)} MiB, right after the burst ${(rssPeak / MB).toFixed(0)} MiB, after settling ${(rssAfter / MB).toFixed(0)} MiB`);
-  t.ok(rssAfter < rssBefore + RSS_GROWTH_BUDGET, `RSS returns within ${RSS_GROWTH_BUDGET / MB} MiB of where it started`);
+  t.comment(
+    `RSS before ${(rssBefore / MB).toFixed(0)} MiB, right after the burst ${(rssPeak / MB).toFixed(0)} MiB, after settling ${(rssAfter / MB).toFixed(0)} MiB`,
+  );
+  t.ok(
+    rssAfter < rssBefore + RSS_GROWTH_BUDGET,
+    `RSS returns within ${RSS_GROWTH_BUDGET / MB} MiB of where it started`,
+  );
 
   const after = await srv.post('/validate', paddedReview({ bytes: 2_000, keys: 10, uid: 'after-burst' }));
   t.match(reviewResponse(after.json), { uid: 'after-burst', allowed: true }, 'the server answers normally afterwards');

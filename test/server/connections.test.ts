@@ -27,7 +27,9 @@ function closedWithin(socket: Socket, limitMs: number): Promise<{ closed: boolea
 }
 
 function openConnections(srv: TestServer): Promise<number> {
-  return new Promise((resolve, reject) => srv.running.app.server.getConnections((err, n) => (err === null ? resolve(n) : reject(err))));
+  return new Promise((resolve, reject) =>
+    srv.running.app.server.getConnections((err, n) => (err === null ? resolve(n) : reject(err))),
+  );
 }
 
 function requestText(body: string, connection: 'close' | 'keep-alive'): string {
@@ -35,36 +37,69 @@ function requestText(body: string, connection: 'close' | 'keep-alive'): string {
 }
 
 t.test('server timeouts always outlast the longest review (issue 8 break 3)', async (t) => {
-  for (const admission of [{}, { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 }, { maxTimeoutMs: 30_000, deadlineMarginMs: 0 }]) {
+  for (const admission of [
+    {},
+    { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 },
+    { maxTimeoutMs: 30_000, deadlineMarginMs: 0 },
+  ]) {
     const config = validateConfig({ value: { server: { headersTimeoutMs: 1_000 }, admission }, source: 'test' });
     const limits = connectionLimits({ config });
     const a = config.admission;
-    const longest = reviewBudgetMs({ query: '30s', limits: { defaultMs: a.defaultTimeoutMs, minMs: a.minTimeoutMs, maxMs: a.maxTimeoutMs, marginMs: a.deadlineMarginMs } });
-    t.ok(limits.idleTimeoutMs > longest, `${JSON.stringify(admission)}: socket idle timeout ${limits.idleTimeoutMs} ms > longest review ${longest} ms`);
+    const longest = reviewBudgetMs({
+      query: '30s',
+      limits: {
+        defaultMs: a.defaultTimeoutMs,
+        minMs: a.minTimeoutMs,
+        maxMs: a.maxTimeoutMs,
+        marginMs: a.deadlineMarginMs,
+      },
+    });
+    t.ok(
+      limits.idleTimeoutMs > longest,
+      `${JSON.stringify(admission)}: socket idle timeout ${limits.idleTimeoutMs} ms > longest review ${longest} ms`,
+    );
     t.ok(limits.idleTimeoutMs > a.maxTimeoutMs, 'and longer than the API server itself waits');
     t.ok(limits.requestTimeoutMs >= limits.headersTimeoutMs, 'Node needs requestTimeout ≥ headersTimeout');
   }
 });
 
-t.test('a review that decides after the old 1.5 s socket cut still gets its AdmissionReview (issue 8 break 3)', async (t) => {
-  // Old layout: one requestTimeoutMs (here it would be 1.5 s) was also the socket idle timeout,
-  // so a decision slower than it got a hang-up. Each review here takes 2 s of a 2.5 s budget.
-  const { decider } = recordingDecider({ delayMs: 2_000 });
-  const fast = fakePinner();
-  const pinner: Pinner = { pin: async (args) => { await new Promise((r) => setTimeout(r, 2_000)); return fast.pin(args); } };
-  const srv = await startTestServer({
-    decider,
-    pinner,
-    config: { server: { headersTimeoutMs: 1_000, keepAliveTimeoutMs: 1_000 }, admission: { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 } },
-  });
-  t.teardown(() => srv.close());
-  const [v, m] = await Promise.all([srv.post('/validate?timeout=3s', review(podCase)), srv.post('/mutate?timeout=3s', review(podCase))]);
-  t.match(reviewResponse(v.json), { allowed: true }, '/validate answered after 2 s');
-  t.ok(decodePatch(reviewResponse(m.json)).length > 0, '/mutate answered with its patch after 2 s');
-  // The same kept-alive connections again: Node's keep-alive handling resets socket timeouts on reuse.
-  const again = await srv.post('/validate?timeout=3s', review(podCase));
-  t.match(reviewResponse(again.json), { allowed: true }, 'a second slow review on a reused connection is answered too');
-});
+t.test(
+  'a review that decides after the old 1.5 s socket cut still gets its AdmissionReview (issue 8 break 3)',
+  async (t) => {
+    // Old layout: one requestTimeoutMs (here it would be 1.5 s) was also the socket idle timeout,
+    // so a decision slower than it got a hang-up. Each review here takes 2 s of a 2.5 s budget.
+    const { decider } = recordingDecider({ delayMs: 2_000 });
+    const fast = fakePinner();
+    const pinner: Pinner = {
+      pin: async (args) => {
+        await new Promise((r) => setTimeout(r, 2_000));
+        return fast.pin(args);
+      },
+    };
+    const srv = await startTestServer({
+      decider,
+      pinner,
+      config: {
+        server: { headersTimeoutMs: 1_000, keepAliveTimeoutMs: 1_000 },
+        admission: { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 },
+      },
+    });
+    t.teardown(() => srv.close());
+    const [v, m] = await Promise.all([
+      srv.post('/validate?timeout=3s', review(podCase)),
+      srv.post('/mutate?timeout=3s', review(podCase)),
+    ]);
+    t.match(reviewResponse(v.json), { allowed: true }, '/validate answered after 2 s');
+    t.ok(decodePatch(reviewResponse(m.json)).length > 0, '/mutate answered with its patch after 2 s');
+    // The same kept-alive connections again: Node's keep-alive handling resets socket timeouts on reuse.
+    const again = await srv.post('/validate?timeout=3s', review(podCase));
+    t.match(
+      reviewResponse(again.json),
+      { allowed: true },
+      'a second slow review on a reused connection is answered too',
+    );
+  },
+);
 
 t.test('idle connections are closed in every phase (issue 8 break 5)', async (t) => {
   const srv = await startTestServer({
@@ -76,23 +111,45 @@ t.test('idle connections are closed in every phase (issue 8 break 5)', async (t)
   const tcp = netConnect({ host: '127.0.0.1', port: srv.running.port });
   await new Promise((r) => tcp.once('connect', r));
   const never = await closedWithin(tcp, 10_000);
-  t.ok(never.closed, `a TCP client that never handshakes is dropped (after ${Math.round(never.afterMs)} ms; Node's default is 120 s)`);
+  t.ok(
+    never.closed,
+    `a TCP client that never handshakes is dropped (after ${Math.round(never.afterMs)} ms; Node's default is 120 s)`,
+  );
 
   // A ClientHello dripped a byte at a time: activity never stops, the handshake never ends.
   const drip = netConnect({ host: '127.0.0.1', port: srv.running.port });
   await new Promise((r) => drip.once('connect', r));
-  const hello = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, ...Array.from({ length: 200 }, () => 0)]);
+  const hello = Buffer.from([
+    0x16,
+    0x03,
+    0x01,
+    0x02,
+    0x00,
+    0x01,
+    0x00,
+    0x01,
+    0xfc,
+    0x03,
+    0x03,
+    ...Array.from({ length: 200 }, () => 0),
+  ]);
   let sent = 0;
   const dripper = setInterval(() => {
     if (!drip.destroyed && sent < hello.length) drip.write(hello.subarray(sent, ++sent));
   }, 50);
   const dripped = await closedWithin(drip, 10_000);
   clearInterval(dripper);
-  t.ok(dripped.closed, `a handshake dripped byte by byte is dropped (after ${Math.round(dripped.afterMs)} ms, ${sent} bytes sent)`);
+  t.ok(
+    dripped.closed,
+    `a handshake dripped byte by byte is dropped (after ${Math.round(dripped.afterMs)} ms, ${sent} bytes sent)`,
+  );
 
   const silent = await rawConnect({ port: srv.running.port, ca: srv.ca });
   const quiet = await closedWithin(silent, 10_000);
-  t.ok(quiet.closed, `a handshaken client that sends nothing is dropped by the headers timeout (after ${Math.round(quiet.afterMs)} ms)`);
+  t.ok(
+    quiet.closed,
+    `a handshaken client that sends nothing is dropped by the headers timeout (after ${Math.round(quiet.afterMs)} ms)`,
+  );
 
   const idle = await rawConnect({ port: srv.running.port, ca: srv.ca });
   const answered = new Promise<string>((resolve) => idle.once('data', (d: Buffer) => resolve(d.toString('utf8'))));
@@ -136,29 +193,59 @@ t.test('connections beyond server.maxConnections are refused; open ones keep wor
 });
 
 t.test('the descriptor check reads the soft open-files limit and counts what the server needs', async (t) => {
-  const text = 'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            300                  4096                 files     \n';
+  const text =
+    'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            300                  4096                 files     \n';
   t.equal(openFilesLimit({ procLimits: text }), 300);
   t.equal(openFilesLimit({ procLimits: text.replace('300 ', 'unlimited ') }), Number.POSITIVE_INFINITY);
   t.equal(openFilesLimit({ procLimits: 'nothing here' }), undefined);
-  const config = validateConfig({ value: { server: { maxConnections: 280 }, registries: { hosts: [{ host: 'a.example.com' }, { host: 'b.example.com', maxConcurrency: 4 }] } }, source: 'test' });
-  t.equal(descriptorsNeeded({ config }), 280 + 8 + 4 + 64, 'the issue\'s 280 idle sockets plus registries do not fit a 300 limit');
+  const config = validateConfig({
+    value: {
+      server: { maxConnections: 280 },
+      registries: { hosts: [{ host: 'a.example.com' }, { host: 'b.example.com', maxConcurrency: 4 }] },
+    },
+    source: 'test',
+  });
+  t.equal(
+    descriptorsNeeded({ config }),
+    280 + 8 + 4 + 64,
+    "the issue's 280 idle sockets plus registries do not fit a 300 limit",
+  );
 });
 
 const fdLimit = openFilesLimit();
-const fdSkip = fdLimit === undefined || fdLimit >= 1_000_000 ? `open-files limit ${String(fdLimit)} is above the schema's largest maxConnections` : false;
+const fdSkip =
+  fdLimit === undefined || fdLimit >= 1_000_000
+    ? `open-files limit ${String(fdLimit)} is above the schema's largest maxConnections`
+    : false;
 t.test('start-up warns when the open-files limit cannot hold server.maxConnections', { skip: fdSkip }, async (t) => {
   const limit = fdLimit ?? 0;
-  const srv = await startTestServer({ decider: recordingDecider().decider, config: { server: { maxConnections: 1_000_000 } } });
+  const srv = await startTestServer({
+    decider: recordingDecider().decider,
+    config: { server: { maxConnections: 1_000_000 } },
+  });
   t.teardown(() => srv.close());
-  const warning = srv.logs.map((l): unknown => JSON.parse(l)).find((l) => typeof l === 'object' && l !== null && 'event' in l && l.event === 'server.descriptors_short');
-  t.match(warning, { level: 40, openFilesLimit: limit, needed: 1_000_064, msg: /server\.maxConnections \(1000000\).*ulimit -n/ });
-  const quiet = await startTestServer({ decider: recordingDecider().decider, config: { server: { maxConnections: Math.max(1, limit - 100) } } });
+  const warning = srv.logs
+    .map((l): unknown => JSON.parse(l))
+    .find((l) => typeof l === 'object' && l !== null && 'event' in l && l.event === 'server.descriptors_short');
+  t.match(warning, {
+    level: 40,
+    openFilesLimit: limit,
+    needed: 1_000_064,
+    msg: /server\.maxConnections \(1000000\).*ulimit -n/,
+  });
+  const quiet = await startTestServer({
+    decider: recordingDecider().decider,
+    config: { server: { maxConnections: Math.max(1, limit - 100) } },
+  });
   t.teardown(() => quiet.close());
   t.notMatch(quiet.logs.join('\n'), /descriptors_short/, 'no warning when the cap fits');
 });
 
 t.test('every request on a kept-alive connection runs under the socket idle timeout', async (t) => {
-  const srv = await startTestServer({ decider: recordingDecider().decider, config: { server: { headersTimeoutMs: 1_000 }, admission: { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 } } });
+  const srv = await startTestServer({
+    decider: recordingDecider().decider,
+    config: { server: { headersTimeoutMs: 1_000 }, admission: { maxTimeoutMs: 3_000, defaultTimeoutMs: 3_000 } },
+  });
   t.teardown(() => srv.close());
   const seen: (number | undefined)[] = [];
   const sockets = new Set<unknown>();

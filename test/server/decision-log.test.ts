@@ -8,7 +8,7 @@ const MiB = 'a'.repeat(1024 * 1024);
 /** The review with `patch` laid over its `request`. */
 function withRequest(patch: Record<string, unknown>): Record<string, unknown> {
   const body = review(podCase);
-  const request = body['request'];
+  const request = body.request;
   if (typeof request !== 'object' || request === null) throw new Error('bad fixture');
   return { ...body, request: { ...request, ...patch } };
 }
@@ -25,7 +25,7 @@ t.test('decision log lines stay small whatever the request carries (issue 8 brea
     for (const path of ['/validate', '/mutate']) {
       const res = await srv.post(path, body);
       t.equal(res.status, 200, `${path}: answered`);
-      t.type(reviewResponse(res.json)['allowed'], 'boolean');
+      t.type(reviewResponse(res.json).allowed, 'boolean');
     }
   }
   const decisions = srv.logs.filter((l) => l.includes('"admission.decision"'));
@@ -33,11 +33,18 @@ t.test('decision log lines stay small whatever the request carries (issue 8 brea
   const longest = Math.max(...decisions.map((l) => l.length));
   t.ok(longest < 4_096, `longest decision line ${longest} chars (the 3 MiB name once made a 3.1 MB line)`);
   const first: unknown = JSON.parse(decisions[0] ?? '{}');
-  t.match(first, {
-    name: /^a{253}…\[\+\d+ chars\]$/,
-    namespace: /^a{63}…\[\+\d+ chars\]$/,
-    subResource: /^a{63}…/,
-    user: /^a{256}…/,
-  }, 'each field says it was cut and by how much');
-  t.ok(srv.logs.every((l) => l.length < 64 * 1024), 'no log line of the server is large');
+  t.match(
+    first,
+    {
+      name: /^a{253}…\[\+\d+ chars\]$/,
+      namespace: /^a{63}…\[\+\d+ chars\]$/,
+      subResource: /^a{63}…/,
+      user: /^a{256}…/,
+    },
+    'each field says it was cut and by how much',
+  );
+  t.ok(
+    srv.logs.every((l) => l.length < 64 * 1024),
+    'no log line of the server is large',
+  );
 });

@@ -11,24 +11,51 @@ t.test('malformed AdmissionReviews get 400 and never allowed:true (class 1)', as
   const good = JSON.stringify(review(podCase));
   const cases: [string, string, RegExp][] = [
     ['truncated JSON', good.slice(0, good.length / 2), /not valid JSON/],
-    ['request: null', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: null }), /request must be an object/],
-    ['no request', JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }), /request must be an object/],
-    ['missing uid', good.replace('"uid":"705ab4f5-6393-11e8-b7cc-42010a800002",', ''), /request\.uid must be a non-empty string/],
+    [
+      'request: null',
+      JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: null }),
+      /request must be an object/,
+    ],
+    [
+      'no request',
+      JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview' }),
+      /request must be an object/,
+    ],
+    [
+      'missing uid',
+      good.replace('"uid":"705ab4f5-6393-11e8-b7cc-42010a800002",', ''),
+      /request\.uid must be a non-empty string/,
+    ],
     ['empty uid', good.replace('705ab4f5-6393-11e8-b7cc-42010a800002', ''), /request\.uid/],
-    ['kind: Foo', good.replace('"kind":"AdmissionReview"', '"kind":"Foo"'), /kind must be "AdmissionReview", got "Foo"/],
+    [
+      'kind: Foo',
+      good.replace('"kind":"AdmissionReview"', '"kind":"Foo"'),
+      /kind must be "AdmissionReview", got "Foo"/,
+    ],
     ['unknown apiVersion', good.replace('admission.k8s.io/v1', 'admission.k8s.io/v2'), /apiVersion must be/],
-    ['duplicate keys', good.replace('"operation":"CREATE"', '"operation":"CREATE","operation":"DELETE"'), /duplicate key "operation"/],
-    ['escaped duplicate keys', good.replace('"operation":"CREATE"', '"operation":"CREATE","op\\u0065ration":"DELETE"'), /duplicate key "operation"/],
+    [
+      'duplicate keys',
+      good.replace('"operation":"CREATE"', '"operation":"CREATE","operation":"DELETE"'),
+      /duplicate key "operation"/,
+    ],
+    [
+      'escaped duplicate keys',
+      good.replace('"operation":"CREATE"', '"operation":"CREATE","op\\u0065ration":"DELETE"'),
+      /duplicate key "operation"/,
+    ],
     ['10k levels of nesting', `${'['.repeat(10_000)}${']'.repeat(10_000)}`, /nesting deeper than 512/],
     ['not an object', '[1,2,3]', /must be a JSON object/],
     ['bad operation', good.replace('"operation":"CREATE"', '"operation":"PATCH"'), /request\.operation must be one of/],
-    
   ];
   for (const [name, body, message] of cases) {
     for (const path of ['/validate', '/mutate']) {
       const res = await srv.post(path, body);
       t.equal(res.status, 400, `${name} ${path}: 400`);
-      t.match(res.json, { error: { code: 'IMAGEGATE_REQUEST_MALFORMED', message } }, `${name}: the error says what is wrong`);
+      t.match(
+        res.json,
+        { error: { code: 'IMAGEGATE_REQUEST_MALFORMED', message } },
+        `${name}: the error says what is wrong`,
+      );
       t.notMatch(res.text, /"allowed"/, `${name}: no AdmissionReview answer`);
     }
   }
@@ -40,7 +67,10 @@ t.test('malformed AdmissionReviews get 400 and never allowed:true (class 1)', as
 
 t.test('bodies: size cap, content type, lying Content-Length, endless chunks (class 2)', async (t) => {
   const { decider } = recordingDecider({ delayMs: 50 });
-  const srv = await startTestServer({ decider, config: { server: { headersTimeoutMs: 1000 }, admission: { maxTimeoutMs: 1500, defaultTimeoutMs: 1500 } } });
+  const srv = await startTestServer({
+    decider,
+    config: { server: { headersTimeoutMs: 1000 }, admission: { maxTimeoutMs: 1500, defaultTimeoutMs: 1500 } },
+  });
   t.teardown(() => srv.close());
 
   const big = JSON.stringify({ ...review(podCase), padding: 'x'.repeat(8 * 1024 * 1024) });
@@ -52,13 +82,17 @@ t.test('bodies: size cap, content type, lying Content-Length, endless chunks (cl
 
   const lying = await rawConnect({ port: srv.running.port, ca: srv.ca });
   const payload = 'x'.repeat(5 * 1024 * 1024);
-  lying.write(`POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n${payload}`);
+  lying.write(
+    `POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1\r\n\r\n${payload}`,
+  );
   const lyingRes = await readUntilClose(lying, 5000);
   t.match(lyingRes.text, /^HTTP\/1\.1 400/, 'Content-Length: 1 with a 5 MB body: 400');
   t.notMatch(lyingRes.text, /"allowed":true/);
 
   const endless = await rawConnect({ port: srv.running.port, ca: srv.ca });
-  endless.write('POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+  endless.write(
+    'POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+  );
   const drip = setInterval(() => endless.write('1\r\n \r\n'), 50);
   const parallel = srv.post('/validate', review(podCase));
   const other = await parallel;

@@ -5,22 +5,51 @@ import { loadDecider } from '../../src/policy/index.js';
 import { defaultConfig } from '../../src/config/index.js';
 
 t.test('the shipped policies, compiled at start-up, decide over real HTTPS', async (t) => {
-  const decider = await loadDecider({ policy: { ...defaultConfig.policy, data: { imagegate: { config: { trusted_registries: ['registry.example.com', 'Registry.Example.com:5000/ops'] } } } } });
+  const decider = await loadDecider({
+    policy: {
+      ...defaultConfig.policy,
+      data: {
+        imagegate: { config: { trusted_registries: ['registry.example.com', 'Registry.Example.com:5000/ops'] } },
+      },
+    },
+  });
   t.teardown(() => decider.close());
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
-  const pod = (containers: { name: string; image: string }[]) => review(podCase, { object: podCase.wrap({ containers }) });
+  const pod = (containers: { name: string; image: string }[]) =>
+    review(podCase, { object: podCase.wrap({ containers }) });
 
-  const ok = reviewResponse((await srv.post('/validate', pod([{ name: 'app', image: 'registry.example.com/team/app:1.2' }, { name: 'ops', image: 'registry.example.com:5000/ops/tool@sha256:' + 'b'.repeat(64) }]))).json);
-  t.equal(ok['allowed'], true, 'images under trusted prefixes are admitted');
+  const ok = reviewResponse(
+    (
+      await srv.post(
+        '/validate',
+        pod([
+          { name: 'app', image: 'registry.example.com/team/app:1.2' },
+          { name: 'ops', image: 'registry.example.com:5000/ops/tool@sha256:' + 'b'.repeat(64) },
+        ]),
+      )
+    ).json,
+  );
+  t.equal(ok.allowed, true, 'images under trusted prefixes are admitted');
 
-  const bad = reviewResponse((await srv.post('/validate', pod([
-    { name: 'app', image: 'registry.example.com/team/app:1.2' },
-    { name: 'sidecar', image: 'registry.example.com.evil.io/team/app:1' },
-    { name: 'tool', image: 'registry.example.com:5000/opsx/tool:2' },
-  ]))).json);
-  t.equal(bad['allowed'], false);
-  t.match(bad['status'], { code: 403, message: /denied 2 image problems: container "sidecar" image "registry\.example\.com\.evil\.io\/team\/app:1" violates trusted-registries: registry\.example\.com\.evil\.io\/team\/app is not in a trusted registry \(fix: use an image under one of: registry\.example\.com, Registry\.Example\.com:5000\/ops\); container "tool"/ });
+  const bad = reviewResponse(
+    (
+      await srv.post(
+        '/validate',
+        pod([
+          { name: 'app', image: 'registry.example.com/team/app:1.2' },
+          { name: 'sidecar', image: 'registry.example.com.evil.io/team/app:1' },
+          { name: 'tool', image: 'registry.example.com:5000/opsx/tool:2' },
+        ]),
+      )
+    ).json,
+  );
+  t.equal(bad.allowed, false);
+  t.match(bad.status, {
+    code: 403,
+    message:
+      /denied 2 image problems: container "sidecar" image "registry\.example\.com\.evil\.io\/team\/app:1" violates trusted-registries: registry\.example\.com\.evil\.io\/team\/app is not in a trusted registry \(fix: use an image under one of: registry\.example\.com, Registry\.Example\.com:5000\/ops\); container "tool"/,
+  });
 });
 
 t.test('without trusted registries the shipped policy denies and says why', async (t) => {
@@ -29,10 +58,13 @@ t.test('without trusted registries the shipped policy denies and says why', asyn
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
   const r = reviewResponse((await srv.post('/validate', review(podCase))).json);
-  t.equal(r['allowed'], false);
-  t.match(r['warnings'], [/no trusted registries are configured/]);
+  t.equal(r.allowed, false);
+  t.match(r.warnings, [/no trusted registries are configured/]);
 });
 
 t.test('a decision entrypoint that does not exist stops start-up with the fix', async (t) => {
-  await t.rejects(loadDecider({ policy: { ...defaultConfig.policy, entrypoint: 'imagegate/nope' } }), { code: 'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED', message: /entrypoint "imagegate\/nope" does not refer to a rule/ });
+  await t.rejects(loadDecider({ policy: { ...defaultConfig.policy, entrypoint: 'imagegate/nope' } }), {
+    code: 'IMAGEGATE_REGO_ENTRYPOINT_UNDEFINED',
+    message: /entrypoint "imagegate\/nope" does not refer to a rule/,
+  });
 });

@@ -6,10 +6,32 @@ import { parseTimeoutQuery, reviewBudgetMs } from '../../src/server/internal.js'
 import type { Decider } from '../../src/admission/index.js';
 
 t.test('?timeout= is read only in the API server form: whole seconds', async (t) => {
-  for (const [value, ms] of [['1s', 1_000], ['10s', 10_000], ['30s', 30_000], ['0s', 0], ['120s', 120_000]] as const) {
+  for (const [value, ms] of [
+    ['1s', 1_000],
+    ['10s', 10_000],
+    ['30s', 30_000],
+    ['0s', 0],
+    ['120s', 120_000],
+  ] as const) {
     t.equal(parseTimeoutQuery(value), ms, `${value} → ${ms} ms`);
   }
-  for (const value of ['1ns', '1ms', '500ms', '1.5s', '1m', '1m30s', '10', 's', '-1s', ' 10s', '10s ', '1e3s', '0x10s', '1000s', '']) {
+  for (const value of [
+    '1ns',
+    '1ms',
+    '500ms',
+    '1.5s',
+    '1m',
+    '1m30s',
+    '10',
+    's',
+    '-1s',
+    ' 10s',
+    '10s ',
+    '1e3s',
+    '0x10s',
+    '1000s',
+    '',
+  ]) {
     t.equal(parseTimeoutQuery(value), undefined, `${JSON.stringify(value)} is malformed`);
   }
 });
@@ -26,7 +48,8 @@ t.test('the budget is clamp(timeout, floor, ceiling) minus the margin; malformed
     ['999s', 29_500], // ceiling
     ['1m', 9_500],
   ];
-  for (const [query, budget] of cases) t.equal(reviewBudgetMs({ query, limits }), budget, `?timeout=${query ?? '(none)'} → ${budget} ms`);
+  for (const [query, budget] of cases)
+    t.equal(reviewBudgetMs({ query, limits }), budget, `?timeout=${query ?? '(none)'} → ${budget} ms`);
 });
 
 t.test('a caller-chosen tiny ?timeout= no longer undecides its review (issue 8 break 1)', async (t) => {
@@ -43,16 +66,28 @@ t.test('a caller-chosen tiny ?timeout= no longer undecides its review (issue 8 b
 });
 
 t.test('?timeout= above the ceiling is held to admission.maxTimeoutMs', async (t) => {
-  const never: Decider = { decide: ({ signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })) };
+  const never: Decider = {
+    decide: ({ signal }) =>
+      new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+      ),
+  };
   const srv = await startTestServer({
     decider: never,
-    config: { server: { headersTimeoutMs: 1_000 }, admission: { minTimeoutMs: 1_000, maxTimeoutMs: 2_000, defaultTimeoutMs: 2_000, deadlineMarginMs: 500 } },
+    config: {
+      server: { headersTimeoutMs: 1_000 },
+      admission: { minTimeoutMs: 1_000, maxTimeoutMs: 2_000, defaultTimeoutMs: 2_000, deadlineMarginMs: 500 },
+    },
   });
   t.teardown(() => srv.close());
   const started = performance.now();
   const res = await srv.post('/validate?timeout=30s', review(podCase));
   const elapsed = performance.now() - started;
-  t.match(reviewResponse(res.json), { allowed: false, status: { message: /review deadline/ } }, 'a decision that never comes is undecided (Fail: denied)');
+  t.match(
+    reviewResponse(res.json),
+    { allowed: false, status: { message: /review deadline/ } },
+    'a decision that never comes is undecided (Fail: denied)',
+  );
   // 1.5 s budget; asked for 30 s. Generous bound for a loaded box.
   t.ok(elapsed < 10_000, `answered at the ceiling's budget, not 30 s (${Math.round(elapsed)} ms)`);
 });

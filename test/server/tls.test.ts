@@ -7,7 +7,9 @@ import { recordingDecider } from '../fixtures/deciders.js';
 import { reviewResponse, startTestServer } from '../fixtures/server.js';
 import { generateCertificates, writeCertificates } from '../../src/certs/internal.js';
 
-function handshake(opts: ConnectionOptions): Promise<{ ok: true; alpn: string | false; fingerprint: string } | { ok: false; error: string }> {
+function handshake(
+  opts: ConnectionOptions,
+): Promise<{ ok: true; alpn: string | false; fingerprint: string } | { ok: false; error: string }> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', servername: 'localhost', ...opts }, () => {
       const fingerprint = socket.getPeerCertificate().fingerprint256;
@@ -28,9 +30,17 @@ t.test('protocol versions and ALPN (class 25)', async (t) => {
   }
   t.match(await handshake({ ...base, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }), { ok: true }, 'TLS 1.2 accepted');
   t.match(await handshake({ ...base, minVersion: 'TLSv1.3' }), { ok: true }, 'TLS 1.3 accepted');
-  t.match(await handshake({ ...base, ALPNProtocols: ['http/1.1'] }), { ok: true, alpn: 'http/1.1' }, 'http/1.1 negotiated');
+  t.match(
+    await handshake({ ...base, ALPNProtocols: ['http/1.1'] }),
+    { ok: true, alpn: 'http/1.1' },
+    'http/1.1 negotiated',
+  );
   t.match(await handshake({ ...base, ALPNProtocols: ['h2'] }), { ok: false }, 'an h2-only client is refused');
-  t.match(await handshake({ port: srv.running.port }), { ok: false, error: /self[- ]signed|unable to verify|issuer/i }, 'the dev CA is not trusted by default');
+  t.match(
+    await handshake({ port: srv.running.port }),
+    { ok: false, error: /self[- ]signed|unable to verify|issuer/i },
+    'the dev CA is not trusted by default',
+  );
 });
 
 t.test('a certificate swapped on disk is served to new connections; 200 in-flight requests all succeed', async (t) => {
@@ -45,11 +55,21 @@ t.test('a certificate swapped on disk is served to new connections; 200 in-fligh
   const agent = new Agent({ connect: { ca: srv.ca, servername: 'localhost' }, connections: 200, pipelining: 0 });
   t.teardown(() => agent.close());
   const inFlight = Array.from({ length: 200 }, (_, i) =>
-    request(`${srv.url}/validate`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: JSON.stringify(review(podCase, { uid: `uid-${i}` })) })
-      .then(async (res) => ({ status: res.statusCode, json: (await res.body.json()) as unknown })));
+    request(`${srv.url}/validate`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(review(podCase, { uid: `uid-${i}` })),
+    }).then(async (res) => ({ status: res.statusCode, json: await res.body.json() })),
+  );
   while (calls.length < 200) await new Promise((r) => setTimeout(r, 10));
 
-  const next = generateCertificates({ service: 'imagegate', namespace: 'imagegate', extraDnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  const next = generateCertificates({
+    service: 'imagegate',
+    namespace: 'imagegate',
+    extraDnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+  });
   await writeCertificates({ dir: srv.dir, material: next });
   const newFingerprint = new X509Certificate(next.certPem).fingerprint256;
 
@@ -62,9 +82,9 @@ t.test('a certificate swapped on disk is served to new connections; 200 in-fligh
   t.not(before.fingerprint, newFingerprint);
 
   const results = await Promise.all(inFlight);
-  const succeeded = results.filter((r) => r.status === 200 && reviewResponse(r.json)['allowed'] === true);
+  const succeeded = results.filter((r) => r.status === 200 && reviewResponse(r.json).allowed === true);
   t.equal(succeeded.length, 200, 'all 200 in-flight admissions succeed across the swap');
-  const uids = new Set(results.map((r) => reviewResponse(r.json)['uid']));
+  const uids = new Set(results.map((r) => reviewResponse(r.json).uid));
   t.equal(uids.size, 200, 'each answer carries its own uid');
 });
 

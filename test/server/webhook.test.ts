@@ -18,7 +18,7 @@ t.test('every workload kind: images, pointers, patches over real HTTPS', async (
       const v = await srv.post('/validate', body);
       t.equal(v.status, 200);
       const vr = reviewResponse(v.json);
-      t.equal(vr['allowed'], true, 'trusted images are allowed');
+      t.equal(vr.allowed, true, 'trusted images are allowed');
       t.notOk('patch' in vr || 'patchType' in vr, 'validating responses never carry a patch');
       const seen = (calls[0] ?? []).map((i) => [i.site.container, i.site.pointer, i.site.image]);
       const p = kc.specPointer;
@@ -32,16 +32,25 @@ t.test('every workload kind: images, pointers, patches over real HTTPS', async (
 
       const m = await srv.post('/mutate', body);
       const mr = reviewResponse(m.json);
-      t.equal(mr['allowed'], true);
-      t.equal(mr['patchType'], 'JSONPatch');
+      t.equal(mr.allowed, true);
+      t.equal(mr.patchType, 'JSONPatch');
       const ops = decodePatch(mr);
       t.equal(ops.length, 4, 'one replace per tagged image; the digest-pinned one is untouched');
-      const request = body['request'];
+      const request = body.request;
       if (typeof request !== 'object' || request === null || !('object' in request)) throw new Error('bad fixture');
       const before: unknown = request.object;
       const after = applyPatch(deepClone(before), fjp.deepClone(ops), true, false).newDocument;
       const changed = fjp.compare(before as object, after as object).map((op) => op.path);
-      t.same(changed.sort(), [`${p}/containers/0/image`, `${p}/containers/1/image`, `${p}/initContainers/0/image`, `${p}/initContainers/1/image`].sort(), 'only image fields change');
+      t.same(
+        changed.sort(),
+        [
+          `${p}/containers/0/image`,
+          `${p}/containers/1/image`,
+          `${p}/initContainers/0/image`,
+          `${p}/initContainers/1/image`,
+        ].sort(),
+        'only image fields change',
+      );
       t.match(JSON.stringify(after), /docker\.io\/library\/busybox:latest@sha256:[0-9a-f]{64}/);
 
       const again = reviewResponse((await srv.post('/mutate', review(kc, { object: after }))).json);
@@ -55,13 +64,22 @@ t.test('denials name the container, the rule, why and the fix', async (t) => {
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
   const res = reviewResponse((await srv.post('/validate', review(podCase))).json);
-  t.equal(res['allowed'], false);
-  t.match(res['status'], { code: 403, reason: 'Forbidden' });
-  t.match(res['status'], { message: /container "log" image "busybox" violates trusted-registries: registry docker\.io is not trusted \(fix: use an image from registry\.example\.com\)/ });
+  t.equal(res.allowed, false);
+  t.match(res.status, { code: 403, reason: 'Forbidden' });
+  t.match(res.status, {
+    message:
+      /container "log" image "busybox" violates trusted-registries: registry docker\.io is not trusted \(fix: use an image from registry\.example\.com\)/,
+  });
   const decision = srv.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'admission.decision');
-  t.match(decision, { uid: '705ab4f5-6393-11e8-b7cc-42010a800002', verdict: 'deny', kind: 'Pod', namespace: 'team-a', allowed: false });
+  t.match(decision, {
+    uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
+    verdict: 'deny',
+    kind: 'Pod',
+    namespace: 'team-a',
+    allowed: false,
+  });
   t.notMatch(srv.logs.join('\n'), /hunter2/, 'objects (and the secrets in them) are never logged');
-  const metrics = await (await fetchText(srv, '/metrics'));
+  const metrics = await await fetchText(srv, '/metrics');
   t.match(metrics, /imagegate_admission_reviews_total\{endpoint="validate",verdict="deny"\} 1/);
 });
 
@@ -72,13 +90,13 @@ t.test('DELETE, CONNECT and dryRun (adversarial class 7)', async (t) => {
   for (const operation of ['DELETE', 'CONNECT'] as const) {
     for (const path of ['/validate', '/mutate']) {
       const r = reviewResponse((await srv.post(path, review(podCase, { operation }))).json);
-      t.equal(r['allowed'], true, `${operation} ${path} allowed`);
+      t.equal(r.allowed, true, `${operation} ${path} allowed`);
       t.notOk('patch' in r, `${operation} ${path} carries no patch`);
     }
   }
   t.equal(calls.length, 0, 'nothing was evaluated');
   const dry = reviewResponse((await srv.post('/validate', review(podCase, { dryRun: true }))).json);
-  t.equal(dry['allowed'], false, 'dryRun gets the same decision');
+  t.equal(dry.allowed, false, 'dryRun gets the same decision');
 });
 
 t.test('UPDATE paths are evaluated (adversarial class 8)', async (t) => {
@@ -87,26 +105,55 @@ t.test('UPDATE paths are evaluated (adversarial class 8)', async (t) => {
   t.teardown(() => srv.close());
   const old = podCase.wrap(samplePodSpec());
   const changed = podCase.wrap({ ...samplePodSpec(), containers: [{ name: 'app', image: 'evil.example.com/x:1' }] });
-  const r1 = reviewResponse((await srv.post('/validate', review(podCase, { operation: 'UPDATE', object: changed, oldObject: old }))).json);
-  t.equal(r1['allowed'], false, 'changing containers[0].image to a bad image is denied');
-  t.same(calls.at(-1)?.map((i) => i.site.image), ['evil.example.com/x:1'], 'only the new image is evaluated');
+  const r1 = reviewResponse(
+    (await srv.post('/validate', review(podCase, { operation: 'UPDATE', object: changed, oldObject: old }))).json,
+  );
+  t.equal(r1.allowed, false, 'changing containers[0].image to a bad image is denied');
+  t.same(
+    calls.at(-1)?.map((i) => i.site.image),
+    ['evil.example.com/x:1'],
+    'only the new image is evaluated',
+  );
 
   const relabelled = { ...old, metadata: { name: 'web', labels: { x: 'y' } } };
-  const r2 = reviewResponse((await srv.post('/validate', review(podCase, { operation: 'UPDATE', object: relabelled, oldObject: old }))).json);
-  t.equal(r2['allowed'], true, 'an update that changes no image is allowed without evaluation');
+  const r2 = reviewResponse(
+    (await srv.post('/validate', review(podCase, { operation: 'UPDATE', object: relabelled, oldObject: old }))).json,
+  );
+  t.equal(r2.allowed, true, 'an update that changes no image is allowed without evaluation');
 
   const spec = samplePodSpec();
-  const withDebug = podCase.wrap({ ...spec, ephemeralContainers: [{ name: 'dbg', image: 'evil.example.com/debug:latest' }] });
-  const r3 = reviewResponse((await srv.post('/validate', review(podCase, { operation: 'UPDATE', subResource: 'ephemeralcontainers', object: withDebug, oldObject: old }))).json);
-  t.equal(r3['allowed'], false, 'pods/ephemeralcontainers adding a bad debug container is denied');
+  const withDebug = podCase.wrap({
+    ...spec,
+    ephemeralContainers: [{ name: 'dbg', image: 'evil.example.com/debug:latest' }],
+  });
+  const r3 = reviewResponse(
+    (
+      await srv.post(
+        '/validate',
+        review(podCase, { operation: 'UPDATE', subResource: 'ephemeralcontainers', object: withDebug, oldObject: old }),
+      )
+    ).json,
+  );
+  t.equal(r3.allowed, false, 'pods/ephemeralcontainers adding a bad debug container is denied');
 
-  const deleting = { ...changed, metadata: { name: 'web', deletionTimestamp: '2026-11-27T10:00:00Z', finalizers: ['example.com/keep'] } };
-  const r4 = reviewResponse((await srv.post('/validate', review(podCase, { operation: 'UPDATE', object: deleting, oldObject: old }))).json);
-  t.equal(r4['allowed'], false, 'an object being deleted (finalizer) is still evaluated');
+  const deleting = {
+    ...changed,
+    metadata: { name: 'web', deletionTimestamp: '2026-11-27T10:00:00Z', finalizers: ['example.com/keep'] },
+  };
+  const r4 = reviewResponse(
+    (await srv.post('/validate', review(podCase, { operation: 'UPDATE', object: deleting, oldObject: old }))).json,
+  );
+  t.equal(r4.allowed, false, 'an object being deleted (finalizer) is still evaluated');
 
-  const owned = { ...changed, metadata: { name: 'web', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'x', controller: true }] } };
+  const owned = {
+    ...changed,
+    metadata: {
+      name: 'web',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-1', uid: 'x', controller: true }],
+    },
+  };
   const r5 = reviewResponse((await srv.post('/validate', review(podCase, { object: owned }))).json);
-  t.equal(r5['allowed'], false, 'a pod claiming a ReplicaSet owner is evaluated like any other');
+  t.equal(r5.allowed, false, 'a pod claiming a ReplicaSet owner is evaluated like any other');
 });
 
 t.test('response contract (adversarial class 4)', async (t) => {
@@ -119,12 +166,17 @@ t.test('response contract (adversarial class 4)', async (t) => {
       const res = await srv.post('/validate', review(podCase, { uid, apiVersion }));
       t.equal(res.status, 200);
       t.match(res.json, { apiVersion, kind: 'AdmissionReview' }, 'apiVersion and kind mirror the request');
-      t.equal(reviewResponse(res.json)['uid'], uid, `uid echoed exactly (${uid.length} chars)`);
+      t.equal(reviewResponse(res.json).uid, uid, `uid echoed exactly (${uid.length} chars)`);
     }
   }
-  const many = podCase.wrap({ containers: Array.from({ length: 12 }, (_, i) => ({ name: `c${i}-${'n'.repeat(150)}`, image: `registry.example.com/team/app${i}:1` })) });
+  const many = podCase.wrap({
+    containers: Array.from({ length: 12 }, (_, i) => ({
+      name: `c${i}-${'n'.repeat(150)}`,
+      image: `registry.example.com/team/app${i}:1`,
+    })),
+  });
   const m = reviewResponse((await srv.post('/mutate', review(podCase, { object: many }))).json);
-  const warnings = m['warnings'];
+  const warnings = m.warnings;
   if (!Array.isArray(warnings)) throw new Error('expected warnings');
   t.ok(warnings.length <= 5, `at most 5 warnings (got ${warnings.length})`);
   for (const w of warnings) {
@@ -138,11 +190,18 @@ t.test('invalid references are denied with a parse error and never reach policy 
   const { decider, calls } = recordingDecider();
   const srv = await startTestServer({ decider });
   t.teardown(() => srv.close());
-  for (const image of ['Registry.example.com/App:1', 'nginx:', 'repo@sha256:abc', 'repo@md5:' + 'a'.repeat(32), 'has space:1', 'a'.repeat(64)]) {
+  for (const image of [
+    'Registry.example.com/App:1',
+    'nginx:',
+    'repo@sha256:abc',
+    'repo@md5:' + 'a'.repeat(32),
+    'has space:1',
+    'a'.repeat(64),
+  ]) {
     const obj = podCase.wrap({ containers: [{ name: 'app', image }] });
     const r = reviewResponse((await srv.post('/validate', review(podCase, { object: obj }))).json);
-    t.equal(r['allowed'], false, `${image.slice(0, 40)} denied`);
-    t.match(r['status'], { message: /violates image-reference/ });
+    t.equal(r.allowed, false, `${image.slice(0, 40)} denied`);
+    t.match(r.status, { message: /violates image-reference/ });
   }
   t.equal(calls.length, 0, 'the decider (and so the network) was never asked');
 });

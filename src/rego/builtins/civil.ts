@@ -10,15 +10,22 @@ export function inInt64(ns: bigint): boolean {
 
 /** Broken-down civil time in a zone. */
 export interface Civil {
-  readonly year: number; readonly month: number; readonly day: number;
-  readonly hour: number; readonly minute: number; readonly second: number;
-  readonly nanos: number; readonly weekday: number; readonly yday: number;
-  readonly offset: number; readonly zone: string;
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly nanos: number;
+  readonly weekday: number;
+  readonly yday: number;
+  readonly offset: number;
+  readonly zone: string;
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 export function civilOf(ns: bigint, zone: string): Civil | undefined {
@@ -32,15 +39,25 @@ export function civilOf(ns: bigint, zone: string): Civil | undefined {
   const startDate = new Date(start);
   startDate.setUTCFullYear(d.getUTCFullYear());
   return {
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), nanos,
-    weekday: d.getUTCDay(), yday: Math.floor((d.getTime() - startDate.getTime()) / 86_400_000) + 1,
-    offset, zone,
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    nanos,
+    weekday: d.getUTCDay(),
+    yday: Math.floor((d.getTime() - startDate.getTime()) / 86_400_000) + 1,
+    offset,
+    zone,
   };
 }
 
 /** UTC nanoseconds of civil fields (overflowing fields normalise, as Go's time.Date does) at a fixed offset. */
-export function nsOfFields(f: { year: number; month: number; day: number; hour: number; minute: number; second: number; nanos: number }, offsetSec: number): bigint {
+export function nsOfFields(
+  f: { year: number; month: number; day: number; hour: number; minute: number; second: number; nanos: number },
+  offsetSec: number,
+): bigint {
   const d = new Date(0);
   d.setUTCFullYear(f.year, f.month - 1, f.day);
   d.setUTCHours(f.hour, f.minute, f.second, 0);
@@ -48,7 +65,10 @@ export function nsOfFields(f: { year: number; month: number; day: number; hour: 
 }
 
 /** Like nsOfFields, resolving the offset of an IANA zone at that civil time. */
-export function nsInZone(f: { year: number; month: number; day: number; hour: number; minute: number; second: number; nanos: number }, zone: string): bigint | undefined {
+export function nsInZone(
+  f: { year: number; month: number; day: number; hour: number; minute: number; second: number; nanos: number },
+  zone: string,
+): bigint | undefined {
   const guess = nsOfFields(f, 0);
   const off1 = zoneOffset(zone, Number(guess / NS_PER_SEC) * 1000);
   if (off1 === undefined) return undefined;

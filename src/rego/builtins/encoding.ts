@@ -77,7 +77,7 @@ function encodeObject(o: unknown): string | undefined {
   for (const k of sortedKeys(o)) {
     const v = o[k];
     const vals = isString(v) ? [v] : isArray(v) ? v : undefined;
-    if (vals === undefined || !vals.every(isString)) return undefined;
+    if (!vals?.every(isString)) return undefined;
     for (const x of vals) parts.push(`${queryEscape(k)}=${queryEscape(x)}`);
   }
   return parts.join('&');
@@ -104,7 +104,11 @@ export const encodingBuiltins: Readonly<Record<string, HostFn>> = {
   'base64.encode': str((s) => Buffer.from(s, 'utf8').toString('base64')),
   'base64.decode': str(decodeStd),
   'base64.is_valid': (s) => isString(s) && decodeStd(s) !== undefined,
-  'base64url.encode': str((s) => Buffer.from(s, 'utf8').toString('base64url').padEnd(Math.ceil(utf8.encode(s).length / 3) * 4, '=')),
+  'base64url.encode': str((s) =>
+    Buffer.from(s, 'utf8')
+      .toString('base64url')
+      .padEnd(Math.ceil(utf8.encode(s).length / 3) * 4, '='),
+  ),
   'base64url.encode_no_pad': str((s) => Buffer.from(s, 'utf8').toString('base64url')),
   'base64url.decode': str(decodeUrl),
   'hex.encode': str((s) => Buffer.from(s, 'utf8').toString('hex')),

@@ -10,15 +10,24 @@ function hex(n: number, width: number): string {
 function escapeRune(ch: string, quote: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   switch (ch) {
-    case '\\': return '\\\\';
-    case '\x07': return '\\a';
-    case '\b': return '\\b';
-    case '\f': return '\\f';
-    case '\n': return '\\n';
-    case '\r': return '\\r';
-    case '\t': return '\\t';
-    case '\v': return '\\v';
-    default: break;
+    case '\\':
+      return '\\\\';
+    case '\x07':
+      return '\\a';
+    case '\b':
+      return '\\b';
+    case '\f':
+      return '\\f';
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+    case '\v':
+      return '\\v';
+    default:
+      break;
   }
   if (ch === quote) return `\\${ch}`;
   if (cp >= 0xd800 && cp <= 0xdfff) return '\\ufffd';
@@ -50,15 +59,23 @@ export function formatNumber(n: number | bigint): string {
 export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
-    case 'boolean': return v ? 'true' : 'false';
-    case 'number': case 'bigint': return formatNumber(v);
-    case 'string': return goQuote(v);
-    default: break;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+    case 'bigint':
+      return formatNumber(v);
+    case 'string':
+      return goQuote(v);
+    default:
+      break;
   }
   if (isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
   if (isRegoSet(v)) return v.elems.length === 0 ? 'set()' : `{${v.elems.map(formatValue).join(', ')}}`;
   if (v instanceof NumberText) return v.text;
-  if (isObject(v)) return `{${sortedKeys(v).map((k) => `${goQuote(k)}: ${formatValue(v[k])}`).join(', ')}}`;
+  if (isObject(v))
+    return `{${sortedKeys(v)
+      .map((k) => `${goQuote(k)}: ${formatValue(v[k])}`)
+      .join(', ')}}`;
   return String(v);
 }
 

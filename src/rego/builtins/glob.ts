@@ -15,7 +15,11 @@ function reEscape(cp: string): string {
 
 class GlobParser {
   i = 0;
-  constructor(readonly cps: readonly string[], readonly notSep: string, readonly anyRun: string) {}
+  constructor(
+    readonly cps: readonly string[],
+    readonly notSep: string,
+    readonly anyRun: string,
+  ) {}
 
   /** Parses until end, or until `,`/`}` when inside braces. */
   seq(inBraces: boolean): string | undefined {
@@ -26,9 +30,14 @@ class GlobParser {
       this.i++;
       switch (c) {
         case '*':
-          if (this.cps[this.i] === '*') { this.i++; out += '.*'; } else out += this.anyRun;
+          if (this.cps[this.i] === '*') {
+            this.i++;
+            out += '.*';
+          } else out += this.anyRun;
           break;
-        case '?': out += this.notSep; break;
+        case '?':
+          out += this.notSep;
+          break;
         case '\\': {
           const n = this.cps[this.i];
           if (n === undefined) return undefined;
@@ -48,7 +57,8 @@ class GlobParser {
           out += alt;
           break;
         }
-        default: out += reEscape(c);
+        default:
+          out += reEscape(c);
       }
     }
     return inBraces ? undefined : out;
@@ -69,14 +79,21 @@ class GlobParser {
 
   cls(): string | undefined {
     let out = '[';
-    if (this.cps[this.i] === '!') { out += '^'; this.i++; }
+    if (this.cps[this.i] === '!') {
+      out += '^';
+      this.i++;
+    }
     let any = false;
     while (this.i < this.cps.length) {
       const c = this.cps[this.i] ?? '';
       this.i++;
       if (c === ']') return any ? `${out}]` : undefined;
       let lo = c;
-      if (c === '\\') { lo = this.cps[this.i] ?? ''; this.i++; if (lo === '') return undefined; }
+      if (c === '\\') {
+        lo = this.cps[this.i] ?? '';
+        this.i++;
+        if (lo === '') return undefined;
+      }
       any = true;
       if (this.cps[this.i] === '-' && this.cps[this.i + 1] !== undefined && this.cps[this.i + 1] !== ']') {
         const hi = this.cps[this.i + 1] ?? '';

@@ -5,27 +5,43 @@
  * polynomial in the pattern lengths. Malformed patterns (unbalanced brackets, a leading
  * quantifier) are errors: undefined.
  */
-interface CharSet { readonly neg: boolean; readonly ranges: ReadonlyArray<readonly [number, number]> }
-interface Token { readonly set: CharSet; readonly star: boolean }
+interface CharSet {
+  readonly neg: boolean;
+  readonly ranges: readonly (readonly [number, number])[];
+}
+interface Token {
+  readonly set: CharSet;
+  readonly star: boolean;
+}
 
 const MAX_CP = 0x10ffff;
 
 function parseClass(cps: readonly number[], start: number): { set: CharSet; next: number } | undefined {
   let i = start;
   let neg = false;
-  if (cps[i] === 0x5e) { neg = true; i++; }
-  const ranges: Array<[number, number]> = [];
+  if (cps[i] === 0x5e) {
+    neg = true;
+    i++;
+  }
+  const ranges: [number, number][] = [];
   let first = true;
   for (;;) {
     let c = cps[i];
     if (c === undefined) return undefined;
     if (c === 0x5d && !first) return { set: { neg, ranges }, next: i + 1 };
     first = false;
-    if (c === 0x5c) { i++; c = cps[i]; if (c === undefined) return undefined; }
+    if (c === 0x5c) {
+      i++;
+      c = cps[i];
+      if (c === undefined) return undefined;
+    }
     let hi = c;
     if (cps[i + 1] === 0x2d && cps[i + 2] !== undefined && cps[i + 2] !== 0x5d) {
       hi = cps[i + 2] ?? c;
-      if (hi === 0x5c) { hi = cps[i + 3] ?? c; i++; }
+      if (hi === 0x5c) {
+        hi = cps[i + 3] ?? c;
+        i++;
+      }
       i += 2;
       if (hi < c) return undefined;
     }
@@ -60,7 +76,11 @@ function parse(pattern: string): Token[] | undefined {
       i++;
     } else {
       let lit = c;
-      if (c === 0x5c) { i++; lit = cps[i] ?? -1; if (lit < 0) return undefined; }
+      if (c === 0x5c) {
+        i++;
+        lit = cps[i] ?? -1;
+        if (lit < 0) return undefined;
+      }
       set = { neg: false, ranges: [[lit, lit]] };
       i++;
     }
@@ -69,7 +89,7 @@ function parse(pattern: string): Token[] | undefined {
   return out;
 }
 
-function covers(ranges: ReadonlyArray<readonly [number, number]>, lo: number, hi: number): boolean {
+function covers(ranges: readonly (readonly [number, number])[], lo: number, hi: number): boolean {
   const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
   let next = lo;
   for (const [a, b] of sorted) {
@@ -94,7 +114,7 @@ export function globsIntersect(a: string, b: string): boolean | undefined {
   if (ta === undefined || tb === undefined) return undefined;
   const seen = new Set<number>();
   const width = tb.length + 1;
-  const stack: Array<readonly [number, number]> = [[0, 0]];
+  const stack: (readonly [number, number])[] = [[0, 0]];
   while (stack.length > 0) {
     const top = stack.pop();
     if (top === undefined) break;

@@ -56,7 +56,7 @@ export function roundDigits(g: Digits, n: number): Digits {
 
 function fixedFromDigits(g: Digits, decimals: number): string {
   const { d, dp } = g;
-  const intPart = dp <= 0 ? '0' : (d.slice(0, dp) + '0'.repeat(Math.max(0, dp - d.length)));
+  const intPart = dp <= 0 ? '0' : d.slice(0, dp) + '0'.repeat(Math.max(0, dp - d.length));
   if (decimals <= 0) return intPart;
   let frac = '';
   for (let i = 0; i < decimals; i++) {

@@ -15,7 +15,18 @@
  * Any failing operation (missing path, index out of range, failed `test`) makes the whole
  * result undefined, as in OPA.
  */
-import { compareValues, deepEqual, getOwn, hasOwn, isArray, isObject, isString, newObject, RegoSet, setOwn } from './values.js';
+import {
+  compareValues,
+  deepEqual,
+  getOwn,
+  hasOwn,
+  isArray,
+  isObject,
+  isString,
+  newObject,
+  RegoSet,
+  setOwn,
+} from './values.js';
 
 /** The document after `remove` of the root: only an `add`, `move` or `copy` to the root revives it. */
 const DELETED: unique symbol = Symbol('deleted root');
@@ -27,7 +38,10 @@ export function patchPath(p: unknown): readonly unknown[] | undefined {
   if (isArray(p)) return p;
   if (!isString(p)) return undefined;
   if (p === '') return [];
-  return p.replace(/^\/+/, '').split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return p
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /** Array position a segment names (Go's edit tree: numbers, integer strings, "-" = length). */
@@ -48,10 +62,15 @@ function setOf(elems: readonly unknown[]): RegoSet {
 
 /** The child of `node` at `seg`, or `found: false`. */
 function child(node: Doc, seg: unknown): { found: boolean; value: unknown } {
-  if (isObject(node)) return isString(seg) && hasOwn(node, seg) ? { found: true, value: getOwn(node, seg) } : { found: false, value: undefined };
+  if (isObject(node))
+    return isString(seg) && hasOwn(node, seg)
+      ? { found: true, value: getOwn(node, seg) }
+      : { found: false, value: undefined };
   if (isArray(node)) {
     const i = arrayIndex(seg, node.length);
-    return i !== undefined && i >= 0 && i < node.length ? { found: true, value: node[i] } : { found: false, value: undefined };
+    return i !== undefined && i >= 0 && i < node.length
+      ? { found: true, value: node[i] }
+      : { found: false, value: undefined };
   }
   if (node instanceof RegoSet) {
     const hit = node.elems.find((e) => deepEqual(e, seg));
@@ -192,24 +211,27 @@ interface Op {
 }
 
 function readOp(o: unknown): Op | undefined {
-  if (!isObject(o) || !isString(o['op']) || !hasOwn(o, 'path')) return undefined;
+  if (!isObject(o) || !isString(o.op) || !hasOwn(o, 'path')) return undefined;
   const path = patchPath(getOwn(o, 'path'));
   if (path === undefined) return undefined;
   const from = hasOwn(o, 'from') ? patchPath(getOwn(o, 'from')) : undefined;
-  return { op: o['op'], path, from, value: { given: hasOwn(o, 'value'), v: getOwn(o, 'value') } };
+  return { op: o.op, path, from, value: { given: hasOwn(o, 'value'), v: getOwn(o, 'value') } };
 }
 
 /** One operation applied: the new document, DELETED for a deleted root, or FAIL. */
 function apply(own: Owned, doc: Doc, op: Op): Doc {
   switch (op.op) {
-    case 'add': return op.value.given ? add(own, doc, op.path, op.value.v) : FAIL;
-    case 'remove': return del(own, doc, op.path);
+    case 'add':
+      return op.value.given ? add(own, doc, op.path, op.value.v) : FAIL;
+    case 'remove':
+      return del(own, doc, op.path);
     case 'replace': {
       if (!op.value.given) return FAIL;
       const removed = del(own, doc, op.path);
       return removed === FAIL ? FAIL : add(own, removed, op.path, op.value.v);
     }
-    case 'move': case 'copy': {
+    case 'move':
+    case 'copy': {
       if (op.from === undefined) return FAIL;
       const got = valueAt(doc, op.from);
       if (!got.found) return FAIL;
@@ -221,7 +243,8 @@ function apply(own: Owned, doc: Doc, op: Op): Doc {
       const got = valueAt(doc, op.path);
       return op.value.given && got.found && deepEqual(got.value, op.value.v) ? doc : FAIL;
     }
-    default: return FAIL;
+    default:
+      return FAIL;
   }
 }
 

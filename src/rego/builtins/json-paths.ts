@@ -17,18 +17,29 @@ function parsePath(p: unknown): string[] | undefined {
   return body.split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
-interface Tree { leaf: boolean; readonly kids: Map<string, Tree> }
+interface Tree {
+  leaf: boolean;
+  readonly kids: Map<string, Tree>;
+}
 
 function pathTree(paths: unknown): Tree | undefined {
   if (!isArray(paths)) return undefined;
   const root: Tree = { leaf: false, kids: new Map() };
   for (const p of paths) {
-    const segs = isString(p) ? p.replace(/^\/+/, '').split('/').filter((s, i, a) => !(s === '' && a.length === 1)) : parsePath(p);
+    const segs = isString(p)
+      ? p
+          .replace(/^\/+/, '')
+          .split('/')
+          .filter((s, i, a) => !(s === '' && a.length === 1))
+      : parsePath(p);
     if (segs === undefined) return undefined;
     let t = root;
     for (const s of segs) {
       let k = t.kids.get(s);
-      if (k === undefined) { k = { leaf: false, kids: new Map() }; t.kids.set(s, k); }
+      if (k === undefined) {
+        k = { leaf: false, kids: new Map() };
+        t.kids.set(s, k);
+      }
       t = k;
     }
     t.leaf = true;

@@ -5,8 +5,18 @@ import type { HostFn } from './types.js';
 import { isObject, isString, sortedKeys } from './values.js';
 
 const ESCAPES: Readonly<Record<string, string>> = {
-  '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f',
-  '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029',
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
 };
 
 /** Go's encoding/json string encoding (HTML-safe, lone surrogates become U+FFFD). */
@@ -23,16 +33,24 @@ export function goJsonString(s: string): string {
   return `${out}"`;
 }
 
-interface Layout { readonly indent: string; readonly prefix: string }
+interface Layout {
+  readonly indent: string;
+  readonly prefix: string;
+}
 
 /** Go's json.Marshal (layout undefined) or MarshalIndent of a value, object keys sorted. */
 export function goJson(v: unknown, layout?: Layout, depth = 0): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
-    case 'boolean': return v ? 'true' : 'false';
-    case 'number': case 'bigint': return formatNumber(v);
-    case 'string': return goJsonString(v);
-    default: break;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+    case 'bigint':
+      return formatNumber(v);
+    case 'string':
+      return goJsonString(v);
+    default:
+      break;
   }
   const nl = layout === undefined ? '' : `\n${layout.prefix}${layout.indent.repeat(depth + 1)}`;
   const end = layout === undefined ? '' : `\n${layout.prefix}${layout.indent.repeat(depth)}`;
@@ -62,9 +80,13 @@ function marshalWithOptions(x: unknown, opts: unknown): string | undefined {
   let layoutGiven = false;
   for (const [k, v] of Object.entries(opts)) {
     if (k === 'pretty' && typeof v === 'boolean') pretty = v;
-    else if (k === 'indent' && isString(v)) { indent = v; layoutGiven = true; }
-    else if (k === 'prefix' && isString(v)) { prefix = v; layoutGiven = true; }
-    else return undefined;
+    else if (k === 'indent' && isString(v)) {
+      indent = v;
+      layoutGiven = true;
+    } else if (k === 'prefix' && isString(v)) {
+      prefix = v;
+      layoutGiven = true;
+    } else return undefined;
   }
   if (!(pretty ?? layoutGiven)) return goJson(x);
   return prefix + goJson(x, { indent, prefix });

@@ -1,4 +1,12 @@
-import { X509Certificate, createHmac, createPublicKey, timingSafeEqual, verify, constants, type KeyObject } from 'node:crypto';
+import {
+  X509Certificate,
+  createHmac,
+  createPublicKey,
+  timingSafeEqual,
+  verify,
+  constants,
+  type KeyObject,
+} from 'node:crypto';
 import type { HostFn } from './types.js';
 import { isArray, isObject, isString } from './values.js';
 
@@ -29,7 +37,8 @@ function splitToken(jwt: unknown): Token | undefined {
 /** base64url with optional padding (RFC 7515), strictly: other characters or a length of 1 mod 4 are errors. */
 function base64url(s: string): Buffer | undefined {
   const t = s.replace(/=+$/, '');
-  if (t.length % 4 === 1 || !/^[A-Za-z0-9_-]*$/.test(t) || (s.length !== t.length && s.length % 4 !== 0)) return undefined;
+  if (t.length % 4 === 1 || !/^[A-Za-z0-9_-]*$/.test(t) || (s.length !== t.length && s.length % 4 !== 0))
+    return undefined;
   return Buffer.from(t, 'base64url');
 }
 
@@ -57,7 +66,7 @@ function decode(jwt: unknown, depth = 0): unknown {
   if (token === undefined || h === undefined || depth > MAX_NESTING) return undefined;
   const payload = base64url(token.payload);
   if (payload === undefined) return undefined;
-  if (h['cty'] === 'JWT') return decode(payload.toString('utf8').replace(/^["']+|["']+$/g, ''), depth + 1);
+  if (h.cty === 'JWT') return decode(payload.toString('utf8').replace(/^["']+|["']+$/g, ''), depth + 1);
   const claims = jsonObject(payload);
   const signature = base64url(token.signature);
   return claims === undefined || signature === undefined ? undefined : [h, claims, signature.toString('hex')];
@@ -82,10 +91,10 @@ function keysOf(text: string): VerificationKey[] | undefined {
       return undefined;
     }
     const doc: unknown = JSON.parse(text);
-    const jwks = isObject(doc) && isArray(doc['keys']) ? doc['keys'] : [doc];
+    const jwks = isObject(doc) && isArray(doc.keys) ? doc.keys : [doc];
     return jwks.map((jwk) => {
       if (!isObject(jwk)) throw new SyntaxError('JWK is not an object');
-      const kid = jwk['kid'];
+      const kid = jwk.kid;
       return { kid: isString(kid) ? kid : undefined, key: createPublicKey({ key: jwk, format: 'jwk' }) };
     });
   } catch {
@@ -114,10 +123,24 @@ function safeVerify(run: () => boolean): boolean {
   }
 }
 
-const rsa = (hash: string): Verifier => ofType(['rsa'], (key, data, sig) => safeVerify(() => verify(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, sig)));
-const pss = (hash: string): Verifier => ofType(['rsa', 'rsa-pss'], (key, data, sig) => safeVerify(() => verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig)));
+const rsa = (hash: string): Verifier =>
+  ofType(['rsa'], (key, data, sig) =>
+    safeVerify(() => verify(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, sig)),
+  );
+const pss = (hash: string): Verifier =>
+  ofType(['rsa', 'rsa-pss'], (key, data, sig) =>
+    safeVerify(() =>
+      verify(
+        hash,
+        data,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+        sig,
+      ),
+    ),
+  );
 /** JWS ECDSA signatures are r||s of fixed size (IEEE P1363), not DER. */
-const ecdsa = (hash: string): Verifier => ofType(['ec'], (key, data, sig) => safeVerify(() => verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, sig)));
+const ecdsa = (hash: string): Verifier =>
+  ofType(['ec'], (key, data, sig) => safeVerify(() => verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, sig)));
 const eddsa: Verifier = ofType(['ed25519'], (key, data, sig) => safeVerify(() => verify(null, data, key, sig)));
 
 /**
@@ -133,7 +156,7 @@ function verifyWithKey(check: Verifier): HostFn {
     const h = header(token);
     if (keys === undefined || signature === undefined || h === undefined) return undefined;
     const data = Buffer.from(`${token.header}.${token.payload}`, 'utf8');
-    const kid = h['kid'];
+    const kid = h.kid;
     const named = isString(kid) ? keys.find((k) => k.kid === kid) : undefined;
     if (named !== undefined) return check(named.key, data, signature);
     return keys.some((k) => check(k.key, data, signature));
@@ -147,7 +170,9 @@ function verifyHmac(hash: string): HostFn {
     if (token === undefined || !isString(secret)) return undefined;
     const signature = base64url(token.signature);
     if (signature === undefined) return undefined;
-    const mac = createHmac(hash, Buffer.from(secret, 'utf8')).update(`${token.header}.${token.payload}`, 'utf8').digest();
+    const mac = createHmac(hash, Buffer.from(secret, 'utf8'))
+      .update(`${token.header}.${token.payload}`, 'utf8')
+      .digest();
     return mac.length === signature.length && timingSafeEqual(mac, signature);
   };
 }

@@ -5,10 +5,14 @@ import { isArray, isObject } from './values.js';
 function typeName(v: unknown): string | undefined {
   if (v === null) return 'null';
   switch (typeof v) {
-    case 'boolean': return 'boolean';
-    case 'number': return 'number';
-    case 'string': return 'string';
-    default: break;
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'string';
+    default:
+      break;
   }
   if (isArray(v)) return 'array';
   return isObject(v) ? 'object' : undefined;

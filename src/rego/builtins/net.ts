@@ -1,4 +1,13 @@
-import { formatAddress, formatRange, lastAddress, mapIpv4, parseAddress, parseRange, rangeContains, unmapIpv4 } from '../../net/index.js';
+import {
+  formatAddress,
+  formatRange,
+  lastAddress,
+  mapIpv4,
+  parseAddress,
+  parseRange,
+  rangeContains,
+  unmapIpv4,
+} from '../../net/index.js';
 import type { IpAddress, IpRange } from '../../net/index.js';
 import { MAX_RANGE } from './numbers.js';
 import type { HostFn } from './types.js';
@@ -56,12 +65,17 @@ function cidrExpand(a: unknown): string[] | undefined {
  * `[addr, ...]` tuples. A set's key is the element itself, which needs the set as RegoSet
  * (Rego value text); through plain JSON a set is an array and keys are indexes.
  */
-function entries(v: unknown): Array<readonly [unknown, string]> | undefined {
+function entries(v: unknown): (readonly [unknown, string])[] | undefined {
   if (isString(v)) return [[v, v]];
-  const items: Array<readonly [unknown, unknown]> = isArray(v) ? v.map((x, i) => [i, x] as const)
-    : isRegoSet(v) ? v.elems.map((x) => [x, x] as const) : isObject(v) ? Object.entries(v) : [];
+  const items: (readonly [unknown, unknown])[] = isArray(v)
+    ? v.map((x, i) => [i, x] as const)
+    : isRegoSet(v)
+      ? v.elems.map((x) => [x, x] as const)
+      : isObject(v)
+        ? Object.entries(v)
+        : [];
   if (!isArray(v) && !isObject(v) && !isRegoSet(v)) return undefined;
-  const out: Array<readonly [unknown, string]> = [];
+  const out: (readonly [unknown, string])[] = [];
   for (const [k, x] of items) {
     const addr = isArray(x) ? x[0] : x;
     if (!isString(addr)) return undefined;
@@ -82,7 +96,12 @@ function cidrContainsMatches(cidrs: unknown, addrs: unknown): unknown[] | undefi
       const ip = parseIp(atext);
       const sub = ip === undefined ? parseRange(atext) : undefined;
       if (ip === undefined && sub === undefined) return undefined;
-      const hit = ip !== undefined ? contains(net, ip) : sub !== undefined && contains(net, sub.base) && contains(net, { value: lastAddress(sub), bits: sub.base.bits });
+      const hit =
+        ip !== undefined
+          ? contains(net, ip)
+          : sub !== undefined &&
+            contains(net, sub.base) &&
+            contains(net, { value: lastAddress(sub), bits: sub.base.bits });
       if (hit) out.push([ck, ak]);
     }
   }
@@ -113,7 +132,7 @@ function classful(a: string): IpRange | undefined {
 
 function cidrMerge(addrs: unknown): string[] | undefined {
   if (!isArray(addrs)) return undefined;
-  const ranges: Array<{ lo: bigint; hi: bigint; bits: 32 | 128 }> = [];
+  const ranges: { lo: bigint; hi: bigint; bits: 32 | 128 }[] = [];
   for (const a of addrs) {
     if (!isString(a)) return undefined;
     const c = a.includes('/') ? parseRange(a) : classful(a);
@@ -125,7 +144,10 @@ function cidrMerge(addrs: unknown): string[] | undefined {
     const rs = ranges.filter((r) => r.bits === bits).sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0));
     let cur: { lo: bigint; hi: bigint } | undefined;
     for (const r of rs) {
-      if (cur !== undefined && r.lo <= cur.hi + 1n) { if (r.hi > cur.hi) cur.hi = r.hi; continue; }
+      if (cur !== undefined && r.lo <= cur.hi + 1n) {
+        if (r.hi > cur.hi) cur.hi = r.hi;
+        continue;
+      }
       if (cur !== undefined) out.push(...blocks(cur.lo, cur.hi, bits).map(formatRange));
       cur = { lo: r.lo, hi: r.hi };
     }

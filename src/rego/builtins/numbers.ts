@@ -24,7 +24,10 @@ function numbersRangeStep(a: unknown, b: unknown, step: unknown): number[] | und
 }
 
 /** An exact decimal: mantissa × 10^exp. */
-interface Dec { readonly m: bigint; readonly exp: number }
+interface Dec {
+  readonly m: bigint;
+  readonly exp: number;
+}
 
 function parseDecimal(s: string): Dec | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);

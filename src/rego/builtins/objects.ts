@@ -1,5 +1,17 @@
 import type { HostFn } from './types.js';
-import { asSet, deepEqual, getOwn, hasOwn, isArray, isInteger, isObject, isString, newObject, setOwn, sortedKeys } from './values.js';
+import {
+  asSet,
+  deepEqual,
+  getOwn,
+  hasOwn,
+  isArray,
+  isInteger,
+  isObject,
+  isString,
+  newObject,
+  setOwn,
+  sortedKeys,
+} from './values.js';
 import type { Obj } from './values.js';
 
 /**

@@ -77,14 +77,29 @@ export function expand(re: RE2JS, template: string, s: string, m: readonly numbe
   let i = 0;
   while (i < template.length) {
     const d = template.indexOf('$', i);
-    if (d < 0) { out += template.slice(i); break; }
+    if (d < 0) {
+      out += template.slice(i);
+      break;
+    }
     out += template.slice(i, d);
     i = d + 1;
-    if (template.charAt(i) === '$') { out += '$'; i++; continue; }
+    if (template.charAt(i) === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
     const braced = /^\{([A-Za-z0-9_]+)\}/.exec(template.slice(i));
     const bare = /^[A-Za-z0-9_]+/.exec(template.slice(i));
-    if (braced !== null) { out += group(braced[1] ?? ''); i += braced[0].length; continue; }
-    if (bare !== null) { out += group(bare[0]); i += bare[0].length; continue; }
+    if (braced !== null) {
+      out += group(braced[1] ?? '');
+      i += braced[0].length;
+      continue;
+    }
+    if (bare !== null) {
+      out += group(bare[0]);
+      i += bare[0].length;
+      continue;
+    }
     out += '$';
   }
   return out;

@@ -26,14 +26,16 @@ function findN(pattern: unknown, value: unknown, n: unknown): string[] | undefin
 
 function findAllSubmatchN(pattern: unknown, value: unknown, n: unknown): string[][] | undefined {
   if (!isString(value) || !isInteger(n)) return undefined;
-  return withRe(pattern, (re) => allMatches(re, value, n).map((m) => {
-    const groups: string[] = [];
-    for (let g = 0; 2 * g < m.length; g++) {
-      const a = m[2 * g] ?? -1;
-      groups.push(a < 0 ? '' : value.slice(a, m[2 * g + 1] ?? a));
-    }
-    return groups;
-  }));
+  return withRe(pattern, (re) =>
+    allMatches(re, value, n).map((m) => {
+      const groups: string[] = [];
+      for (let g = 0; 2 * g < m.length; g++) {
+        const a = m[2 * g] ?? -1;
+        groups.push(a < 0 ? '' : value.slice(a, m[2 * g + 1] ?? a));
+      }
+      return groups;
+    }),
+  );
 }
 
 function quoteMeta(s: string): string {
@@ -55,11 +57,17 @@ function templateMatch(template: unknown, value: unknown, ds: unknown, de: unkno
   let inner = '';
   for (const ch of template) {
     if (ch === open && (open !== close || depth === 0)) {
-      if (depth === 0) { pattern += quoteMeta(literal); literal = ''; } else inner += ch;
+      if (depth === 0) {
+        pattern += quoteMeta(literal);
+        literal = '';
+      } else inner += ch;
       depth++;
     } else if (ch === close && depth > 0) {
       depth--;
-      if (depth === 0) { pattern += `(${inner})`; inner = ''; } else inner += ch;
+      if (depth === 0) {
+        pattern += `(${inner})`;
+        inner = '';
+      } else inner += ch;
     } else if (depth > 0) inner += ch;
     else literal += ch;
   }

@@ -24,7 +24,6 @@ import { bitsBuiltins } from './bits.js';
 import { jwtBuiltins } from './jwt.js';
 import { HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from '../catalogue/index.js';
 
-
 /**
  * f reading the string arguments at `positions` as Rego value text (unreadable text: undefined
  * result), and with `textResult` returning its result as Rego value text.
@@ -33,7 +32,10 @@ function withTextArgs(f: HostFn, positions: readonly number[], textResult: boole
   return (...args: unknown[]) => {
     const decoded: unknown[] = [];
     for (const [i, a] of args.entries()) {
-      if (!positions.includes(i) || typeof a !== 'string') { decoded.push(a); continue; }
+      if (!positions.includes(i) || typeof a !== 'string') {
+        decoded.push(a);
+        continue;
+      }
       const v = parseRegoText(a);
       if (v === undefined) return undefined;
       decoded.push(v);
@@ -54,15 +56,31 @@ export interface HostBuiltinOptions {
 export function rawHostBuiltins(opts: HostBuiltinOptions = {}): Record<string, HostFn> {
   const now = opts.now ?? (() => BigInt(Date.now()) * 1_000_000n);
   const all: Record<string, HostFn> = {
-    ...stringBuiltins, ...regexBuiltins, ...globBuiltins, ...objectBuiltins, ...arrayBuiltins,
-    ...jsonBuiltins, ...yamlBuiltins, ...encodingBuiltins, ...numberBuiltins, ...semverBuiltins,
-    ...netBuiltins, ...timeBuiltins(now), ...cryptoBuiltins, ...templateBuiltins, ...miscBuiltins, ...bitsBuiltins, ...jwtBuiltins,
-    sprintf, 'internal.print': printBuiltin(opts.print),
+    ...stringBuiltins,
+    ...regexBuiltins,
+    ...globBuiltins,
+    ...objectBuiltins,
+    ...arrayBuiltins,
+    ...jsonBuiltins,
+    ...yamlBuiltins,
+    ...encodingBuiltins,
+    ...numberBuiltins,
+    ...semverBuiltins,
+    ...netBuiltins,
+    ...timeBuiltins(now),
+    ...cryptoBuiltins,
+    ...templateBuiltins,
+    ...miscBuiltins,
+    ...bitsBuiltins,
+    ...jwtBuiltins,
+    sprintf,
+    'internal.print': printBuiltin(opts.print),
   };
   for (const [name, alias] of Object.entries(HOST_ALIASES)) {
     const f = name === 'sprintf' ? sprintfAlias : all[name];
     const text = HOST_TEXT_ARGS[name];
-    if (f !== undefined) all[alias] = text === undefined || name === 'sprintf' ? f : withTextArgs(f, text, HOST_TEXT_RESULTS.has(name));
+    if (f !== undefined)
+      all[alias] = text === undefined || name === 'sprintf' ? f : withTextArgs(f, text, HOST_TEXT_RESULTS.has(name));
   }
   return all;
 }
@@ -78,7 +96,10 @@ function exactJson(v: unknown): string {
   if (typeof v === 'bigint' || typeof v === 'number') return formatNumber(v);
   if (typeof v === 'string') return goJsonString(v);
   if (isArray(v)) return `[${v.map(exactJson).join(',')}]`;
-  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${goJsonString(k)}:${exactJson(x)}`).join(',')}}`;
+  if (isObject(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${goJsonString(k)}:${exactJson(x)}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -104,7 +125,15 @@ export function hostBuiltins(opts: HostBuiltinOptions = {}): Record<string, Host
  * A clock for one evaluation at a time: `begin()` latches the base clock, `now` returns the
  * latched value until the next `begin()`, so time.now_ns is stable within an evaluation.
  */
-export function evaluationClock(base: () => bigint = () => BigInt(Date.now()) * 1_000_000n): { readonly now: () => bigint; begin(): void } {
+export function evaluationClock(base: () => bigint = () => BigInt(Date.now()) * 1_000_000n): {
+  readonly now: () => bigint;
+  begin(): void;
+} {
   let latched = base();
-  return { now: () => latched, begin: () => { latched = base(); } };
+  return {
+    now: () => latched,
+    begin: () => {
+      latched = base();
+    },
+  };
 }

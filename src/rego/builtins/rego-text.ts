@@ -79,7 +79,8 @@ class Reader {
     const out: unknown[] = [];
     this.ws();
     if (this.eat(']')) return out;
-    do out.push(this.value(depth + 1)); while (!this.next(']'));
+    do out.push(this.value(depth + 1));
+    while (!this.next(']'));
     return out;
   }
 
@@ -128,14 +129,22 @@ export function parseRegoText(text: string): unknown {
 export function regoText(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
-    case 'boolean': return v ? 'true' : 'false';
-    case 'number': case 'bigint': return formatNumber(v);
-    case 'string': return JSON.stringify(v);
-    default: break;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+    case 'bigint':
+      return formatNumber(v);
+    case 'string':
+      return JSON.stringify(v);
+    default:
+      break;
   }
   if (isArray(v)) return `[${v.map(regoText).join(',')}]`;
   if (isRegoSet(v)) return v.elems.length === 0 ? 'set()' : `{${v.elems.map(regoText).join(',')}}`;
   if (v instanceof NumberText) return v.text;
-  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${regoText(x)}`).join(',')}}`;
+  if (isObject(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${regoText(x)}`)
+      .join(',')}}`;
   return 'null';
 }

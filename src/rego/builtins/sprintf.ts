@@ -50,25 +50,42 @@ function losslessToPlain(v: unknown): unknown {
 
 function typeName(a: Arg): string {
   switch (a.kind) {
-    case 'int': return a.v > INT64_MAX || a.v < INT64_MIN ? '*big.Int' : 'int';
-    case 'float': return 'float64';
-    case 'string': return 'string';
-    default: { const never: never = a; return never; }
+    case 'int':
+      return a.v > INT64_MAX || a.v < INT64_MIN ? '*big.Int' : 'int';
+    case 'float':
+      return 'float64';
+    case 'string':
+      return 'string';
+    default: {
+      const never: never = a;
+      return never;
+    }
   }
 }
 
 function plainV(a: Arg): string {
   switch (a.kind) {
-    case 'int': return a.v.toString();
-    case 'float': return formatG(a.v, undefined);
-    case 'string': return a.v;
-    default: { const never: never = a; return never; }
+    case 'int':
+      return a.v.toString();
+    case 'float':
+      return formatG(a.v, undefined);
+    case 'string':
+      return a.v;
+    default: {
+      const never: never = a;
+      return never;
+    }
   }
 }
 
 interface Spec {
-  minus: boolean; plus: boolean; sharp: boolean; space: boolean; zero: boolean;
-  width: number | undefined; prec: number | undefined;
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  width: number | undefined;
+  prec: number | undefined;
 }
 
 function pad(body: string, spec: Spec, numeric: boolean): string {
@@ -98,16 +115,39 @@ function formatInt(v: bigint, verb: string, spec: Spec): string | undefined {
   let digits: string;
   let prefix = '';
   switch (verb) {
-    case 'd': case 'v': case 's': digits = abs.toString(10); break;
-    case 'b': digits = abs.toString(2); if (spec.sharp) prefix = '0b'; break;
-    case 'o': digits = abs.toString(8); if (spec.sharp) prefix = '0'; break;
-    case 'O': digits = abs.toString(8); prefix = '0o'; break;
-    case 'x': digits = abs.toString(16); if (spec.sharp) prefix = '0x'; break;
-    case 'X': digits = abs.toString(16).toUpperCase(); if (spec.sharp) prefix = '0X'; break;
-    case 'c': return pad(runeOf(v), spec, false);
-    case 'q': return pad(`'${runeOf(v)}'`, spec, false);
-    case 'U': return pad(`U+${abs.toString(16).toUpperCase().padStart(4, '0')}`, spec, false);
-    default: return undefined;
+    case 'd':
+    case 'v':
+    case 's':
+      digits = abs.toString(10);
+      break;
+    case 'b':
+      digits = abs.toString(2);
+      if (spec.sharp) prefix = '0b';
+      break;
+    case 'o':
+      digits = abs.toString(8);
+      if (spec.sharp) prefix = '0';
+      break;
+    case 'O':
+      digits = abs.toString(8);
+      prefix = '0o';
+      break;
+    case 'x':
+      digits = abs.toString(16);
+      if (spec.sharp) prefix = '0x';
+      break;
+    case 'X':
+      digits = abs.toString(16).toUpperCase();
+      if (spec.sharp) prefix = '0X';
+      break;
+    case 'c':
+      return pad(runeOf(v), spec, false);
+    case 'q':
+      return pad(`'${runeOf(v)}'`, spec, false);
+    case 'U':
+      return pad(`U+${abs.toString(16).toUpperCase().padStart(4, '0')}`, spec, false);
+    default:
+      return undefined;
   }
   if (spec.prec !== undefined) {
     digits = spec.prec === 0 && abs === 0n ? '' : digits.padStart(spec.prec, '0');
@@ -123,12 +163,25 @@ function runeOf(v: bigint): string {
 function formatFloat(x: number, verb: string, spec: Spec): string | undefined {
   let body: string;
   switch (verb) {
-    case 'v': case 'g': body = formatG(x, spec.prec); break;
-    case 'G': body = formatG(x, spec.prec, true); break;
-    case 'e': body = formatE(x, spec.prec ?? 6); break;
-    case 'E': body = formatE(x, spec.prec ?? 6, true); break;
-    case 'f': case 'F': body = formatF(x, spec.prec ?? 6); break;
-    default: return undefined;
+    case 'v':
+    case 'g':
+      body = formatG(x, spec.prec);
+      break;
+    case 'G':
+      body = formatG(x, spec.prec, true);
+      break;
+    case 'e':
+      body = formatE(x, spec.prec ?? 6);
+      break;
+    case 'E':
+      body = formatE(x, spec.prec ?? 6, true);
+      break;
+    case 'f':
+    case 'F':
+      body = formatF(x, spec.prec ?? 6);
+      break;
+    default:
+      return undefined;
   }
   const neg = x < 0 || Object.is(x, -0);
   return pad(signOf(neg, spec) + body, { ...spec, zero: spec.zero && !spec.minus }, true);
@@ -137,22 +190,34 @@ function formatFloat(x: number, verb: string, spec: Spec): string | undefined {
 function formatString(s: string, verb: string, spec: Spec): string | undefined {
   const cut = spec.prec === undefined ? s : Array.from(s).slice(0, spec.prec).join('');
   switch (verb) {
-    case 'v': return pad(spec.sharp ? goQuote(cut) : cut, spec, false);
-    case 's': return pad(cut, spec, false);
-    case 'q': return pad(spec.sharp && !/[`\u0000-\u0008\u000a-\u001f\u007f]/.test(cut) ? `\`${cut}\`` : quoteMaybeAscii(cut, spec.plus), spec, false);
-    case 'x': case 'X': return pad(hexBytes(cut, verb === 'X', spec), spec, false);
-    default: return undefined;
+    case 'v':
+      return pad(spec.sharp ? goQuote(cut) : cut, spec, false);
+    case 's':
+      return pad(cut, spec, false);
+    case 'q':
+      return pad(
+        spec.sharp && !/[`\u0000-\u0008\u000a-\u001f\u007f]/.test(cut) ? `\`${cut}\`` : quoteMaybeAscii(cut, spec.plus),
+        spec,
+        false,
+      );
+    case 'x':
+    case 'X':
+      return pad(hexBytes(cut, verb === 'X', spec), spec, false);
+    default:
+      return undefined;
   }
 }
 
 function quoteMaybeAscii(s: string, ascii: boolean): string {
   const q = goQuote(s);
   if (!ascii) return q;
-  return Array.from(q).map((ch) => {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 0x80) return ch;
-    return cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
-  }).join('');
+  return Array.from(q)
+    .map((ch) => {
+      const cp = ch.codePointAt(0) ?? 0;
+      if (cp < 0x80) return ch;
+      return cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
+    })
+    .join('');
 }
 
 function hexBytes(s: string, upper: boolean, spec: Spec): string {
@@ -165,10 +230,19 @@ function hexBytes(s: string, upper: boolean, spec: Spec): string {
 function formatArg(a: Arg, verb: string, spec: Spec): string {
   let out: string | undefined;
   switch (a.kind) {
-    case 'int': out = formatInt(a.v, verb, spec); break;
-    case 'float': out = formatFloat(a.v, verb, spec); break;
-    case 'string': out = formatString(a.v, verb, spec); break;
-    default: { const never: never = a; return never; }
+    case 'int':
+      out = formatInt(a.v, verb, spec);
+      break;
+    case 'float':
+      out = formatFloat(a.v, verb, spec);
+      break;
+    case 'string':
+      out = formatString(a.v, verb, spec);
+      break;
+    default: {
+      const never: never = a;
+      return never;
+    }
   }
   if (out !== undefined) return out;
   const big = typeName(a) === '*big.Int';
@@ -184,10 +258,21 @@ function goSprintf(format: string, args: readonly Arg[]): string {
   const n = format.length;
   while (i < n) {
     const pct = format.indexOf('%', i);
-    if (pct < 0) { out += format.slice(i); break; }
+    if (pct < 0) {
+      out += format.slice(i);
+      break;
+    }
     out += format.slice(i, pct);
     i = pct + 1;
-    const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: undefined, prec: undefined };
+    const spec: Spec = {
+      minus: false,
+      plus: false,
+      sharp: false,
+      space: false,
+      zero: false,
+      width: undefined,
+      prec: undefined,
+    };
     for (; i < n; i++) {
       const c = format.charAt(i);
       if (c === '-') spec.minus = true;
@@ -199,16 +284,26 @@ function goSprintf(format: string, args: readonly Arg[]): string {
     }
     const idx = (): void => {
       const m = /^\[(\d+)\]/.exec(format.slice(i));
-      if (m !== null) { argNum = Number(m[1]) - 1; reordered = true; i += m[0].length; }
+      if (m !== null) {
+        argNum = Number(m[1]) - 1;
+        reordered = true;
+        i += m[0].length;
+      }
     };
     idx();
     if (format.charAt(i) === '*') {
       i++;
       const a = args[argNum++];
-      if (a?.kind === 'int') { spec.width = Math.abs(Number(a.v)); if (a.v < 0n) spec.minus = true; } else out += '%!(BADWIDTH)';
+      if (a?.kind === 'int') {
+        spec.width = Math.abs(Number(a.v));
+        if (a.v < 0n) spec.minus = true;
+      } else out += '%!(BADWIDTH)';
     } else {
       const m = /^\d+/.exec(format.slice(i));
-      if (m !== null) { spec.width = Math.min(Number(m[0]), 1_000_000); i += m[0].length; }
+      if (m !== null) {
+        spec.width = Math.min(Number(m[0]), 1_000_000);
+        i += m[0].length;
+      }
     }
     if (format.charAt(i) === '.') {
       i++;
@@ -216,7 +311,8 @@ function goSprintf(format: string, args: readonly Arg[]): string {
       if (format.charAt(i) === '*') {
         i++;
         const a = args[argNum++];
-        if (a?.kind === 'int' && a.v >= 0n) spec.prec = Number(a.v); else out += '%!(BADPREC)';
+        if (a?.kind === 'int' && a.v >= 0n) spec.prec = Number(a.v);
+        else out += '%!(BADPREC)';
       } else {
         const m = /^\d+/.exec(format.slice(i));
         spec.prec = m === null ? 0 : Math.min(Number(m[0]), 1_000_000);
@@ -224,17 +320,29 @@ function goSprintf(format: string, args: readonly Arg[]): string {
       }
     }
     idx();
-    if (i >= n) { out += '%!(NOVERB)'; break; }
+    if (i >= n) {
+      out += '%!(NOVERB)';
+      break;
+    }
     const verb = String.fromCodePoint(format.codePointAt(i) ?? 0);
     i += verb.length;
-    if (verb === '%') { out += '%'; continue; }
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
     const a = args[argNum];
-    if (a === undefined) { out += `%!${verb}(MISSING)`; continue; }
+    if (a === undefined) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
     argNum++;
     out += formatArg(a, verb, spec);
   }
   if (!reordered && argNum < args.length) {
-    out += `%!(EXTRA ${args.slice(argNum).map((a) => `${typeName(a) === '*big.Int' ? '*big.Int' : typeName(a)}=${plainV(a)}`).join(', ')})`;
+    out += `%!(EXTRA ${args
+      .slice(argNum)
+      .map((a) => `${typeName(a) === '*big.Int' ? '*big.Int' : typeName(a)}=${plainV(a)}`)
+      .join(', ')})`;
   }
   return out;
 }

@@ -45,7 +45,12 @@ function indexofN(s: unknown, sub: unknown): number[] | undefined {
 
 function replaceAll(s: string, old: string, rep: string): string {
   if (old !== '') return s.split(old).join(rep);
-  return rep + codePoints(s).map((c) => c + rep).join('');
+  return (
+    rep +
+    codePoints(s)
+      .map((c) => c + rep)
+      .join('')
+  );
 }
 
 function split(s: unknown, delim: unknown): string[] | undefined {
@@ -79,7 +84,7 @@ function count(s: string, sub: string): number {
  */
 function replaceN(patterns: unknown, s: unknown): string | undefined {
   if (!isObject(patterns) || !isString(s)) return undefined;
-  const pairs: Array<readonly [string, string]> = [];
+  const pairs: (readonly [string, string])[] = [];
   for (const k of sortedKeys(patterns)) {
     const v = patterns[k];
     if (!isString(v)) return undefined;
@@ -89,7 +94,11 @@ function replaceN(patterns: unknown, s: unknown): string | undefined {
   let i = 0;
   while (i < s.length) {
     const hit = pairs.find(([k]) => k !== '' && s.startsWith(k, i));
-    if (hit === undefined) { out += s.charAt(i); i++; continue; }
+    if (hit === undefined) {
+      out += s.charAt(i);
+      i++;
+      continue;
+    }
     out += hit[1];
     i += hit[0].length;
   }
@@ -119,9 +128,33 @@ function trimRightSet(s: string, cut: ReadonlySet<string>): string {
 }
 
 /** Go's unicode.IsSpace (JS's trim also strips U+FEFF and keeps U+0085). */
-const GO_SPACE = new Set(['\t', '\n', '\v', '\f', '\r', ' ', '\u0085', '\u00a0', '\u1680',
-  '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a',
-  '\u2028', '\u2029', '\u202f', '\u205f', '\u3000']);
+const GO_SPACE = new Set([
+  '\t',
+  '\n',
+  '\v',
+  '\f',
+  '\r',
+  ' ',
+  '\u0085',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2001',
+  '\u2002',
+  '\u2003',
+  '\u2004',
+  '\u2005',
+  '\u2006',
+  '\u2007',
+  '\u2008',
+  '\u2009',
+  '\u200a',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+]);
 
 function trimWith(f: (s: string, cut: ReadonlySet<string>) => string): HostFn {
   return (s, cut) => (isString(s) && isString(cut) ? f(s, new Set(codePoints(cut))) : undefined);
@@ -167,4 +200,3 @@ export const stringBuiltins: Readonly<Record<string, HostFn>> = {
   trim_space: (s) => (isString(s) ? trimRightSet(trimLeftSet(s, GO_SPACE), GO_SPACE) : undefined),
   to_number: toNumber,
 };
-

@@ -17,7 +17,10 @@ function templateString(parts: unknown): string | undefined {
   let out = '';
   for (const p of parts) {
     const values = isRegoSet(p) ? p.elems : isArray(p) ? p : undefined;
-    if (values === undefined) { out += formatRaw(p); continue; }
+    if (values === undefined) {
+      out += formatRaw(p);
+      continue;
+    }
     if (values.length === 0) out += '<undefined>';
     else if (values.length === 1) out += formatRaw(values[0]);
     else return undefined;

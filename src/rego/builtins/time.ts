@@ -30,7 +30,8 @@ function timeArg(v: unknown): { ns: bigint; zone: string; layout: string | undef
   const [n, tz, layout] = v;
   const ns = nsArg(n);
   const zone = isString(tz) ? normalizeZone(tz) : undefined;
-  if (ns === undefined || zone === undefined || (layout !== undefined && !isString(layout)) || v.length > 3) return undefined;
+  if (ns === undefined || zone === undefined || (layout !== undefined && !isString(layout)) || v.length > 3)
+    return undefined;
   return { ns, zone, layout: isString(layout) ? layout : undefined };
 }
 
@@ -43,7 +44,16 @@ function checked(ns: bigint | undefined): bigint | undefined {
   return ns !== undefined && inInt64(ns) ? ns : undefined;
 }
 
-const UNITS: Readonly<Record<string, number>> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNITS: Readonly<Record<string, number>> = {
+  ns: 1,
+  us: 1e3,
+  µs: 1e3,
+  μs: 1e3,
+  ms: 1e6,
+  s: 1e9,
+  m: 60e9,
+  h: 3600e9,
+};
 
 /** Go's time.ParseDuration ("1h30m", "-1.5s", "300ms"); "0" alone is allowed. */
 export function parseDuration(s: string): bigint | undefined {
@@ -99,23 +109,48 @@ function diff(a: unknown, b: unknown): number[] | undefined {
   let hour = c2.hour - c1.hour;
   let min = c2.minute - c1.minute;
   let sec = c2.second - c1.second;
-  if (sec < 0) { sec += 60; min--; }
-  if (min < 0) { min += 60; hour--; }
-  if (hour < 0) { hour += 24; day--; }
-  if (day < 0) { day += daysInMonth(c1.year, c1.month); month--; }
-  if (month < 0) { month += 12; year--; }
+  if (sec < 0) {
+    sec += 60;
+    min--;
+  }
+  if (min < 0) {
+    min += 60;
+    hour--;
+  }
+  if (hour < 0) {
+    hour += 24;
+    day--;
+  }
+  if (day < 0) {
+    day += daysInMonth(c1.year, c1.month);
+    month--;
+  }
+  if (month < 0) {
+    month += 12;
+    year--;
+  }
   return [year, month, day, hour, min, sec];
 }
 
 export function timeBuiltins(now: () => bigint): Readonly<Record<string, HostFn>> {
   return {
     'time.now_ns': () => now(),
-    'time.parse_rfc3339_ns': (s) => (isString(s) ? checked(parseLayout(NAMED_LAYOUTS['RFC3339'] ?? '', s)) : undefined),
-    'time.parse_ns': (layout, s) => (isString(layout) && isString(s) ? checked(parseLayout(layoutOf(layout), s)) : undefined),
+    'time.parse_rfc3339_ns': (s) => (isString(s) ? checked(parseLayout(NAMED_LAYOUTS.RFC3339 ?? '', s)) : undefined),
+    'time.parse_ns': (layout, s) =>
+      isString(layout) && isString(s) ? checked(parseLayout(layoutOf(layout), s)) : undefined,
     'time.parse_duration_ns': (s) => (isString(s) ? parseDuration(s) : undefined),
-    'time.date': (x) => { const c = civilArg(x); return c === undefined ? undefined : [c.year, c.month, c.day]; },
-    'time.clock': (x) => { const c = civilArg(x); return c === undefined ? undefined : [c.hour, c.minute, c.second]; },
-    'time.weekday': (x) => { const c = civilArg(x); return c === undefined ? undefined : DAYS[c.weekday]; },
+    'time.date': (x) => {
+      const c = civilArg(x);
+      return c === undefined ? undefined : [c.year, c.month, c.day];
+    },
+    'time.clock': (x) => {
+      const c = civilArg(x);
+      return c === undefined ? undefined : [c.hour, c.minute, c.second];
+    },
+    'time.weekday': (x) => {
+      const c = civilArg(x);
+      return c === undefined ? undefined : DAYS[c.weekday];
+    },
     'time.add_date': addDate,
     'time.diff': diff,
     'time.format': format,

@@ -11,17 +11,32 @@
  */
 
 /** Code points with a multi-code-point full mapping whose simple mapping is not the identity. */
-interface Simple { readonly upper?: number; readonly lower?: number }
+interface Simple {
+  readonly upper?: number;
+  readonly lower?: number;
+}
 const SIMPLE_EXCEPTIONS: ReadonlyMap<number, Simple> = new Map<number, Simple>([
   [0x0130, { lower: 0x0069 }],
-  ...[0x1f80, 0x1f90, 0x1fa0].flatMap((base) => Array.from({ length: 8 }, (_, i): [number, Simple] => [base + i, { upper: base + i + 8 }])),
-  [0x1fb3, { upper: 0x1fbc }], [0x1fc3, { upper: 0x1fcc }], [0x1ff3, { upper: 0x1ffc }],
+  ...[0x1f80, 0x1f90, 0x1fa0].flatMap((base) =>
+    Array.from({ length: 8 }, (_, i): [number, Simple] => [base + i, { upper: base + i + 8 }]),
+  ),
+  [0x1fb3, { upper: 0x1fbc }],
+  [0x1fc3, { upper: 0x1fcc }],
+  [0x1ff3, { upper: 0x1ffc }],
 ]);
 
 /** Inclusive ranges of code points whose case mappings arrived after Unicode 15.0 (Go keeps them unmapped). */
 const AFTER_UNICODE_15: readonly (readonly [number, number])[] = [
-  [0x019b, 0x019b], [0x0264, 0x0264], [0x1c89, 0x1c8a], [0xa7cb, 0xa7cf], [0xa7d2, 0xa7d5],
-  [0xa7da, 0xa7dc], [0x10d50, 0x10d65], [0x10d70, 0x10d85], [0x16ea0, 0x16eb8], [0x16ebb, 0x16ed3],
+  [0x019b, 0x019b],
+  [0x0264, 0x0264],
+  [0x1c89, 0x1c8a],
+  [0xa7cb, 0xa7cf],
+  [0xa7d2, 0xa7d5],
+  [0xa7da, 0xa7dc],
+  [0x10d50, 0x10d65],
+  [0x10d70, 0x10d85],
+  [0x16ea0, 0x16eb8],
+  [0x16ebb, 0x16ed3],
 ];
 
 function simpleMapping(cp: number, upper: boolean): number {
@@ -30,7 +45,7 @@ function simpleMapping(cp: number, upper: boolean): number {
   if (exception !== undefined) return (upper ? exception.upper : exception.lower) ?? cp;
   const ch = String.fromCodePoint(cp);
   const mapped = [...(upper ? ch.toUpperCase() : ch.toLowerCase())];
-  return mapped.length === 1 ? mapped[0]?.codePointAt(0) ?? cp : cp;
+  return mapped.length === 1 ? (mapped[0]?.codePointAt(0) ?? cp) : cp;
 }
 
 /**

@@ -11,8 +11,14 @@ function lookup(table: readonly number[], cp: number): number {
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const start = table[mid * 4] ?? 0;
-    if (cp < start) { hi = mid - 1; continue; }
-    if (cp > (table[mid * 4 + 1] ?? 0)) { lo = mid + 1; continue; }
+    if (cp < start) {
+      hi = mid - 1;
+      continue;
+    }
+    if (cp > (table[mid * 4 + 1] ?? 0)) {
+      lo = mid + 1;
+      continue;
+    }
     const stride = table[mid * 4 + 3] ?? 1;
     return (cp - start) % stride === 0 ? cp + (table[mid * 4 + 2] ?? 0) : cp;
   }

@@ -8,7 +8,7 @@ import { NumberText } from './number-text.js';
 
 export type Value = null | boolean | number | bigint | string | readonly Value[] | { readonly [key: string]: Value };
 
-export type Obj = { readonly [key: string]: unknown };
+export type Obj = Readonly<Record<string, unknown>>;
 
 export function isString(v: unknown): v is string {
   return typeof v === 'string';
@@ -41,7 +41,14 @@ export function isRegoSet(v: unknown): v is RegoSet {
 }
 
 export function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof ArrayBuffer) && !(v instanceof RegoSet) && !(v instanceof NumberText);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof ArrayBuffer) &&
+    !(v instanceof RegoSet) &&
+    !(v instanceof NumberText)
+  );
 }
 
 /** Strings of a collection argument (array or set, which arrives as an array); undefined when any element is not a string. */
@@ -157,7 +164,8 @@ export function hasOwn(o: Obj, key: string): boolean {
 /** A fresh plain object safe for arbitrary keys (`__proto__` becomes an own property). */
 export function newObject(entries: Iterable<readonly [string, unknown]> = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

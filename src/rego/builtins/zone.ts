@@ -10,8 +10,15 @@ function formatter(tz: string): Intl.DateTimeFormat | undefined {
   if (hit !== undefined) return hit;
   try {
     const f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short',
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      era: 'short',
     });
     if (formatters.size > 512) formatters.clear();
     formatters.set(tz, f);
@@ -35,9 +42,16 @@ export function zoneOffset(tz: string, ms: number): number | undefined {
   if (f === undefined) return undefined;
   const parts: Record<string, string> = {};
   for (const p of f.formatToParts(new Date(Math.floor(ms / 1000) * 1000))) parts[p.type] = p.value;
-  let year = Number(parts['year']);
-  if (parts['era'] === 'BC' || parts['era'] === 'B') year = 1 - year;
-  const local = Date.UTC(year, Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']), Number(parts['second']));
+  let year = Number(parts.year);
+  if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
+  const local = Date.UTC(
+    year,
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const d = new Date(local);
   d.setUTCFullYear(year);
   return Math.round((d.getTime() - Math.floor(ms / 1000) * 1000) / 1000);

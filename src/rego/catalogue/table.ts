@@ -51,14 +51,24 @@ host io.jwt.verify_es512(s,s)b io.jwt.verify_eddsa(s,s)b
 
 /** Deprecated before OPA 1.0: OPA 1.x accepts calls to them in v0 modules only. */
 export const DEPRECATED_BUILTINS: ReadonlySet<string> = new Set([
-  'any', 'all', 're_match', 'net.cidr_overlap', 'set_diff',
-  'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object',
+  'any',
+  'all',
+  're_match',
+  'net.cidr_overlap',
+  'set_diff',
+  'cast_array',
+  'cast_set',
+  'cast_string',
+  'cast_boolean',
+  'cast_null',
+  'cast_object',
 ]);
 
 /** Built-ins whose captured output is a collection of solutions, iterated by the planner. */
 const RELATIONS: ReadonlySet<string> = new Set(['walk']);
 
-const NETWORK = 'network access: a policy must decide from the admission request alone; outbound calls could leak requests or stall the API server';
+const NETWORK =
+  'network access: a policy must decide from the admission request alone; outbound calls could leak requests or stall the API server';
 const RANDOM = 'non-deterministic: admission decisions must be reproducible';
 const GO_STRUCTS = "its result is Go's crypto/x509 structure, which imagegate does not reproduce";
 const GRAPHQL = 'imagegate ships no GraphQL parser';
@@ -92,7 +102,8 @@ const REFUSED: Readonly<Record<string, string>> = {
   'graphql.parse_query/1': GRAPHQL,
   'graphql.parse_schema/1': GRAPHQL,
   'graphql.schema_is_valid/1': GRAPHQL,
-  'io.jwt.decode_verify/2': 'checks exp/nbf against the clock and is not implemented by imagegate; use io.jwt.verify_* and compare the claims with time.now_ns()',
+  'io.jwt.decode_verify/2':
+    'checks exp/nbf against the clock and is not implemented by imagegate; use io.jwt.verify_* and compare the claims with time.now_ns()',
   'io.jwt.encode_sign/3': JWT_SIGN,
   'io.jwt.encode_sign_raw/3': JWT_SIGN,
 };

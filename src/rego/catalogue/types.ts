@@ -47,7 +47,11 @@ export interface RefusedBuiltin {
 }
 
 const SCALARS: Readonly<Record<string, TypeDecl>> = {
-  s: { type: 'string' }, n: { type: 'number' }, b: { type: 'boolean' }, x: { type: 'null' }, a: { type: 'any' },
+  s: { type: 'string' },
+  n: { type: 'number' },
+  b: { type: 'boolean' },
+  x: { type: 'null' },
+  a: { type: 'any' },
   o: { type: 'object', dynamic: { key: { type: 'any' }, value: { type: 'any' } } },
 };
 
@@ -59,7 +63,10 @@ function splitTop(s: string, sep: string): string[] {
   for (const ch of s) {
     if (ch === '<' || ch === '(') depth++;
     if (ch === '>' || ch === ')') depth--;
-    if (ch === sep && depth === 0) { out.push(cur); cur = ''; } else cur += ch;
+    if (ch === sep && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   out.push(cur);
   return out;
@@ -74,7 +81,13 @@ function parseType(t: string): TypeDecl {
     const inner = parseType(m[2] ?? 'a');
     if (m[1] === 'A') return { type: 'array', dynamic: inner };
     if (m[1] === 'S') return { type: 'set', of: inner };
-    return { type: 'any', of: [{ type: 'array', dynamic: inner }, { type: 'set', of: inner }] };
+    return {
+      type: 'any',
+      of: [
+        { type: 'array', dynamic: inner },
+        { type: 'set', of: inner },
+      ],
+    };
   }
   const s = SCALARS[t];
   if (s === undefined) throw new Error(`bad type shorthand ${t}`);
@@ -87,11 +100,13 @@ export function parseSignature(entry: string): { readonly name: string; readonly
   if (m === null) throw new Error(`bad declaration ${entry}`);
   const [, name = '', args = '', result = 'a'] = m;
   const argList = args === '' ? [] : splitTop(args, ',');
-  const variadic = argList.length === 1 && argList[0]?.startsWith('*') === true ? parseType(argList[0].slice(1)) : undefined;
+  const variadic =
+    argList.length === 1 && argList[0]?.startsWith('*') === true ? parseType(argList[0].slice(1)) : undefined;
   return {
     name,
-    decl: variadic === undefined
-      ? { type: 'function', args: argList.map(parseType), result: parseType(result) }
-      : { type: 'function', args: [], variadic, result: parseType(result) },
+    decl:
+      variadic === undefined
+        ? { type: 'function', args: argList.map(parseType), result: parseType(result) }
+        : { type: 'function', args: [], variadic, result: parseType(result) },
   };
 }

@@ -15,7 +15,11 @@ export const BUILTIN_ARITY: ReadonlyMap<string, number> = new Map([
 ]);
 
 /** Built-ins whose captured output is a collection of solutions, iterated by the planner. */
-export const RELATION_BUILTINS: ReadonlySet<string> = new Set(builtinDeclarations.filter((d) => d.relation).map((d) => d.name));
+export const RELATION_BUILTINS: ReadonlySet<string> = new Set(
+  builtinDeclarations.filter((d) => d.relation).map((d) => d.name),
+);
 
 /** Variadic built-ins: any argument count is accepted. */
-export const VARIADIC_BUILTINS: ReadonlySet<string> = new Set(builtinDeclarations.filter((d) => d.decl.variadic !== undefined).map((d) => d.name));
+export const VARIADIC_BUILTINS: ReadonlySet<string> = new Set(
+  builtinDeclarations.filter((d) => d.decl.variadic !== undefined).map((d) => d.name),
+);

@@ -31,7 +31,11 @@ function checkPrefixConflicts(byPath: ReadonlyMap<string, readonly CRule[]>, pro
     if (first === undefined || first.keys.length > 0) continue;
     const deeper = [...byPath.keys()].filter((k) => k.startsWith(`${key}.`));
     if (deeper.length > 0) {
-      problems.add('rego_type_error', `rule data.${key} conflicts with [${deeper.map((d) => `data.${d}`).join(' ')}]`, first.loc);
+      problems.add(
+        'rego_type_error',
+        `rule data.${key} conflicts with [${deeper.map((d) => `data.${d}`).join(' ')}]`,
+        first.loc,
+      );
     }
   }
 }
@@ -88,7 +92,11 @@ function dependencies(r: CRule, paths: readonly string[]): Set<string> {
   return out;
 }
 
-function checkRecursion(rules: readonly CRule[], byPath: ReadonlyMap<string, readonly CRule[]>, problems: Problems): void {
+function checkRecursion(
+  rules: readonly CRule[],
+  byPath: ReadonlyMap<string, readonly CRule[]>,
+  problems: Problems,
+): void {
   const paths = [...byPath.keys()];
   const edges = new Map<string, Set<string>>();
   for (const r of rules) {
@@ -111,7 +119,8 @@ function checkRecursion(rules: readonly CRule[], byPath: ReadonlyMap<string, rea
           reported.add(next);
           const rule = byPath.get(next)?.[0];
           const chain = cycle.map((c) => `data.${c}`).join(' -> ');
-          if (rule !== undefined) problems.add('rego_recursion_error', `rule data.${next} is recursive: ${chain}`, rule.loc);
+          if (rule !== undefined)
+            problems.add('rego_recursion_error', `rule data.${next} is recursive: ${chain}`, rule.loc);
         }
       } else if (s === undefined) dfs(next);
     }

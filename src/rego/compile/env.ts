@@ -45,7 +45,12 @@ export interface ResolvedCall {
  * arity mismatches. Only built-ins the catalogue lists as supported resolve, so every call
  * that compiles has an implementation.
  */
-export function resolveFunction(env: PackageEnv, parts: readonly string[], nargs: number, loc: Loc): ResolvedCall | null {
+export function resolveFunction(
+  env: PackageEnv,
+  parts: readonly string[],
+  nargs: number,
+  loc: Loc,
+): ResolvedCall | null {
   const user = userFunctionPath(env, parts);
   const problems = env.globals.problems;
   const name = parts.join('.');
@@ -83,9 +88,10 @@ function assertNever(x: never): never {
 
 function checkArity(env: PackageEnv, name: string, arity: number, nargs: number, loc: Loc): boolean {
   if (nargs === arity || nargs === arity + 1) return true;
-  const message = nargs > arity
-    ? `${name}: too many arguments\n\thave: ${nargs} arguments\n\twant: ${arity} arguments (plus an optional output)`
-    : `${name}: arity mismatch\n\thave: ${nargs} arguments\n\twant: ${arity} arguments`;
+  const message =
+    nargs > arity
+      ? `${name}: too many arguments\n\thave: ${nargs} arguments\n\twant: ${arity} arguments (plus an optional output)`
+      : `${name}: arity mismatch\n\thave: ${nargs} arguments\n\twant: ${arity} arguments`;
   env.globals.problems.add('rego_type_error', message, loc);
   return false;
 }

@@ -6,9 +6,7 @@
  * (IMAGEGATE_REGO_COMPILE) with the typed list on `.problems`.
  */
 export { compileProgram, type CompileOptions } from './program.js';
-export {
-  RegoCompileError, isRegoCompileError, REGO_COMPILE_ERROR_CODE,
-} from './errors.js';
+export { RegoCompileError, isRegoCompileError, REGO_COMPILE_ERROR_CODE } from './errors.js';
 export { BUILTIN_ARITY, RELATION_BUILTINS } from './builtins.js';
 export { deepTermVars } from './walk.js';
 export type * from './types.js';

@@ -58,7 +58,12 @@ function functionArities(modules: readonly Module[], problems: Problems): Map<st
  */
 export function compileProgram(options: CompileOptions): Program {
   const problems = new Problems();
-  const globals: Globals = { functions: functionArities(options.modules, problems), problems, names: { n: 0 }, enablePrint: options.enablePrint ?? false };
+  const globals: Globals = {
+    functions: functionArities(options.modules, problems),
+    problems,
+    names: { n: 0 },
+    enablePrint: options.enablePrint ?? false,
+  };
   const ruleNames = new Map<string, Set<string>>();
   for (const m of options.modules) {
     const key = joinPath(m.package.path.path.map((s) => s.value));
@@ -71,7 +76,12 @@ export function compileProgram(options: CompileOptions): Program {
   for (const m of options.modules) {
     const pkg = m.package.path.path.map((s) => s.value);
     packages.push(pkg);
-    const env: PackageEnv = { pkg, imports: importsOf(m), ruleNames: ruleNames.get(joinPath(pkg)) ?? new Set(), globals };
+    const env: PackageEnv = {
+      pkg,
+      imports: importsOf(m),
+      ruleNames: ruleNames.get(joinPath(pkg)) ?? new Set(),
+      globals,
+    };
     for (const r of m.rules) rules.push(compileRule(r, env));
   }
   checkRuleSet(rules, problems);
@@ -86,7 +96,13 @@ export function compileProgram(options: CompileOptions): Program {
 function sortProblems(list: readonly RegoError[]): RegoError[] {
   return list
     .map((p, i) => ({ p, i }))
-    .sort((a, b) => (a.p.loc.file < b.p.loc.file ? -1 : a.p.loc.file > b.p.loc.file ? 1 : a.p.loc.row - b.p.loc.row || a.p.loc.col - b.p.loc.col || a.i - b.i))
+    .sort((a, b) =>
+      a.p.loc.file < b.p.loc.file
+        ? -1
+        : a.p.loc.file > b.p.loc.file
+          ? 1
+          : a.p.loc.row - b.p.loc.row || a.p.loc.col - b.p.loc.col || a.i - b.i,
+    )
     .map((x) => x.p);
 }
 

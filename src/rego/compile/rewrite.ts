@@ -2,14 +2,26 @@
  * Rewrites syntax terms and expressions of one rule (or query) into the compiled forms:
  * name resolution, local renaming, wildcards, `some … in`, `every`, call targets, `with`.
  */
-import { assertNever, type Body, type CallTerm, type Expr, type Loc, type RefTerm, type Term, type WithModifier } from '../syntax/index.js';
+import {
+  assertNever,
+  type Body,
+  type CallTerm,
+  type Expr,
+  type Loc,
+  type RefTerm,
+  type Term,
+  type WithModifier,
+} from '../syntax/index.js';
 import { BUILTIN_ARITY } from './builtins.js';
 import { joinPath, resolveFunction, userFunctionPath, type PackageEnv } from './env.js';
 import type { Scopes } from './scope.js';
 import type { CBody, CExpr, CTerm, CVar, CWith, CallTarget, WithTarget, WithValue } from './types.js';
 
 export class Rewriter {
-  constructor(readonly env: PackageEnv, readonly scopes: Scopes) {}
+  constructor(
+    readonly env: PackageEnv,
+    readonly scopes: Scopes,
+  ) {}
 
   get problems(): PackageEnv['globals']['problems'] {
     return this.env.globals.problems;
@@ -30,7 +42,8 @@ export class Rewriter {
       case 'var':
         if (t.name !== '_') this.scopes.declare(t.name, t.loc, assign);
         return;
-      case 'array': case 'set':
+      case 'array':
+      case 'set':
         t.items.forEach((i) => this.declarePattern(i, assign));
         return;
       case 'object':
@@ -103,7 +116,8 @@ export class Rewriter {
         }
         return { core: { type: 'unify', a: this.term(a), b: this.term(b) }, negated, with: w, loc };
       }
-      if (op !== null && op.length === 1 && op[0] === 'print' && !this.isLocal(op)) return this.print(term, negated, w, loc);
+      if (op !== null && op.length === 1 && op[0] === 'print' && !this.isLocal(op))
+        return this.print(term, negated, w, loc);
       const call = this.callStatement(term);
       if (call === null) return null;
       return { core: call, negated, with: w, loc };
@@ -117,7 +131,9 @@ export class Rewriter {
     this.problems.add('rego_compile_error', `cannot assign to ${t.type}`, t.loc);
   }
 
-  private callStatement(term: CallTerm): { type: 'call'; target: CallTarget; args: readonly CTerm[]; output: CTerm | null } | null {
+  private callStatement(
+    term: CallTerm,
+  ): { type: 'call'; target: CallTarget; args: readonly CTerm[]; output: CTerm | null } | null {
     const parts = operatorParts(term.operator);
     if (parts === null) {
       this.problems.add('rego_type_error', 'illegal call: the operator must be a function name', term.loc);
@@ -130,7 +146,13 @@ export class Rewriter {
     const resolved = resolveFunction(this.env, parts, term.args.length, term.operator.loc);
     if (resolved === null) return null;
     const args = term.args.map((a) => this.term(a));
-    if (args.length > resolved.arity) return { type: 'call', target: resolved.target, args: args.slice(0, resolved.arity), output: args[resolved.arity] ?? null };
+    if (args.length > resolved.arity)
+      return {
+        type: 'call',
+        target: resolved.target,
+        args: args.slice(0, resolved.arity),
+        output: args[resolved.arity] ?? null,
+      };
     return { type: 'call', target: resolved.target, args, output: null };
   }
 
@@ -141,31 +163,49 @@ export class Rewriter {
 
   term(t: Term): CTerm {
     switch (t.type) {
-      case 'null': return { type: 'null', loc: t.loc };
-      case 'boolean': return { type: 'boolean', value: t.value, loc: t.loc };
-      case 'number': return { type: 'number', text: t.text, loc: t.loc };
-      case 'string': return { type: 'string', value: t.value, loc: t.loc };
-      case 'var': return this.varTerm(t.name, t.loc);
-      case 'ref': return this.ref(t);
-      case 'array': return { type: 'array', items: t.items.map((i) => this.term(i)), loc: t.loc };
-      case 'set': return { type: 'set', items: t.items.map((i) => this.term(i)), loc: t.loc };
+      case 'null':
+        return { type: 'null', loc: t.loc };
+      case 'boolean':
+        return { type: 'boolean', value: t.value, loc: t.loc };
+      case 'number':
+        return { type: 'number', text: t.text, loc: t.loc };
+      case 'string':
+        return { type: 'string', value: t.value, loc: t.loc };
+      case 'var':
+        return this.varTerm(t.name, t.loc);
+      case 'ref':
+        return this.ref(t);
+      case 'array':
+        return { type: 'array', items: t.items.map((i) => this.term(i)), loc: t.loc };
+      case 'set':
+        return { type: 'set', items: t.items.map((i) => this.term(i)), loc: t.loc };
       case 'object':
-        return { type: 'object', entries: t.entries.map((e) => ({ key: this.term(e.key), value: this.term(e.value) })), loc: t.loc };
-      case 'arrayComprehension': return this.scoped(() => {
-        const body = this.body(t.body);
-        return { type: 'arrayCompr', term: this.term(t.term), body, loc: t.loc };
-      });
-      case 'setComprehension': return this.scoped(() => {
-        const body = this.body(t.body);
-        return { type: 'setCompr', term: this.term(t.term), body, loc: t.loc };
-      });
-      case 'objectComprehension': return this.scoped(() => {
-        const body = this.body(t.body);
-        return { type: 'objectCompr', key: this.term(t.key), value: this.term(t.value), body, loc: t.loc };
-      });
-      case 'call': return this.callValue(t);
-      case 'templateString': return this.template(t.parts, t.loc);
-      default: return assertNever(t);
+        return {
+          type: 'object',
+          entries: t.entries.map((e) => ({ key: this.term(e.key), value: this.term(e.value) })),
+          loc: t.loc,
+        };
+      case 'arrayComprehension':
+        return this.scoped(() => {
+          const body = this.body(t.body);
+          return { type: 'arrayCompr', term: this.term(t.term), body, loc: t.loc };
+        });
+      case 'setComprehension':
+        return this.scoped(() => {
+          const body = this.body(t.body);
+          return { type: 'setCompr', term: this.term(t.term), body, loc: t.loc };
+        });
+      case 'objectComprehension':
+        return this.scoped(() => {
+          const body = this.body(t.body);
+          return { type: 'objectCompr', key: this.term(t.key), value: this.term(t.value), body, loc: t.loc };
+        });
+      case 'call':
+        return this.callValue(t);
+      case 'templateString':
+        return this.template(t.parts, t.loc);
+      default:
+        return assertNever(t);
     }
   }
 
@@ -182,16 +222,31 @@ export class Rewriter {
    * A body binding a fresh var `out` to each value of `t` (none when `t` is undefined);
    * the caller opens the scope. Template parts and print arguments are evaluated this way.
    */
-  private valueBody(t: Term, loc: Loc, withs: readonly WithModifier[] = []): { readonly body: CBody; readonly out: CVar } {
+  private valueBody(
+    t: Term,
+    loc: Loc,
+    withs: readonly WithModifier[] = [],
+  ): { readonly body: CBody; readonly out: CVar } {
     const v = this.freshVar(loc);
     const inner = this.termExpr(t, false, withs, loc);
     const body: CExpr[] = [];
     if (inner !== null) {
-      body.push(inner.core.type === 'term'
-        ? { core: { type: 'unify', a: v, b: inner.core.term }, negated: false, with: inner.with, loc }
-        : inner.core.type === 'call' && inner.core.output === null
-          ? { core: { type: 'unify', a: v, b: { type: 'call', target: inner.core.target, args: inner.core.args, loc } }, negated: false, with: inner.with, loc }
-          : inner);
+      body.push(
+        inner.core.type === 'term'
+          ? { core: { type: 'unify', a: v, b: inner.core.term }, negated: false, with: inner.with, loc }
+          : inner.core.type === 'call' && inner.core.output === null
+            ? {
+                core: {
+                  type: 'unify',
+                  a: v,
+                  b: { type: 'call', target: inner.core.target, args: inner.core.args, loc },
+                },
+                negated: false,
+                with: inner.with,
+                loc,
+              }
+            : inner,
+      );
     }
     return { body, out: v };
   }
@@ -204,12 +259,19 @@ export class Rewriter {
    */
   private print(term: CallTerm, negated: boolean, w: readonly CWith[], loc: Loc): CExpr | null {
     if (!this.env.globals.enablePrint) return null;
-    const items = term.args.map((a): CTerm => this.scoped(() => {
-      const { body, out } = this.valueBody(a, a.loc);
-      return { type: 'setCompr', term: out, body, loc: a.loc };
-    }));
+    const items = term.args.map((a): CTerm =>
+      this.scoped(() => {
+        const { body, out } = this.valueBody(a, a.loc);
+        return { type: 'setCompr', term: out, body, loc: a.loc };
+      }),
+    );
     const target: CallTarget = { kind: 'builtin', name: 'internal.print' };
-    return { core: { type: 'call', target, args: [{ type: 'array', items, loc: term.loc }], output: null }, negated, with: w, loc };
+    return {
+      core: { type: 'call', target, args: [{ type: 'array', items, loc: term.loc }], output: null },
+      negated,
+      with: w,
+      loc,
+    };
   }
 
   private scoped<T>(fn: () => T): T {
@@ -234,9 +296,18 @@ export class Rewriter {
     const resolved = resolveFunction(this.env, parts, t.args.length, t.operator.loc);
     if (resolved === null) return { type: 'null', loc: t.loc };
     if (t.args.length !== resolved.arity) {
-      this.problems.add('rego_type_error', `${parts.join('.')}: a nested call cannot capture its output\n\thave: ${t.args.length} arguments\n\twant: ${resolved.arity} arguments`, t.loc);
+      this.problems.add(
+        'rego_type_error',
+        `${parts.join('.')}: a nested call cannot capture its output\n\thave: ${t.args.length} arguments\n\twant: ${resolved.arity} arguments`,
+        t.loc,
+      );
     }
-    return { type: 'call', target: resolved.target, args: t.args.slice(0, resolved.arity).map((a) => this.term(a)), loc: t.loc };
+    return {
+      type: 'call',
+      target: resolved.target,
+      args: t.args.slice(0, resolved.arity).map((a) => this.term(a)),
+      loc: t.loc,
+    };
   }
 
   private varTerm(name: string, loc: Loc): CTerm {
@@ -251,7 +322,11 @@ export class Rewriter {
       return imp.root === 'data' ? { type: 'dataRef', path, loc } : { type: 'inputRef', path, loc };
     }
     if (this.env.ruleNames.has(name)) {
-      return { type: 'dataRef', path: [...this.env.pkg, name].map((s): CTerm => ({ type: 'string', value: s, loc })), loc };
+      return {
+        type: 'dataRef',
+        path: [...this.env.pkg, name].map((s): CTerm => ({ type: 'string', value: s, loc })),
+        loc,
+      };
     }
     this.scopes.use(name);
     return { type: 'var', name, loc };
@@ -277,19 +352,29 @@ export class Rewriter {
   private withTarget(t: Term): WithTarget | null {
     const parts = t.type === 'var' ? [t.name] : t.type === 'ref' ? operatorParts(t) : null;
     if (parts === null) {
-      this.problems.add('rego_type_error', 'with keyword target must reference existing input, data, or a function', t.loc);
+      this.problems.add(
+        'rego_type_error',
+        'with keyword target must reference existing input, data, or a function',
+        t.loc,
+      );
       return null;
     }
     const [head, ...rest] = parts;
     if (head === 'input') return { kind: 'input', path: rest };
     const user = userFunctionPath(this.env, parts);
-    if (user !== null && this.env.globals.functions.has(joinPath(user))) return { kind: 'function', target: { kind: 'user', path: user } };
+    if (user !== null && this.env.globals.functions.has(joinPath(user)))
+      return { kind: 'function', target: { kind: 'user', path: user } };
     if (head === 'data') return { kind: 'data', path: rest };
-    if (BUILTIN_ARITY.has(parts.join('.'))) return { kind: 'function', target: { kind: 'builtin', name: parts.join('.') } };
+    if (BUILTIN_ARITY.has(parts.join('.')))
+      return { kind: 'function', target: { kind: 'builtin', name: parts.join('.') } };
     if (user !== null) return { kind: 'data', path: user };
     const imp = head === undefined ? undefined : this.env.imports.get(head);
     if (imp !== undefined) return { kind: imp.root, path: [...imp.path, ...rest] };
-    this.problems.add('rego_type_error', `with keyword target must reference existing input, data, or a function: ${parts.join('.')}`, t.loc);
+    this.problems.add(
+      'rego_type_error',
+      `with keyword target must reference existing input, data, or a function: ${parts.join('.')}`,
+      t.loc,
+    );
     return null;
   }
 
@@ -298,7 +383,8 @@ export class Rewriter {
       const parts = v.type === 'var' ? [v.name] : v.type === 'ref' ? operatorParts(v) : null;
       if (parts !== null && !this.isLocal(parts)) {
         const user = userFunctionPath(this.env, parts);
-        if (user !== null && this.env.globals.functions.has(joinPath(user))) return { kind: 'function', target: { kind: 'user', path: user } };
+        if (user !== null && this.env.globals.functions.has(joinPath(user)))
+          return { kind: 'function', target: { kind: 'user', path: user } };
         const name = parts.join('.');
         if (user === null && BUILTIN_ARITY.has(name) && this.env.imports.get(parts[0] ?? '') === undefined) {
           return { kind: 'function', target: { kind: 'builtin', name } };
@@ -312,10 +398,14 @@ export class Rewriter {
 /** `a` extended by one path element (`data.x` + `y` → `data.x.y`). */
 export function extendRef(head: CTerm, key: CTerm, loc: Loc): CTerm {
   switch (head.type) {
-    case 'dataRef': return { type: 'dataRef', path: [...head.path, key], loc: head.loc };
-    case 'inputRef': return { type: 'inputRef', path: [...head.path, key], loc: head.loc };
-    case 'ref': return { type: 'ref', head: head.head, path: [...head.path, key], loc: head.loc };
-    default: return { type: 'ref', head, path: [key], loc };
+    case 'dataRef':
+      return { type: 'dataRef', path: [...head.path, key], loc: head.loc };
+    case 'inputRef':
+      return { type: 'inputRef', path: [...head.path, key], loc: head.loc };
+    case 'ref':
+      return { type: 'ref', head: head.head, path: [...head.path, key], loc: head.loc };
+    default:
+      return { type: 'ref', head, path: [key], loc };
   }
 }
 

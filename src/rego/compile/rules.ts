@@ -38,10 +38,13 @@ export function compileRule(rule: Rule, env: PackageEnv): CRule {
   const rw = new Rewriter(env, scopes);
   const shape = ruleShape(rule, env.pkg);
   const ctx: SafetyContext = { problems, display: scopes.display };
-  const rawArgs = rule.head.args === null ? null : rule.head.args.map((a) => {
-    rw.declarePattern(a, false);
-    return rw.term(a);
-  });
+  const rawArgs =
+    rule.head.args === null
+      ? null
+      : rule.head.args.map((a) => {
+          rw.declarePattern(a, false);
+          return rw.term(a);
+        });
   // Arguments that must be computed (refs, calls, templates) are compared after the body.
   const argChecks: CExpr[] = [];
   const args = rawArgs === null ? null : rawArgs.map((a) => hoistTerm(rw, argChecks, a));
@@ -58,7 +61,7 @@ export function compileRule(rule: Rule, env: PackageEnv): CRule {
   const checked = checkBodyAndHead(body, headTerms, argVars, universe, ctx);
   const [cValue, ...rest] = checked.head;
   const cKeys = rest.slice(0, keys.length);
-  const cElement = element === null ? null : rest[keys.length] ?? null;
+  const cElement = element === null ? null : (rest[keys.length] ?? null);
   const elses = rule.else.map((clause) => {
     scopes.push();
     const b = [...rw.body(clause.body ?? [])];
@@ -74,18 +77,35 @@ export function compileRule(rule: Rule, env: PackageEnv): CRule {
   elses.forEach((x) => deepBodyVars(x.body, used));
   scopes.checkUnused(used);
   return {
-    kind: shape.kind, path: shape.path, keys: cKeys, args, element: cElement, value: cValue ?? value,
-    body: checked.body, else: elses, isDefault: rule.isDefault, loc: rule.loc,
+    kind: shape.kind,
+    path: shape.path,
+    keys: cKeys,
+    args,
+    element: cElement,
+    value: cValue ?? value,
+    body: checked.body,
+    else: elses,
+    isDefault: rule.isDefault,
+    loc: rule.loc,
   };
 }
 
 /** True when evaluating `t` may iterate or fail (refs, calls), outside closures. */
 function needsEvaluation(t: CTerm): boolean {
   switch (t.type) {
-    case 'dataRef': case 'inputRef': case 'ref': case 'call': case 'template': return true;
-    case 'array': case 'set': return t.items.some(needsEvaluation);
-    case 'object': return t.entries.some((e) => needsEvaluation(e.key) || needsEvaluation(e.value));
-    default: return false;
+    case 'dataRef':
+    case 'inputRef':
+    case 'ref':
+    case 'call':
+    case 'template':
+      return true;
+    case 'array':
+    case 'set':
+      return t.items.some(needsEvaluation);
+    case 'object':
+      return t.entries.some((e) => needsEvaluation(e.key) || needsEvaluation(e.value));
+    default:
+      return false;
   }
 }
 
@@ -97,7 +117,13 @@ function hoistTerm(rw: Rewriter, body: CExpr[], t: CTerm): CTerm {
   return v;
 }
 
-function checkBodyAndHead(body: CBody, head: readonly CTerm[], safe0: ReadonlySet<string>, universe: ReadonlySet<string>, ctx: SafetyContext): { body: CBody; head: CTerm[] } {
+function checkBodyAndHead(
+  body: CBody,
+  head: readonly CTerm[],
+  safe0: ReadonlySet<string>,
+  universe: ReadonlySet<string>,
+  ctx: SafetyContext,
+): { body: CBody; head: CTerm[] } {
   const r = reorderBody(body, safe0, universe, ctx);
   const out = head.map((t) => {
     for (const v of termVars(t)) if (!r.safe.has(v)) reportUnsafe(ctx, v, termVarLoc(t, v) ?? t.loc);

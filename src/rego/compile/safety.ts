@@ -22,7 +22,8 @@ const subset = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
 /** Vars a ref iteration or a call output can bind, given the safe set. */
 function refOutputs(t: CTerm, safe: ReadonlySet<string>, out: Set<string>): void {
   switch (t.type) {
-    case 'dataRef': case 'inputRef':
+    case 'dataRef':
+    case 'inputRef':
       for (const p of t.path) pathOutputs(p, safe, out);
       return;
     case 'ref':
@@ -42,7 +43,7 @@ function pathOutputs(p: CTerm, safe: ReadonlySet<string>, out: Set<string>): voi
 }
 
 /** Vars in unifiable positions of a term (not inside refs, calls or closures). */
-export function patternVars(t: CTerm, out: Set<string> = new Set()): Set<string> {
+export function patternVars(t: CTerm, out = new Set<string>()): Set<string> {
   if (t.type === 'var') out.add(t.name);
   else if (t.type === 'array') t.items.forEach((i) => patternVars(i, out));
   else if (t.type === 'object') t.entries.forEach((e) => patternVars(e.value, out));
@@ -140,7 +141,12 @@ export interface Reordered {
 }
 
 /** Reorders `body` for safety; closures inside are reordered with the vars safe where they run. */
-export function reorderBody(body: CBody, safe0: ReadonlySet<string>, universe0: ReadonlySet<string>, ctx: SafetyContext): Reordered {
+export function reorderBody(
+  body: CBody,
+  safe0: ReadonlySet<string>,
+  universe0: ReadonlySet<string>,
+  ctx: SafetyContext,
+): Reordered {
   const universe = new Set(universe0);
   for (const e of body) exprVars(e, universe);
   const safe = new Set(safe0);
@@ -174,14 +180,28 @@ export function reportUnsafe(ctx: SafetyContext, name: string, loc: Loc): void {
   ctx.problems.add('rego_unsafe_var_error', `var ${ctx.display.get(name) ?? name} is unsafe`, loc);
 }
 
-function reorderClosures(e: CExpr, safe: ReadonlySet<string>, universe: ReadonlySet<string>, ctx: SafetyContext): CExpr {
+function reorderClosures(
+  e: CExpr,
+  safe: ReadonlySet<string>,
+  universe: ReadonlySet<string>,
+  ctx: SafetyContext,
+): CExpr {
   const map = (t: CTerm): CTerm => closureTerm(t, safe, universe, ctx);
   const c = e.core;
-  const with_ = e.with.map((w) => (w.value.kind === 'term' ? { ...w, value: { kind: 'term' as const, term: map(w.value.term) } } : w));
+  const with_ = e.with.map((w) =>
+    w.value.kind === 'term' ? { ...w, value: { kind: 'term' as const, term: map(w.value.term) } } : w,
+  );
   switch (c.type) {
-    case 'unify': return { ...e, with: with_, core: { type: 'unify', a: map(c.a), b: map(c.b) } };
-    case 'call': return { ...e, with: with_, core: { ...c, args: c.args.map(map), output: c.output === null ? null : map(c.output) } };
-    case 'term': return { ...e, with: with_, core: { type: 'term', term: map(c.term) } };
+    case 'unify':
+      return { ...e, with: with_, core: { type: 'unify', a: map(c.a), b: map(c.b) } };
+    case 'call':
+      return {
+        ...e,
+        with: with_,
+        core: { ...c, args: c.args.map(map), output: c.output === null ? null : map(c.output) },
+      };
+    case 'term':
+      return { ...e, with: with_, core: { type: 'term', term: map(c.term) } };
     case 'every': {
       const inner = new Set(safe);
       inner.add(c.value.name);
@@ -189,19 +209,26 @@ function reorderClosures(e: CExpr, safe: ReadonlySet<string>, universe: Readonly
       const r = reorderBody(c.body, inner, universe, ctx);
       return { ...e, with: with_, core: { ...c, domain: map(c.domain), body: r.body } };
     }
-    default: return e;
+    default:
+      return e;
   }
 }
 
 /** Rewrites closures inside `t` with reordered bodies; reports unsafe closure heads. */
-export function closureTerm(t: CTerm, safe: ReadonlySet<string>, universe: ReadonlySet<string>, ctx: SafetyContext): CTerm {
+export function closureTerm(
+  t: CTerm,
+  safe: ReadonlySet<string>,
+  universe: ReadonlySet<string>,
+  ctx: SafetyContext,
+): CTerm {
   const map = (x: CTerm): CTerm => closureTerm(x, safe, universe, ctx);
   const headSafe = (head: CTerm, s: ReadonlySet<string>, u: ReadonlySet<string>): CTerm => {
     for (const v of termVars(head)) if (!s.has(v)) reportUnsafe(ctx, v, termVarLoc(head, v) ?? head.loc);
     return closureTerm(head, s, u, ctx);
   };
   switch (t.type) {
-    case 'arrayCompr': case 'setCompr': {
+    case 'arrayCompr':
+    case 'setCompr': {
       const u = new Set(universe);
       const r = reorderBody(t.body, safe, u, ctx);
       return { ...t, body: r.body, term: headSafe(t.term, r.safe, u) };
@@ -211,15 +238,28 @@ export function closureTerm(t: CTerm, safe: ReadonlySet<string>, universe: Reado
       return { ...t, body: r.body, key: headSafe(t.key, r.safe, universe), value: headSafe(t.value, r.safe, universe) };
     }
     case 'template':
-      return { ...t, parts: t.parts.map((p) => (p.kind === 'text' ? p : { ...p, body: reorderBody(p.body, safe, universe, ctx).body })) };
-    case 'dataRef': return { ...t, path: t.path.map(map) };
-    case 'inputRef': return { ...t, path: t.path.map(map) };
-    case 'ref': return { ...t, head: map(t.head), path: t.path.map(map) };
-    case 'array': return { ...t, items: t.items.map(map) };
-    case 'set': return { ...t, items: t.items.map(map) };
-    case 'object': return { ...t, entries: t.entries.map((x) => ({ key: map(x.key), value: map(x.value) })) };
-    case 'call': return { ...t, args: t.args.map(map) };
-    default: return t;
+      return {
+        ...t,
+        parts: t.parts.map((p) =>
+          p.kind === 'text' ? p : { ...p, body: reorderBody(p.body, safe, universe, ctx).body },
+        ),
+      };
+    case 'dataRef':
+      return { ...t, path: t.path.map(map) };
+    case 'inputRef':
+      return { ...t, path: t.path.map(map) };
+    case 'ref':
+      return { ...t, head: map(t.head), path: t.path.map(map) };
+    case 'array':
+      return { ...t, items: t.items.map(map) };
+    case 'set':
+      return { ...t, items: t.items.map(map) };
+    case 'object':
+      return { ...t, entries: t.entries.map((x) => ({ key: map(x.key), value: map(x.value) })) };
+    case 'call':
+      return { ...t, args: t.args.map(map) };
+    default:
+      return t;
   }
 }
 

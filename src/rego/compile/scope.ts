@@ -18,7 +18,10 @@ export class Scopes {
   readonly display = new Map<string, string>();
 
   /** `counter` is shared by all rules of a program, so renamed vars are unique program-wide. */
-  constructor(private readonly problems: Problems, private readonly counter: { n: number }) {}
+  constructor(
+    private readonly problems: Problems,
+    private readonly counter: { n: number },
+  ) {}
 
   push(): void {
     this.frames.push({ declared: new Map(), used: new Set() });

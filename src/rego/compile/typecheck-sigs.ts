@@ -1,6 +1,17 @@
 /** Built-in signatures for the type checker, derived once from the capabilities declarations. */
 import { builtinDeclarations, type TypeDecl } from '../catalogue/index.js';
-import { arrayOf, objectOf, setOf, unionOf, T_ANY, T_BOOLEAN, T_NULL, T_NUMBER, T_STRING, type RType } from './typecheck-types.js';
+import {
+  arrayOf,
+  objectOf,
+  setOf,
+  unionOf,
+  T_ANY,
+  T_BOOLEAN,
+  T_NULL,
+  T_NUMBER,
+  T_STRING,
+  type RType,
+} from './typecheck-types.js';
 
 /** A built-in's declared argument types, result type (always present in OPA 1.x) and variadic type. */
 export interface Signature {
@@ -11,15 +22,24 @@ export interface Signature {
 
 export function declType(d: TypeDecl): RType {
   switch (d.type) {
-    case 'string': return T_STRING;
-    case 'number': return T_NUMBER;
-    case 'boolean': return T_BOOLEAN;
-    case 'null': return T_NULL;
-    case 'any': return d.of === undefined ? T_ANY : flatUnion(d.of.map(declType));
-    case 'array': return arrayOf([], declType(d.dynamic));
-    case 'set': return setOf(declType(d.of));
-    case 'object': return objectOf([], { key: declType(d.dynamic.key), value: declType(d.dynamic.value) });
-    default: return assertNeverDecl(d);
+    case 'string':
+      return T_STRING;
+    case 'number':
+      return T_NUMBER;
+    case 'boolean':
+      return T_BOOLEAN;
+    case 'null':
+      return T_NULL;
+    case 'any':
+      return d.of === undefined ? T_ANY : flatUnion(d.of.map(declType));
+    case 'array':
+      return arrayOf([], declType(d.dynamic));
+    case 'set':
+      return setOf(declType(d.of));
+    case 'object':
+      return objectOf([], { key: declType(d.dynamic.key), value: declType(d.dynamic.value) });
+    default:
+      return assertNeverDecl(d);
   }
 }
 

@@ -6,8 +6,22 @@
  */
 import type { CTerm } from './types.js';
 import {
-  arrayOf, objectOf, orTypes, selectKey, setOf, unifies, valuesOf,
-  T_ANY, T_BOOLEAN, T_NULL, T_NUMBER, T_STRING, type Maybe, type RType, type StaticKey, type StaticProp,
+  arrayOf,
+  objectOf,
+  orTypes,
+  selectKey,
+  setOf,
+  unifies,
+  valuesOf,
+  T_ANY,
+  T_BOOLEAN,
+  T_NULL,
+  T_NUMBER,
+  T_STRING,
+  type Maybe,
+  type RType,
+  type StaticKey,
+  type StaticProp,
 } from './typecheck-types.js';
 
 /** Types of local vars in one body; a nested body (closure, `every`) sees its parent's vars. */
@@ -34,11 +48,16 @@ export interface TermHooks {
 /** The constant scalar key of a term, or undefined when it is not one. */
 export function staticKey(t: CTerm): StaticKey | undefined {
   switch (t.type) {
-    case 'string': return t.value;
-    case 'number': return { num: t.text };
-    case 'boolean': return t.value;
-    case 'null': return null;
-    default: return undefined;
+    case 'string':
+      return t.value;
+    case 'number':
+      return { num: t.text };
+    case 'boolean':
+      return t.value;
+    case 'null':
+      return null;
+    default:
+      return undefined;
   }
 }
 
@@ -74,13 +93,22 @@ function objectType(env: TypeEnv, hooks: TermHooks, t: Extract<CTerm, { type: 'o
 /** The type of a term (OPA's GetByValue); null when unknown, e.g. a var not bound yet. */
 export function typeOf(env: TypeEnv, hooks: TermHooks, t: CTerm): Maybe {
   switch (t.type) {
-    case 'null': return T_NULL;
-    case 'boolean': return T_BOOLEAN;
-    case 'number': return T_NUMBER;
-    case 'string': case 'template': return T_STRING;
-    case 'var': return env.get(t.name);
-    case 'inputRef': case 'dataRef': return T_ANY;
-    case 'ref': return refType(typeOf(env, hooks, t.head), t.path);
+    case 'null':
+      return T_NULL;
+    case 'boolean':
+      return T_BOOLEAN;
+    case 'number':
+      return T_NUMBER;
+    case 'string':
+    case 'template':
+      return T_STRING;
+    case 'var':
+      return env.get(t.name);
+    case 'inputRef':
+    case 'dataRef':
+      return T_ANY;
+    case 'ref':
+      return refType(typeOf(env, hooks, t.head), t.path);
     case 'array': {
       const items: RType[] = [];
       for (const i of t.items) {
@@ -99,10 +127,16 @@ export function typeOf(env: TypeEnv, hooks: TermHooks, t: CTerm): Maybe {
       }
       return setOf(of ?? T_ANY);
     }
-    case 'object': return objectType(env, hooks, t);
-    case 'arrayCompr': case 'setCompr': case 'objectCompr': return hooks.closureType(t, env);
-    case 'call': return hooks.callType(t, env);
-    default: return assertNeverTerm(t);
+    case 'object':
+      return objectType(env, hooks, t);
+    case 'arrayCompr':
+    case 'setCompr':
+    case 'objectCompr':
+      return hooks.closureType(t, env);
+    case 'call':
+      return hooks.callType(t, env);
+    default:
+      return assertNeverTerm(t);
   }
 }
 
@@ -115,7 +149,12 @@ interface Unifier {
   readonly hooks: TermHooks;
 }
 
-function eachAlternative(u: Unifier, t: CTerm, tpe: Extract<RType, { k: 'any' }>, bindAll: (want: RType) => void): boolean {
+function eachAlternative(
+  u: Unifier,
+  t: CTerm,
+  tpe: Extract<RType, { k: 'any' }>,
+  bindAll: (want: RType) => void,
+): boolean {
   if (tpe.of.length === 0) {
     bindAll(T_ANY);
     return true;
@@ -125,12 +164,22 @@ function eachAlternative(u: Unifier, t: CTerm, tpe: Extract<RType, { k: 'any' }>
   return ok;
 }
 
-function unify1Array(u: Unifier, t: Extract<CTerm, { type: 'array' }>, tpe: Extract<RType, { k: 'array' }>, union: boolean): boolean {
+function unify1Array(
+  u: Unifier,
+  t: Extract<CTerm, { type: 'array' }>,
+  tpe: Extract<RType, { k: 'array' }>,
+  union: boolean,
+): boolean {
   if (t.items.length !== tpe.static.length && tpe.dynamic === null) return false;
   return t.items.every((item, i) => unify1(u, item, tpe.static[i] ?? tpe.dynamic, union));
 }
 
-function unify1Object(u: Unifier, t: Extract<CTerm, { type: 'object' }>, tpe: Extract<RType, { k: 'object' }>, union: boolean): boolean {
+function unify1Object(
+  u: Unifier,
+  t: Extract<CTerm, { type: 'object' }>,
+  tpe: Extract<RType, { k: 'object' }>,
+  union: boolean,
+): boolean {
   if (t.entries.length !== tpe.static.length && tpe.dynamic === null) return false;
   return t.entries.every((e) => {
     const k = staticKey(e.key);
@@ -164,13 +213,20 @@ export function unify1(u: Unifier, t: CTerm, tpe: Maybe, union: boolean): boolea
       return false;
     case 'object':
       if (tpe.k === 'object') return unify1Object(u, t, tpe, union);
-      if (tpe.k === 'any') return eachAlternative(u, t, tpe, (w) => t.entries.forEach((e) => { unify1(u, e.key, w, true); unify1(u, e.value, w, true); }));
+      if (tpe.k === 'any')
+        return eachAlternative(u, t, tpe, (w) =>
+          t.entries.forEach((e) => {
+            unify1(u, e.key, w, true);
+            unify1(u, e.value, w, true);
+          }),
+        );
       return false;
     case 'set':
       if (tpe.k === 'set') return t.items.every((i) => unify1(u, i, tpe.of, union));
       if (tpe.k === 'any') return eachAlternative(u, t, tpe, (w) => t.items.forEach((i) => unify1(u, i, w, true)));
       return false;
-    case 'var': return unify1Var(u, t.name, tpe, union);
+    case 'var':
+      return unify1Var(u, t.name, tpe, union);
     default: {
       const have = typeOf(u.env, u.hooks, t);
       return have === null || unifies(have, tpe);

@@ -8,8 +8,14 @@
 /** A constant object key: JSON scalars only (composite keys are typed dynamically). */
 export type StaticKey = null | boolean | string | { readonly num: string };
 
-export interface StaticProp { readonly key: StaticKey; readonly value: RType }
-export interface DynamicProp { readonly key: RType; readonly value: RType }
+export interface StaticProp {
+  readonly key: StaticKey;
+  readonly value: RType;
+}
+export interface DynamicProp {
+  readonly key: RType;
+  readonly value: RType;
+}
 
 export type RType =
   | { readonly k: 'null' }
@@ -48,7 +54,16 @@ export function unionOf(of: readonly RType[]): RType {
   return { k: 'any', of: [...of].sort(compareTypes) };
 }
 
-const ORDER: Readonly<Record<RType['k'], number>> = { null: 0, boolean: 1, number: 2, string: 3, array: 4, object: 5, set: 6, any: 7 };
+const ORDER: Readonly<Record<RType['k'], number>> = {
+  null: 0,
+  boolean: 1,
+  number: 2,
+  string: 3,
+  array: 4,
+  object: 5,
+  set: 6,
+  any: 7,
+};
 
 function keyRank(k: StaticKey): number {
   if (k === null) return 0;
@@ -64,7 +79,8 @@ export function compareKeys(a: StaticKey, b: StaticKey): number {
   if (ra !== rb) return ra - rb;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return Math.sign(Number(a.num) - Number(b.num));
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
+    return Math.sign(Number(a.num) - Number(b.num));
   return 0;
 }
 
@@ -110,16 +126,24 @@ function compareObjects(a: Extract<RType, { k: 'object' }>, b: Extract<RType, { 
 export function compareTypes(a: RType, b: RType): number {
   if (a.k !== b.k) return ORDER[a.k] - ORDER[b.k];
   switch (a.k) {
-    case 'null': case 'boolean': case 'number': case 'string': return 0;
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return 0;
     case 'array': {
       if (b.k !== 'array') return 0;
       const d = compareNullable(a.dynamic, b.dynamic);
       return d ?? compareLists(a.static, b.static);
     }
-    case 'object': return b.k === 'object' ? compareObjects(a, b) : 0;
-    case 'set': return b.k === 'set' ? compareTypes(a.of, b.of) : 0;
-    case 'any': return b.k === 'any' ? compareLists(a.of, b.of) : 0;
-    default: return assertNeverType(a);
+    case 'object':
+      return b.k === 'object' ? compareObjects(a, b) : 0;
+    case 'set':
+      return b.k === 'set' ? compareTypes(a.of, b.of) : 0;
+    case 'any':
+      return b.k === 'any' ? compareLists(a.of, b.of) : 0;
+    default:
+      return assertNeverType(a);
   }
 }
 
@@ -192,7 +216,8 @@ export function selectKey(t: RType, key: StaticKey): Maybe {
       for (const m of t.of) out = orTypes(selectKey(m, key), out);
       return out;
     }
-    default: return null;
+    default:
+      return null;
   }
 }
 
@@ -209,14 +234,16 @@ export function valuesOf(t: RType): Maybe {
       for (const p of t.static) out = orTypes(out, p.value);
       return t.dynamic === null ? out : orTypes(out, t.dynamic.value);
     }
-    case 'set': return t.of;
+    case 'set':
+      return t.of;
     case 'any': {
       if (t.of.length === 0) return T_ANY;
       let out: Maybe = null;
       for (const m of t.of) out = orTypes(valuesOf(m), out);
       return out;
     }
-    default: return null;
+    default:
+      return null;
   }
 }
 
@@ -247,17 +274,29 @@ export function unifies(a: Maybe, b: Maybe): boolean {
   if (b.k === 'any' && unifiesAny(b.of, a)) return true;
   if (a.k === 'any' || b.k === 'any') return false;
   switch (a.k) {
-    case 'null': case 'boolean': case 'number': case 'string': return a.k === b.k;
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return a.k === b.k;
     case 'array':
       if (b.k !== 'array') return false;
-      return unifiesArraysStatic(a, b) && unifiesArraysStatic(b, a)
-        && (a.dynamic === null || b.dynamic === null || unifies(a.dynamic, b.dynamic));
+      return (
+        unifiesArraysStatic(a, b) &&
+        unifiesArraysStatic(b, a) &&
+        (a.dynamic === null || b.dynamic === null || unifies(a.dynamic, b.dynamic))
+      );
     case 'object':
       if (b.k !== 'object') return false;
-      return unifiesObjectsStatic(a, b) && unifiesObjectsStatic(b, a)
-        && (a.dynamic === null || b.dynamic === null || unifies(a.dynamic.value, b.dynamic.value));
-    case 'set': return b.k === 'set' && unifies(a.of, b.of);
-    default: return assertNeverType(a);
+      return (
+        unifiesObjectsStatic(a, b) &&
+        unifiesObjectsStatic(b, a) &&
+        (a.dynamic === null || b.dynamic === null || unifies(a.dynamic.value, b.dynamic.value))
+      );
+    case 'set':
+      return b.k === 'set' && unifies(a.of, b.of);
+    default:
+      return assertNeverType(a);
   }
 }
 
@@ -271,15 +310,23 @@ function formatKey(k: StaticKey): string {
 export function formatType(t: Maybe): string {
   if (t === null) return '???';
   switch (t.k) {
-    case 'null': case 'boolean': case 'number': case 'string': return t.k;
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return t.k;
     case 'array':
       return `array${t.static.length > 0 ? `<${t.static.map(formatType).join(', ')}>` : ''}${t.dynamic === null ? '' : `[${formatType(t.dynamic)}]`}`;
-    case 'set': return `set[${formatType(t.of)}]`;
+    case 'set':
+      return `set[${formatType(t.of)}]`;
     case 'object': {
-      const stat = t.static.length > 0 ? `<${t.static.map((p) => `${formatKey(p.key)}: ${formatType(p.value)}`).join(', ')}>` : '';
+      const stat =
+        t.static.length > 0 ? `<${t.static.map((p) => `${formatKey(p.key)}: ${formatType(p.value)}`).join(', ')}>` : '';
       return `object${stat}${t.dynamic === null ? '' : `[${formatType(t.dynamic.key)}: ${formatType(t.dynamic.value)}]`}`;
     }
-    case 'any': return t.of.length === 0 ? 'any' : `any<${t.of.map(formatType).join(', ')}>`;
-    default: return assertNeverType(t);
+    case 'any':
+      return t.of.length === 0 ? 'any' : `any<${t.of.map(formatType).join(', ')}>`;
+    default:
+      return assertNeverType(t);
   }
 }

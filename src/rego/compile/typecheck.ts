@@ -34,7 +34,10 @@ class Checker implements TermHooks {
   /** Types of calls and closures, so each is checked (and reported) once. */
   private readonly cache = new Map<CTerm, Maybe>();
 
-  constructor(private readonly problems: Problems, private readonly sigs: ReadonlyMap<string, Signature>) {}
+  constructor(
+    private readonly problems: Problems,
+    private readonly sigs: ReadonlyMap<string, Signature>,
+  ) {}
 
   rule(r: CRule): void {
     const env = this.argsEnv(r);
@@ -102,7 +105,9 @@ class Checker implements TermHooks {
   /** Checks the closures and nested calls of a term, innermost first (OPA hoists them before the expression). */
   private prepare(env: TypeEnv, t: CTerm): void {
     switch (t.type) {
-      case 'arrayCompr': case 'setCompr': case 'objectCompr':
+      case 'arrayCompr':
+      case 'setCompr':
+      case 'objectCompr':
         this.closureType(t, env);
         return;
       case 'template':
@@ -160,7 +165,11 @@ class Checker implements TermHooks {
     const want = [...sig.args, ...(sig.result === null ? [] : [sig.result])].map(formatType);
     if (sig.variadic !== null) want.push(`${formatType(sig.variadic)}...`);
     const name = site.target.kind === 'builtin' ? site.target.name : `data.${site.target.path.join('.')}`;
-    this.problems.add('rego_type_error', `${name}: invalid argument(s)\n\thave: (${have.join(', ')})\n\twant: (${want.join(', ')})`, site.loc);
+    this.problems.add(
+      'rego_type_error',
+      `${name}: invalid argument(s)\n\thave: (${have.join(', ')})\n\twant: (${want.join(', ')})`,
+      site.loc,
+    );
   }
 }
 

@@ -9,27 +9,77 @@ import type { Loc } from '../syntax/index.js';
 
 export type { Loc };
 
-export interface CNull { readonly type: 'null'; readonly loc: Loc }
-export interface CBoolean { readonly type: 'boolean'; readonly value: boolean; readonly loc: Loc }
-export interface CNumber { readonly type: 'number'; readonly text: string; readonly loc: Loc }
-export interface CString { readonly type: 'string'; readonly value: string; readonly loc: Loc }
+export interface CNull {
+  readonly type: 'null';
+  readonly loc: Loc;
+}
+export interface CBoolean {
+  readonly type: 'boolean';
+  readonly value: boolean;
+  readonly loc: Loc;
+}
+export interface CNumber {
+  readonly type: 'number';
+  readonly text: string;
+  readonly loc: Loc;
+}
+export interface CString {
+  readonly type: 'string';
+  readonly value: string;
+  readonly loc: Loc;
+}
 /** A local variable; `name` is unique within the rule or query. */
-export interface CVar { readonly type: 'var'; readonly name: string; readonly loc: Loc }
+export interface CVar {
+  readonly type: 'var';
+  readonly name: string;
+  readonly loc: Loc;
+}
 /** `data.a.b[x]`: path below the data root. */
-export interface CDataRef { readonly type: 'dataRef'; readonly path: readonly CTerm[]; readonly loc: Loc }
+export interface CDataRef {
+  readonly type: 'dataRef';
+  readonly path: readonly CTerm[];
+  readonly loc: Loc;
+}
 /** `input.a[x]`. */
-export interface CInputRef { readonly type: 'inputRef'; readonly path: readonly CTerm[]; readonly loc: Loc }
+export interface CInputRef {
+  readonly type: 'inputRef';
+  readonly path: readonly CTerm[];
+  readonly loc: Loc;
+}
 /** A ref whose head is a local var or a composite, e.g. `x.y[i]`, `[1, 2][i]`, `f(x).y`. */
-export interface CRef { readonly type: 'ref'; readonly head: CTerm; readonly path: readonly CTerm[]; readonly loc: Loc }
-export interface CArray { readonly type: 'array'; readonly items: readonly CTerm[]; readonly loc: Loc }
-export interface CSet { readonly type: 'set'; readonly items: readonly CTerm[]; readonly loc: Loc }
+export interface CRef {
+  readonly type: 'ref';
+  readonly head: CTerm;
+  readonly path: readonly CTerm[];
+  readonly loc: Loc;
+}
+export interface CArray {
+  readonly type: 'array';
+  readonly items: readonly CTerm[];
+  readonly loc: Loc;
+}
+export interface CSet {
+  readonly type: 'set';
+  readonly items: readonly CTerm[];
+  readonly loc: Loc;
+}
 export interface CObject {
   readonly type: 'object';
   readonly entries: readonly { readonly key: CTerm; readonly value: CTerm }[];
   readonly loc: Loc;
 }
-export interface CArrayCompr { readonly type: 'arrayCompr'; readonly term: CTerm; readonly body: CBody; readonly loc: Loc }
-export interface CSetCompr { readonly type: 'setCompr'; readonly term: CTerm; readonly body: CBody; readonly loc: Loc }
+export interface CArrayCompr {
+  readonly type: 'arrayCompr';
+  readonly term: CTerm;
+  readonly body: CBody;
+  readonly loc: Loc;
+}
+export interface CSetCompr {
+  readonly type: 'setCompr';
+  readonly term: CTerm;
+  readonly body: CBody;
+  readonly loc: Loc;
+}
 export interface CObjectCompr {
   readonly type: 'objectCompr';
   readonly key: CTerm;
@@ -38,20 +88,41 @@ export interface CObjectCompr {
   readonly loc: Loc;
 }
 export type CallTarget =
-  | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'user'; readonly path: readonly string[] };
+  { readonly kind: 'builtin'; readonly name: string } | { readonly kind: 'user'; readonly path: readonly string[] };
 /** A call used as a value (`count(x) + 1`); its result must be defined. */
-export interface CCall { readonly type: 'call'; readonly target: CallTarget; readonly args: readonly CTerm[]; readonly loc: Loc }
+export interface CCall {
+  readonly type: 'call';
+  readonly target: CallTarget;
+  readonly args: readonly CTerm[];
+  readonly loc: Loc;
+}
 /** `$"a{x}b"`: string parts and expression parts; an expression part is a body producing its value var. */
 export interface CTemplate {
   readonly type: 'template';
-  readonly parts: readonly ({ readonly kind: 'text'; readonly value: string } | { readonly kind: 'expr'; readonly body: CBody; readonly out: CVar })[];
+  readonly parts: readonly (
+    | { readonly kind: 'text'; readonly value: string }
+    | { readonly kind: 'expr'; readonly body: CBody; readonly out: CVar }
+  )[];
   readonly loc: Loc;
 }
 
 export type CTerm =
-  | CNull | CBoolean | CNumber | CString | CVar | CDataRef | CInputRef | CRef | CArray | CSet | CObject
-  | CArrayCompr | CSetCompr | CObjectCompr | CCall | CTemplate;
+  | CNull
+  | CBoolean
+  | CNumber
+  | CString
+  | CVar
+  | CDataRef
+  | CInputRef
+  | CRef
+  | CArray
+  | CSet
+  | CObject
+  | CArrayCompr
+  | CSetCompr
+  | CObjectCompr
+  | CCall
+  | CTemplate;
 
 /** What a `with` replaces: part of input/data, or a function (built-in or rule path). */
 export type WithTarget =
@@ -61,20 +132,34 @@ export type WithTarget =
 
 /** A `with` value: a term, or (for function targets) another function. */
 export type WithValue =
-  | { readonly kind: 'term'; readonly term: CTerm }
-  | { readonly kind: 'function'; readonly target: CallTarget };
+  { readonly kind: 'term'; readonly term: CTerm } | { readonly kind: 'function'; readonly target: CallTarget };
 
-export interface CWith { readonly target: WithTarget; readonly value: WithValue; readonly loc: Loc }
+export interface CWith {
+  readonly target: WithTarget;
+  readonly value: WithValue;
+  readonly loc: Loc;
+}
 
 /** The expression forms after rewriting. */
 export type CCore =
   /** `a = b` / `a := b`: unification. */
   | { readonly type: 'unify'; readonly a: CTerm; readonly b: CTerm }
   /** A call statement; `output` is the captured result (`count(x, n)`), null when not captured. */
-  | { readonly type: 'call'; readonly target: CallTarget; readonly args: readonly CTerm[]; readonly output: CTerm | null }
+  | {
+      readonly type: 'call';
+      readonly target: CallTarget;
+      readonly args: readonly CTerm[];
+      readonly output: CTerm | null;
+    }
   /** A bare term: fails when undefined or false. */
   | { readonly type: 'term'; readonly term: CTerm }
-  | { readonly type: 'every'; readonly key: CVar | null; readonly value: CVar; readonly domain: CTerm; readonly body: CBody };
+  | {
+      readonly type: 'every';
+      readonly key: CVar | null;
+      readonly value: CVar;
+      readonly domain: CTerm;
+      readonly body: CBody;
+    };
 
 export interface CExpr {
   readonly core: CCore;

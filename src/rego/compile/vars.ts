@@ -4,12 +4,20 @@ import type { CExpr, CTerm } from './types.js';
 /** Calls `visit` for every direct sub-term of `t` that is evaluated in the same scope. */
 export function childTerms(t: CTerm): readonly CTerm[] {
   switch (t.type) {
-    case 'dataRef': case 'inputRef': return t.path;
-    case 'ref': return [t.head, ...t.path];
-    case 'array': case 'set': return t.items;
-    case 'object': return t.entries.flatMap((e) => [e.key, e.value]);
-    case 'call': return t.args;
-    default: return [];
+    case 'dataRef':
+    case 'inputRef':
+      return t.path;
+    case 'ref':
+      return [t.head, ...t.path];
+    case 'array':
+    case 'set':
+      return t.items;
+    case 'object':
+      return t.entries.flatMap((e) => [e.key, e.value]);
+    case 'call':
+      return t.args;
+    default:
+      return [];
   }
 }
 
@@ -18,7 +26,7 @@ export function isClosure(t: CTerm): boolean {
 }
 
 /** Vars of `t` outside closures. */
-export function termVars(t: CTerm, out: Set<string> = new Set()): Set<string> {
+export function termVars(t: CTerm, out = new Set<string>()): Set<string> {
   if (t.type === 'var') out.add(t.name);
   else for (const c of childTerms(t)) termVars(c, out);
   return out;
@@ -36,16 +44,21 @@ export function exprTerms(e: CExpr): CTerm[] {
   const withTerms = e.with.flatMap((w) => (w.value.kind === 'term' ? [w.value.term] : []));
   const c = e.core;
   switch (c.type) {
-    case 'unify': return [c.a, c.b, ...withTerms];
-    case 'call': return [...c.args, ...(c.output === null ? [] : [c.output]), ...withTerms];
-    case 'term': return [c.term, ...withTerms];
-    case 'every': return [c.domain, ...withTerms];
-    default: return withTerms;
+    case 'unify':
+      return [c.a, c.b, ...withTerms];
+    case 'call':
+      return [...c.args, ...(c.output === null ? [] : [c.output]), ...withTerms];
+    case 'term':
+      return [c.term, ...withTerms];
+    case 'every':
+      return [c.domain, ...withTerms];
+    default:
+      return withTerms;
   }
 }
 
 /** Vars of an expression outside closures (every bodies are closures). */
-export function exprVars(e: CExpr, out: Set<string> = new Set()): Set<string> {
+export function exprVars(e: CExpr, out = new Set<string>()): Set<string> {
   for (const t of exprTerms(e)) termVars(t, out);
   return out;
 }

@@ -12,7 +12,8 @@ type Bound = (v: CVar) => void;
 export function walkTerm(t: CTerm, visit: Visit, bound?: Bound): void {
   visit(t);
   switch (t.type) {
-    case 'arrayCompr': case 'setCompr':
+    case 'arrayCompr':
+    case 'setCompr':
       walkTerm(t.term, visit, bound);
       walkBody(t.body, visit, bound);
       return;
@@ -22,10 +23,11 @@ export function walkTerm(t: CTerm, visit: Visit, bound?: Bound): void {
       walkBody(t.body, visit, bound);
       return;
     case 'template':
-      for (const p of t.parts) if (p.kind === 'expr') {
-        bound?.(p.out);
-        walkBody(p.body, visit, bound);
-      }
+      for (const p of t.parts)
+        if (p.kind === 'expr') {
+          bound?.(p.out);
+          walkBody(p.body, visit, bound);
+        }
       return;
     default:
       for (const c of childTerms(t)) walkTerm(c, visit, bound);
@@ -47,17 +49,24 @@ export function walkBody(body: CBody, visit: Visit, bound?: Bound): void {
 
 /** Collects into `out` the name of every var the walk meets, bound ones included. */
 function varCollector(out: Set<string>): readonly [Visit, Bound] {
-  return [(t) => { if (t.type === 'var') out.add(t.name); }, (v) => { out.add(v.name); }];
+  return [
+    (t) => {
+      if (t.type === 'var') out.add(t.name);
+    },
+    (v) => {
+      out.add(v.name);
+    },
+  ];
 }
 
 /** Every var anywhere inside `t`, closures included. */
-export function deepTermVars(t: CTerm, out: Set<string> = new Set()): Set<string> {
+export function deepTermVars(t: CTerm, out = new Set<string>()): Set<string> {
   walkTerm(t, ...varCollector(out));
   return out;
 }
 
 /** Every var anywhere in `body`, closures and `every` bindings included. */
-export function deepBodyVars(body: CBody, out: Set<string> = new Set()): Set<string> {
+export function deepBodyVars(body: CBody, out = new Set<string>()): Set<string> {
   walkBody(body, ...varCollector(out));
   return out;
 }

@@ -1,6 +1,15 @@
 /** Planning of bodies and expressions: unification, negation, `every`, `with`. */
 import type { Operand } from '../ir/index.js';
-import { RELATION_BUILTINS, deepTermVars, type CBody, type CCore, type CExpr, type CTerm, type CVar, type CWith } from '../compile/index.js';
+import {
+  RELATION_BUILTINS,
+  deepTermVars,
+  type CBody,
+  type CCore,
+  type CExpr,
+  type CTerm,
+  type CVar,
+  type CWith,
+} from '../compile/index.js';
 import { FALSE, TRUE, local } from './builder.js';
 import { DataPlanner } from './data.js';
 import { hoistNegated } from './hoist.js';
@@ -37,7 +46,9 @@ export class BodyPlanner extends DataPlanner {
   private negation(c: CCore, k: K): void {
     const flag = this.e.local();
     this.e.emit({ type: 'ResetLocalStmt', target: flag });
-    const block = this.e.block(() => this.core(c, () => this.e.emit({ type: 'AssignVarStmt', source: TRUE, target: flag })));
+    const block = this.e.block(() =>
+      this.core(c, () => this.e.emit({ type: 'AssignVarStmt', source: TRUE, target: flag })),
+    );
     this.e.emit({ type: 'BlockStmt', blocks: [block] });
     this.e.emit({ type: 'IsUndefinedStmt', source: flag });
     k();
@@ -45,20 +56,30 @@ export class BodyPlanner extends DataPlanner {
 
   private core(c: CCore, k: K): void {
     switch (c.type) {
-      case 'unify': return this.unify(c.a, c.b, k);
-      case 'call': return this.terms(c.args, (ops) => this.call(c.target, ops, (res) => {
-        const output = c.output;
-        if (output === null) {
-          this.e.emit({ type: 'NotEqualStmt', a: res, b: FALSE });
-          return k();
-        }
-        if (c.target.kind === 'builtin' && RELATION_BUILTINS.has(c.target.name) && !this.gen.mocks.has(mockKey(c.target))) {
-          return this.scan(this.e.toLocal(res), (_key, value) => this.unifyOp(output, local(value), k));
-        }
-        this.unifyOp(output, res, k);
-      }));
-      case 'term': return this.termStatement(c.term, k);
-      case 'every': return this.every(c.key, c.value, c.domain, c.body, k);
+      case 'unify':
+        return this.unify(c.a, c.b, k);
+      case 'call':
+        return this.terms(c.args, (ops) =>
+          this.call(c.target, ops, (res) => {
+            const output = c.output;
+            if (output === null) {
+              this.e.emit({ type: 'NotEqualStmt', a: res, b: FALSE });
+              return k();
+            }
+            if (
+              c.target.kind === 'builtin' &&
+              RELATION_BUILTINS.has(c.target.name) &&
+              !this.gen.mocks.has(mockKey(c.target))
+            ) {
+              return this.scan(this.e.toLocal(res), (_key, value) => this.unifyOp(output, local(value), k));
+            }
+            this.unifyOp(output, res, k);
+          }),
+        );
+      case 'term':
+        return this.termStatement(c.term, k);
+      case 'every':
+        return this.every(c.key, c.value, c.domain, c.body, k);
       default: {
         const never: never = c;
         return never;
@@ -71,8 +92,17 @@ export class BodyPlanner extends DataPlanner {
       case 'boolean':
         if (!t.value) return this.e.emit({ type: 'BreakStmt', index: 0 });
         return k();
-      case 'null': case 'number': case 'string': return k();
-      case 'array': case 'set': case 'object': case 'arrayCompr': case 'setCompr': case 'objectCompr': case 'template':
+      case 'null':
+      case 'number':
+      case 'string':
+        return k();
+      case 'array':
+      case 'set':
+      case 'object':
+      case 'arrayCompr':
+      case 'setCompr':
+      case 'objectCompr':
+      case 'template':
         return this.term(t, () => k());
       default:
         return this.term(t, (op) => {
@@ -90,7 +120,10 @@ export class BodyPlanner extends DataPlanner {
     if (b.type === 'var' && !this.isBound(b)) return this.term(a, (op) => this.bind(b, op, k));
     if (a.type === 'array' && b.type === 'array' && (this.hasUnbound(a) || this.hasUnbound(b))) {
       if (a.items.length !== b.items.length) return this.e.emit({ type: 'BreakStmt', index: 0 });
-      return this.unifyPairs(a.items.map((x, i) => [x, b.items[i] ?? x]), k);
+      return this.unifyPairs(
+        a.items.map((x, i) => [x, b.items[i] ?? x]),
+        k,
+      );
     }
     if (a.type === 'object' && b.type === 'object' && (this.hasUnbound(a) || this.hasUnbound(b))) {
       const pairs = matchEntries(a, b);
@@ -99,26 +132,40 @@ export class BodyPlanner extends DataPlanner {
     }
     if (this.hasUnbound(a)) return this.term(b, (op) => this.unifyOp(a, op, k));
     if (this.hasUnbound(b)) return this.term(a, (op) => this.unifyOp(b, op, k));
-    this.term(a, (oa) => this.term(b, (ob) => {
-      this.e.emit({ type: 'EqualStmt', a: oa, b: ob });
-      k();
-    }));
+    this.term(a, (oa) =>
+      this.term(b, (ob) => {
+        this.e.emit({ type: 'EqualStmt', a: oa, b: ob });
+        k();
+      }),
+    );
   }
 
   /** Unifies element pairs, each time taking one whose sides are not both unbound patterns. */
   private isRelationCall(t: CTerm): t is Extract<CTerm, { type: 'call' }> {
-    return t.type === 'call' && t.target.kind === 'builtin' && RELATION_BUILTINS.has(t.target.name) && !this.gen.mocks.has(mockKey(t.target));
+    return (
+      t.type === 'call' &&
+      t.target.kind === 'builtin' &&
+      RELATION_BUILTINS.has(t.target.name) &&
+      !this.gen.mocks.has(mockKey(t.target))
+    );
   }
 
   private relation(call: Extract<CTerm, { type: 'call' }>, output: CTerm, k: K): void {
-    this.terms(call.args, (ops) => this.call(call.target, ops, (res) => {
-      this.scan(this.e.toLocal(res), (_key, value) => this.unifyOp(output, local(value), k));
-    }));
+    this.terms(call.args, (ops) =>
+      this.call(call.target, ops, (res) => {
+        this.scan(this.e.toLocal(res), (_key, value) => this.unifyOp(output, local(value), k));
+      }),
+    );
   }
 
   private unifyPairs(pairs: readonly (readonly [CTerm, CTerm])[], k: K): void {
     if (pairs.length === 0) return k();
-    const ready = pairs.findIndex(([a, b]) => !this.hasUnbound(a) || !this.hasUnbound(b) || (a.type === b.type && (a.type === 'array' || a.type === 'object')));
+    const ready = pairs.findIndex(
+      ([a, b]) =>
+        !this.hasUnbound(a) ||
+        !this.hasUnbound(b) ||
+        (a.type === b.type && (a.type === 'array' || a.type === 'object')),
+    );
     const i = ready < 0 ? 0 : ready;
     const pair = pairs[i];
     if (pair === undefined) return k();
@@ -133,13 +180,21 @@ export class BodyPlanner extends DataPlanner {
       const src = this.e.toLocal(op);
       this.e.emit({ type: 'IsArrayStmt', source: local(src) });
       this.checkLength(src, pattern.items.length);
-      return this.unifyElements(src, pattern.items.map((item, i) => [item, { type: 'number', text: String(i), loc: pattern.loc }] as const), k);
+      return this.unifyElements(
+        src,
+        pattern.items.map((item, i) => [item, { type: 'number', text: String(i), loc: pattern.loc }] as const),
+        k,
+      );
     }
     if (pattern.type === 'object' && this.hasUnbound(pattern)) {
       const src = this.e.toLocal(op);
       this.e.emit({ type: 'IsObjectStmt', source: local(src) });
       this.checkLength(src, pattern.entries.length);
-      return this.unifyElements(src, pattern.entries.map((x) => [x.value, x.key] as const), k);
+      return this.unifyElements(
+        src,
+        pattern.entries.map((x) => [x.value, x.key] as const),
+        k,
+      );
     }
     this.term(pattern, (p) => {
       this.e.emit({ type: 'EqualStmt', a: p, b: op });
@@ -172,10 +227,11 @@ export class BodyPlanner extends DataPlanner {
       const dom = this.e.toLocal(d);
       const failed = this.e.local();
       this.e.emit({ type: 'ResetLocalStmt', target: failed });
-      const check = (type: 'IsArrayStmt' | 'IsObjectStmt' | 'IsSetStmt') => this.e.block(() => {
-        this.e.emit({ type, source: local(dom) });
-        this.e.emit({ type: 'BreakStmt', index: 1 });
-      });
+      const check = (type: 'IsArrayStmt' | 'IsObjectStmt' | 'IsSetStmt') =>
+        this.e.block(() => {
+          this.e.emit({ type, source: local(dom) });
+          this.e.emit({ type: 'BreakStmt', index: 1 });
+        });
       const types = this.e.block(() => {
         this.e.emit({ type: 'BlockStmt', blocks: [check('IsArrayStmt'), check('IsObjectStmt'), check('IsSetStmt')] });
         this.e.emit({ type: 'BreakStmt', index: 1 });
@@ -185,7 +241,10 @@ export class BodyPlanner extends DataPlanner {
         const ok = this.e.local();
         this.e.emit({ type: 'ResetLocalStmt', target: ok });
         const inner = this.e.block(() => {
-          const run = (): void => this.bindLocal(value.name, vl, () => this.body(body, () => this.e.emit({ type: 'AssignVarStmt', source: TRUE, target: ok })));
+          const run = (): void =>
+            this.bindLocal(value.name, vl, () =>
+              this.body(body, () => this.e.emit({ type: 'AssignVarStmt', source: TRUE, target: ok })),
+            );
           if (key === null) run();
           else this.bindLocal(key.name, kl, run);
         });
@@ -200,19 +259,32 @@ export class BodyPlanner extends DataPlanner {
 
   /** `expr with t1 as v1 …`: values first, then nested WithStmts; the rest of the body runs with originals restored. */
   private withExpr(x: CExpr, k: K): void {
-    const values = x.with.flatMap((w) => (w.value.kind === 'term' && w.target.kind !== 'function' ? [w.value.term] : []));
+    const values = x.with.flatMap((w) =>
+      w.value.kind === 'term' && w.target.kind !== 'function' ? [w.value.term] : [],
+    );
     this.terms(values, (ops) => {
       const outer = this.gen;
       const mocks = new Map<string, Mock>();
       const shadowed: string[][] = [];
       for (const w of x.with) {
-        if (w.target.kind === 'function') mocks.set(mockKey(w.target.target), w.value.kind === 'function' ? { kind: 'function', target: w.value.target, gen: this.policy.withoutMocks(outer) } : { kind: 'term', term: w.value.term, gen: outer });
+        if (w.target.kind === 'function')
+          mocks.set(
+            mockKey(w.target.target),
+            w.value.kind === 'function'
+              ? { kind: 'function', target: w.value.target, gen: this.policy.withoutMocks(outer) }
+              : { kind: 'term', term: w.value.term, gen: outer },
+          );
         else if (w.target.kind === 'data' && this.touchesRules(w.target.path)) shadowed.push([...w.target.path]);
       }
       const captured = new Set<string>();
       for (const m of mocks.values()) if (m.kind === 'term') for (const v of deepTermVars(m.term)) captured.add(v);
-      const inner = mocks.size > 0 || shadowed.length > 0 ? this.policy.newGeneration(outer, shadowed, mocks, [...captured]) : outer;
-      const docs = x.with.filter((w): w is CWith & { target: { kind: 'input' | 'data' } } => w.target.kind !== 'function');
+      const inner =
+        mocks.size > 0 || shadowed.length > 0
+          ? this.policy.newGeneration(outer, shadowed, mocks, [...captured])
+          : outer;
+      const docs = x.with.filter(
+        (w): w is CWith & { target: { kind: 'input' | 'data' } } => w.target.kind !== 'function',
+      );
       const saved = new Map<number, number>();
       for (const w of docs) {
         const l = w.target.kind === 'input' ? 0 : 1;
@@ -223,7 +295,10 @@ export class BodyPlanner extends DataPlanner {
       }
       const restore = (): void => {
         this.gen = outer;
-        this.nestWith([...saved].map(([l, s]) => ({ local: l, path: [], value: local(s) })), k);
+        this.nestWith(
+          [...saved].map(([l, s]) => ({ local: l, path: [], value: local(s) })),
+          k,
+        );
         this.gen = inner;
       };
       const targets = docs.map((w, i) => ({
@@ -247,17 +322,26 @@ export class BodyPlanner extends DataPlanner {
 
 function canonKey(t: CTerm): string | null {
   switch (t.type) {
-    case 'string': return JSON.stringify(t.value);
-    case 'number': return `n:${t.text}`;
-    case 'boolean': return String(t.value);
-    case 'null': return 'null';
-    case 'var': return `v:${t.name}`;
-    default: return null;
+    case 'string':
+      return JSON.stringify(t.value);
+    case 'number':
+      return `n:${t.text}`;
+    case 'boolean':
+      return String(t.value);
+    case 'null':
+      return 'null';
+    case 'var':
+      return `v:${t.name}`;
+    default:
+      return null;
   }
 }
 
 /** Object-pattern entries paired by (scalar) key; null when the key sets differ. */
-function matchEntries(a: Extract<CTerm, { type: 'object' }>, b: Extract<CTerm, { type: 'object' }>): [CTerm, CTerm][] | null {
+function matchEntries(
+  a: Extract<CTerm, { type: 'object' }>,
+  b: Extract<CTerm, { type: 'object' }>,
+): [CTerm, CTerm][] | null {
   if (a.entries.length !== b.entries.length) return null;
   const out: [CTerm, CTerm][] = [];
   for (const x of a.entries) {

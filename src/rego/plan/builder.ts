@@ -45,7 +45,10 @@ export class Emitter {
   private stmts: Stmt[] = [];
   private location: Location = { file: 0, row: 0, col: 0 };
 
-  constructor(private readonly statics: Statics, private nextLocal: number) {}
+  constructor(
+    private readonly statics: Statics,
+    private nextLocal: number,
+  ) {}
 
   local(): number {
     return this.nextLocal++;

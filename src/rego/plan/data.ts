@@ -60,12 +60,16 @@ export abstract class DataPlanner extends TermPlanner {
       if (child !== undefined && this.live(child)) return this.walkTrie(child, rest, k);
       return this.base([...node.path, first.value], (b) => this.walkBase(b, rest, k));
     }
-    const children = [...node.children.values()].filter((c) => this.live(c) && !(c.rules.length > 0 && !isValueRule(c)));
+    const children = [...node.children.values()].filter(
+      (c) => this.live(c) && !(c.rules.length > 0 && !isValueRule(c)),
+    );
     if (children.length === 0) return this.base(node.path, (b) => this.walk(b, path, k));
-    const blocks = children.map((c) => this.e.block(() => {
-      const key = c.path[c.path.length - 1] ?? '';
-      this.unifyOp(first, this.e.str(key), () => this.walkTrie(c, rest, k));
-    }));
+    const blocks = children.map((c) =>
+      this.e.block(() => {
+        const key = c.path[c.path.length - 1] ?? '';
+        this.unifyOp(first, this.e.str(key), () => this.walkTrie(c, rest, k));
+      }),
+    );
     blocks.push(this.e.block(() => this.baseExcluding(node, children, first, rest, k)));
     this.e.emit({ type: 'BlockStmt', blocks });
   }
@@ -101,12 +105,15 @@ export abstract class DataPlanner extends TermPlanner {
   private baseExcluding(node: TrieNode, owned: readonly TrieNode[], key: CTerm, rest: readonly CTerm[], k: KOp): void {
     const excl = this.e.local();
     this.e.emit({ type: 'MakeSetStmt', target: excl });
-    for (const c of owned) this.e.emit({ type: 'SetAddStmt', value: this.e.str(c.path[c.path.length - 1] ?? ''), set: excl });
+    for (const c of owned)
+      this.e.emit({ type: 'SetAddStmt', value: this.e.str(c.path[c.path.length - 1] ?? ''), set: excl });
     this.base(node.path, (b) => {
       const src = this.e.toLocal(b);
       this.scan(src, (kl, vl) => {
         const probe = this.e.local();
-        const notOwned = this.e.block(() => this.e.emit({ type: 'DotStmt', source: local(excl), key: local(kl), target: probe }));
+        const notOwned = this.e.block(() =>
+          this.e.emit({ type: 'DotStmt', source: local(excl), key: local(kl), target: probe }),
+        );
         this.e.emit({ type: 'NotStmt', block: notOwned });
         this.unifyOp(key, local(kl), () => this.walk(local(vl), rest, k));
       });
@@ -117,10 +124,12 @@ export abstract class DataPlanner extends TermPlanner {
   private fullExtent(node: TrieNode, k: KOp): void {
     const virtual = this.virtualObject(node);
     const result = this.e.local();
-    const withBase = this.e.block(() => this.base(node.path, (b) => {
-      this.e.emit({ type: 'ObjectMergeStmt', a: this.e.toLocal(b), b: virtual, target: result });
-      this.e.emit({ type: 'BreakStmt', index: 1 });
-    }));
+    const withBase = this.e.block(() =>
+      this.base(node.path, (b) => {
+        this.e.emit({ type: 'ObjectMergeStmt', a: this.e.toLocal(b), b: virtual, target: result });
+        this.e.emit({ type: 'BreakStmt', index: 1 });
+      }),
+    );
     const outer = this.e.block(() => {
       this.e.emit({ type: 'BlockStmt', blocks: [withBase] });
       this.e.emit({ type: 'AssignVarStmt', source: local(virtual), target: result });

@@ -47,7 +47,8 @@ class Hoister {
   /** OPA's rewriteDynamicsOne + expandExprTerm: refs and calls move out; collections are walked. */
   one(t: CTerm): CTerm {
     switch (t.type) {
-      case 'dataRef': case 'inputRef':
+      case 'dataRef':
+      case 'inputRef':
         // A bare `input`/`data` is a var in OPA's AST, not a ref: it stays.
         if (t.path.length === 0) return t;
         return this.bindNew({ ...t, path: t.path.map((p) => this.one(p)) });
@@ -55,10 +56,14 @@ class Hoister {
         return this.bindNew({ ...t, head: this.head(t.head), path: t.path.map((p) => this.one(p)) });
       case 'call':
         return this.bindNew({ ...t, args: t.args.map((a) => this.one(a)) });
-      case 'array': return { ...t, items: t.items.map((i) => this.one(i)) };
-      case 'set': return { ...t, items: t.items.map((i) => this.one(i)) };
-      case 'object': return { ...t, entries: t.entries.map((e) => ({ key: this.one(e.key), value: this.one(e.value) })) };
-      default: return t;
+      case 'array':
+        return { ...t, items: t.items.map((i) => this.one(i)) };
+      case 'set':
+        return { ...t, items: t.items.map((i) => this.one(i)) };
+      case 'object':
+        return { ...t, entries: t.entries.map((e) => ({ key: this.one(e.key), value: this.one(e.value) })) };
+      default:
+        return t;
     }
   }
 
@@ -70,10 +75,18 @@ class Hoister {
   /** OPA's rewriteDynamicsInTerm: an operand ref stays, only its keys (and a computed head) move. */
   inTerm(t: CTerm): CTerm {
     switch (t.type) {
-      case 'dataRef': case 'inputRef': return { ...t, path: t.path.map((p) => this.one(p)) };
-      case 'ref': return { ...t, head: this.head(t.head), path: t.path.map((p) => this.one(p)) };
-      case 'arrayCompr': case 'setCompr': case 'objectCompr': case 'template': return t;
-      default: return this.one(t);
+      case 'dataRef':
+      case 'inputRef':
+        return { ...t, path: t.path.map((p) => this.one(p)) };
+      case 'ref':
+        return { ...t, head: this.head(t.head), path: t.path.map((p) => this.one(p)) };
+      case 'arrayCompr':
+      case 'setCompr':
+      case 'objectCompr':
+      case 'template':
+        return t;
+      default:
+        return this.one(t);
     }
   }
 
@@ -81,15 +94,19 @@ class Hoister {
     switch (c.type) {
       case 'call': {
         const [a, b] = c.args;
-        const isEquals = c.target.kind === 'builtin' && c.target.name === 'equal' && c.args.length === 2 && c.output === null;
+        const isEquals =
+          c.target.kind === 'builtin' && c.target.name === 'equal' && c.args.length === 2 && c.output === null;
         if (isEquals && this.opts.equalsAsUnify && a !== undefined && b !== undefined) {
           return { ...c, args: [this.inTerm(a), this.inTerm(b)] };
         }
         return { ...c, args: c.args.map((x) => this.one(x)), output: c.output === null ? null : this.one(c.output) };
       }
-      case 'unify': return { ...c, a: this.inTerm(c.a), b: this.inTerm(c.b) };
-      case 'term': return { ...c, term: this.inTerm(c.term) };
-      case 'every': return c;
+      case 'unify':
+        return { ...c, a: this.inTerm(c.a), b: this.inTerm(c.b) };
+      case 'term':
+        return { ...c, term: this.inTerm(c.term) };
+      case 'every':
+        return c;
       default: {
         const never: never = c;
         return never;

@@ -14,8 +14,7 @@ import { buildTrie } from './trie.js';
  * bindings of its named variables per solution (as `opa eval`).
  */
 export type Entrypoint =
-  | { readonly kind: 'path'; readonly path: string }
-  | { readonly kind: 'query'; readonly name?: string };
+  { readonly kind: 'path'; readonly path: string } | { readonly kind: 'query'; readonly name?: string };
 
 export interface PlanOptions {
   readonly program: Program;
@@ -33,7 +32,9 @@ export function planPolicy(options: PlanOptions): IrPolicy {
     policy.funcs.set(f.name, f);
     funcs.push(f);
   }
-  const builtinFuncs = [...policy.statics.builtins.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const builtinFuncs = [...policy.statics.builtins.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   return { static: { strings: policy.statics.strings, builtinFuncs, files: policy.statics.files }, plans, funcs };
 }
 
@@ -57,14 +58,16 @@ function planEntry(policy: PolicyState, program: Program, ep: Entrypoint): Plan 
   }
   const query = program.query;
   if (query === null) throw planError('a query entrypoint needs a compiled query');
-  const block = e.block(() => planner.body(query.body, () => {
-    const row = e.local();
-    e.emit({ type: 'MakeObjectStmt', target: row });
-    for (const v of query.vars) {
-      const l = planner.vars.get(v.name);
-      if (l !== undefined) e.emit({ type: 'ObjectInsertStmt', key: e.str(v.display), value: local(l), object: row });
-    }
-    e.emit({ type: 'ResultSetAddStmt', value: row });
-  }));
+  const block = e.block(() =>
+    planner.body(query.body, () => {
+      const row = e.local();
+      e.emit({ type: 'MakeObjectStmt', target: row });
+      for (const v of query.vars) {
+        const l = planner.vars.get(v.name);
+        if (l !== undefined) e.emit({ type: 'ObjectInsertStmt', key: e.str(v.display), value: local(l), object: row });
+      }
+      e.emit({ type: 'ResultSetAddStmt', value: row });
+    }),
+  );
   return { name: ep.name ?? 'eval', blocks: [block] };
 }

@@ -26,7 +26,10 @@ export function planFunc(policy: PolicyState, p: PendingFunc): Func {
     blocks.push(e.block(() => e.emit({ type: 'MakeObjectStmt', target: RET })));
     // Deeper refs first, so a shallower rule overriding part of a deeper one's value conflicts.
     const depth = (r: CRule): number => r.path.length + r.keys.length;
-    const sorted = rules.map((r, i) => ({ r, i })).sort((a, b) => depth(b.r) - depth(a.r) || a.i - b.i).map((x) => x.r);
+    const sorted = rules
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => depth(b.r) - depth(a.r) || a.i - b.i)
+      .map((x) => x.r);
     for (const r of sorted) blocks.push(e.block(() => contribute(planner, r, p.node.path.length)));
   } else if (kind === 'set') {
     blocks.push(e.block(() => e.emit({ type: 'MakeSetStmt', target: RET })));
@@ -35,11 +38,15 @@ export function planFunc(policy: PolicyState, p: PendingFunc): Func {
     for (const r of rules.filter((x) => !x.isDefault)) blocks.push(...definition(planner, r));
     const def = rules.find((x) => x.isDefault);
     if (def !== undefined) {
-      blocks.push(e.block(() => {
-        e.at(def.loc);
-        e.emit({ type: 'IsUndefinedStmt', source: RET });
-        withArgs(planner, def, () => planner.term(def.value, (v) => e.emit({ type: 'AssignVarOnceStmt', source: v, target: RET })));
-      }));
+      blocks.push(
+        e.block(() => {
+          e.at(def.loc);
+          e.emit({ type: 'IsUndefinedStmt', source: RET });
+          withArgs(planner, def, () =>
+            planner.term(def.value, (v) => e.emit({ type: 'AssignVarOnceStmt', source: v, target: RET })),
+          );
+        }),
+      );
     }
   }
   blocks.push({ stmts: [{ type: 'ReturnLocalStmt', source: RET, file: 0, row: 0, col: 0 }] });
@@ -62,14 +69,20 @@ function definition(planner: BodyPlanner, r: CRule): Block[] {
   const e = planner.e;
   const lres = e.local();
   const members = [{ value: r.value, body: r.body, loc: r.loc }, ...r.else];
-  const memberBlocks = members.map((m, i) => e.block(() => {
-    e.at(m.loc);
-    e.emit(i === 0 ? { type: 'ResetLocalStmt', target: lres } : { type: 'IsUndefinedStmt', source: lres });
-    withArgs(planner, r, () => planner.body(m.body, () => planner.term(m.value, (v) => {
+  const memberBlocks = members.map((m, i) =>
+    e.block(() => {
       e.at(m.loc);
-      e.emit({ type: 'AssignVarOnceStmt', source: v, target: lres });
-    })));
-  }));
+      e.emit(i === 0 ? { type: 'ResetLocalStmt', target: lres } : { type: 'IsUndefinedStmt', source: lres });
+      withArgs(planner, r, () =>
+        planner.body(m.body, () =>
+          planner.term(m.value, (v) => {
+            e.at(m.loc);
+            e.emit({ type: 'AssignVarOnceStmt', source: v, target: lres });
+          }),
+        ),
+      );
+    }),
+  );
   const publish = e.block(() => {
     e.at(r.loc);
     e.emit({ type: 'IsDefinedStmt', source: lres });
@@ -94,17 +107,20 @@ function contribute(planner: BodyPlanner, r: CRule, base: number): void {
       if (r.kind === 'set') {
         planner.term(r.element ?? r.value, (v) => {
           if (path.length === 0) e.emit({ type: 'SetAddStmt', value: v, set: RET });
-          else insertPath(planner, RET, path, (leaf, key) => {
-            const set = getOrMake(planner, leaf, key, 'MakeSetStmt');
-            e.emit({ type: 'SetAddStmt', value: v, set });
-            e.emit({ type: 'ObjectInsertStmt', key, value: local(set), object: leaf });
-          });
+          else
+            insertPath(planner, RET, path, (leaf, key) => {
+              const set = getOrMake(planner, leaf, key, 'MakeSetStmt');
+              e.emit({ type: 'SetAddStmt', value: v, set });
+              e.emit({ type: 'ObjectInsertStmt', key, value: local(set), object: leaf });
+            });
         });
         return;
       }
-      planner.term(r.value, (v) => insertPath(planner, RET, path, (leaf, key) => {
-        e.emit({ type: 'ObjectInsertOnceStmt', key, value: v, object: leaf });
-      }));
+      planner.term(r.value, (v) =>
+        insertPath(planner, RET, path, (leaf, key) => {
+          e.emit({ type: 'ObjectInsertOnceStmt', key, value: v, object: leaf });
+        }),
+      );
     });
   });
 }
@@ -126,7 +142,12 @@ function getOrMake(planner: BodyPlanner, obj: number, key: Operand, make: 'MakeO
 }
 
 /** Walks `keys` below `obj`, creating intermediate objects; `leaf` inserts at the last key. */
-function insertPath(planner: BodyPlanner, obj: number, keys: readonly Operand[], leaf: (obj: number, key: Operand) => void): void {
+function insertPath(
+  planner: BodyPlanner,
+  obj: number,
+  keys: readonly Operand[],
+  leaf: (obj: number, key: Operand) => void,
+): void {
   const e = planner.e;
   const [first, ...rest] = keys;
   if (first === undefined) return;
@@ -135,4 +156,3 @@ function insertPath(planner: BodyPlanner, obj: number, keys: readonly Operand[],
   insertPath(planner, next, rest, leaf);
   e.emit({ type: 'ObjectInsertStmt', key: first, value: local(next), object: obj });
 }
-

@@ -43,10 +43,20 @@ export class PolicyState {
 
   private readonly unmocked = new Map<number, Generation>();
 
-  newGeneration(parent: Generation, shadowed: readonly (readonly string[])[], mocks: ReadonlyMap<string, Mock>, captured: readonly string[]): Generation {
+  newGeneration(
+    parent: Generation,
+    shadowed: readonly (readonly string[])[],
+    mocks: ReadonlyMap<string, Mock>,
+    captured: readonly string[],
+  ): Generation {
     this.generations++;
     const vars = [...parent.captured, ...captured.filter((v) => !parent.captured.includes(v))];
-    return { id: this.generations, shadowed: [...parent.shadowed, ...shadowed], mocks: new Map([...parent.mocks, ...mocks]), captured: vars };
+    return {
+      id: this.generations,
+      shadowed: [...parent.shadowed, ...shadowed],
+      mocks: new Map([...parent.mocks, ...mocks]),
+      captured: vars,
+    };
   }
 
   /** `gen` without function mocks: replacement functions run unmocked (OPA: a mock never calls another mock). */

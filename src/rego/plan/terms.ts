@@ -16,7 +16,10 @@ export type KOp = (op: Operand) => void;
 export const PLAN_ERROR_CODE = 'IMAGEGATE_REGO_PLAN';
 
 export function planError(message: string): ImagegateError {
-  return new ImagegateError(PLAN_ERROR_CODE, `cannot plan policy: ${message}; this is a bug in imagegate's planner, report it with the policy`);
+  return new ImagegateError(
+    PLAN_ERROR_CODE,
+    `cannot plan policy: ${message}; this is a bug in imagegate's planner, report it with the policy`,
+  );
 }
 
 /** State shared by the planners of one IR function or plan. */
@@ -28,7 +31,12 @@ export abstract class TermPlanner {
    * `inQuery`: this planner plans the query's own body (OPA's query compiler keeps `a == b`
    * a call; rule bodies turn it into `a = b`, see hoist.ts). Default false.
    */
-  constructor(readonly policy: PolicyState, readonly e: Emitter, public gen: Generation, readonly inQuery = false) {}
+  constructor(
+    readonly policy: PolicyState,
+    readonly e: Emitter,
+    public gen: Generation,
+    readonly inQuery = false,
+  ) {}
 
   /** A var name no compiled rule or query uses (compiled names never contain `%`). */
   plannerVar(): string {
@@ -74,10 +82,14 @@ export abstract class TermPlanner {
   /** True when `t` has an unbound var in a unifiable position (var, array item, object value). */
   hasUnbound(t: CTerm): boolean {
     switch (t.type) {
-      case 'var': return !this.isBound(t);
-      case 'array': return t.items.some((i) => this.hasUnbound(i));
-      case 'object': return t.entries.some((e) => this.hasUnbound(e.value));
-      default: return false;
+      case 'var':
+        return !this.isBound(t);
+      case 'array':
+        return t.items.some((i) => this.hasUnbound(i));
+      case 'object':
+        return t.entries.some((e) => this.hasUnbound(e.value));
+      default:
+        return false;
     }
   }
 
@@ -110,17 +122,38 @@ export abstract class TermPlanner {
    * keys below input or a var, unmocked calls, comprehensions, and collections of these.
    */
   private straight(t: CTerm): boolean {
-    const key = (p: CTerm): boolean => p.type === 'string' || p.type === 'number' || p.type === 'boolean' || p.type === 'null' || (p.type === 'var' && this.isBound(p));
+    const key = (p: CTerm): boolean =>
+      p.type === 'string' ||
+      p.type === 'number' ||
+      p.type === 'boolean' ||
+      p.type === 'null' ||
+      (p.type === 'var' && this.isBound(p));
     switch (t.type) {
-      case 'null': case 'boolean': case 'number': case 'string': return true;
-      case 'var': return this.isBound(t);
-      case 'inputRef': return t.path.every(key);
-      case 'ref': return t.head.type === 'var' && this.isBound(t.head) && t.path.every(key);
-      case 'array': case 'set': return t.items.every((i) => this.straight(i));
-      case 'object': return t.entries.every((e) => this.straight(e.key) && this.straight(e.value));
-      case 'arrayCompr': case 'setCompr': case 'objectCompr': return true;
-      case 'call': return !this.gen.mocks.has(mockKey(t.target)) && t.args.every((a) => this.straight(a));
-      case 'dataRef': case 'template': return false;
+      case 'null':
+      case 'boolean':
+      case 'number':
+      case 'string':
+        return true;
+      case 'var':
+        return this.isBound(t);
+      case 'inputRef':
+        return t.path.every(key);
+      case 'ref':
+        return t.head.type === 'var' && this.isBound(t.head) && t.path.every(key);
+      case 'array':
+      case 'set':
+        return t.items.every((i) => this.straight(i));
+      case 'object':
+        return t.entries.every((e) => this.straight(e.key) && this.straight(e.value));
+      case 'arrayCompr':
+      case 'setCompr':
+      case 'objectCompr':
+        return true;
+      case 'call':
+        return !this.gen.mocks.has(mockKey(t.target)) && t.args.every((a) => this.straight(a));
+      case 'dataRef':
+      case 'template':
+        return false;
       default: {
         const never: never = t;
         return never;
@@ -145,48 +178,83 @@ export abstract class TermPlanner {
         this.e.emit({ type: 'MakeNullStmt', target: l });
         return k(local(l));
       }
-      case 'boolean': return k({ type: 'bool', value: t.value });
-      case 'number': return k(local(this.number(t.text)));
-      case 'string': return k(this.e.str(t.value));
+      case 'boolean':
+        return k({ type: 'bool', value: t.value });
+      case 'number':
+        return k(local(this.number(t.text)));
+      case 'string':
+        return k(this.e.str(t.value));
       case 'var': {
         const l = this.vars.get(t.name);
         if (l === undefined) throw planError(`var ${t.name} is unbound where it is used`);
         return k(local(l));
       }
-      case 'dataRef': return this.dataRef(t.path, k);
+      case 'dataRef':
+        return this.dataRef(t.path, k);
       case 'inputRef':
         this.e.emit({ type: 'IsDefinedStmt', source: 0 });
         return this.walk(local(0), t.path, k);
-      case 'ref': return this.term(t.head, (h) => this.walk(h, t.path, k));
-      case 'array': return this.terms(t.items, (ops) => {
-        const l = this.e.local();
-        this.e.emit({ type: 'MakeArrayStmt', capacity: ops.length, target: l });
-        for (const op of ops) this.e.emit({ type: 'ArrayAppendStmt', value: op, array: l });
-        k(local(l));
-      });
-      case 'set': return this.terms(t.items, (ops) => {
-        const l = this.e.local();
-        this.e.emit({ type: 'MakeSetStmt', target: l });
-        for (const op of ops) this.e.emit({ type: 'SetAddStmt', value: op, set: l });
-        k(local(l));
-      });
-      case 'object': return this.terms(t.entries.flatMap((x) => [x.key, x.value]), (ops) => {
-        const l = this.e.local();
-        this.e.emit({ type: 'MakeObjectStmt', target: l });
-        for (let i = 0; i + 1 < ops.length; i += 2) {
-          const key = ops[i];
-          const value = ops[i + 1];
-          if (key !== undefined && value !== undefined) this.e.emit({ type: 'ObjectInsertStmt', key, value, object: l });
-        }
-        k(local(l));
-      });
-      case 'arrayCompr': return this.comprehension('MakeArrayStmt', t.body, (l) => this.term(t.term, (v) => this.e.emit({ type: 'ArrayAppendStmt', value: v, array: l })), k);
-      case 'setCompr': return this.comprehension('MakeSetStmt', t.body, (l) => this.term(t.term, (v) => this.e.emit({ type: 'SetAddStmt', value: v, set: l })), k);
-      case 'objectCompr': return this.comprehension('MakeObjectStmt', t.body, (l) => this.term(t.key, (key) => this.term(t.value, (value) => {
-        this.e.emit({ type: 'ObjectInsertOnceStmt', key, value, object: l });
-      })), k);
-      case 'call': return this.terms(t.args, (ops) => this.call(t.target, ops, k));
-      case 'template': return this.template(t, k);
+      case 'ref':
+        return this.term(t.head, (h) => this.walk(h, t.path, k));
+      case 'array':
+        return this.terms(t.items, (ops) => {
+          const l = this.e.local();
+          this.e.emit({ type: 'MakeArrayStmt', capacity: ops.length, target: l });
+          for (const op of ops) this.e.emit({ type: 'ArrayAppendStmt', value: op, array: l });
+          k(local(l));
+        });
+      case 'set':
+        return this.terms(t.items, (ops) => {
+          const l = this.e.local();
+          this.e.emit({ type: 'MakeSetStmt', target: l });
+          for (const op of ops) this.e.emit({ type: 'SetAddStmt', value: op, set: l });
+          k(local(l));
+        });
+      case 'object':
+        return this.terms(
+          t.entries.flatMap((x) => [x.key, x.value]),
+          (ops) => {
+            const l = this.e.local();
+            this.e.emit({ type: 'MakeObjectStmt', target: l });
+            for (let i = 0; i + 1 < ops.length; i += 2) {
+              const key = ops[i];
+              const value = ops[i + 1];
+              if (key !== undefined && value !== undefined)
+                this.e.emit({ type: 'ObjectInsertStmt', key, value, object: l });
+            }
+            k(local(l));
+          },
+        );
+      case 'arrayCompr':
+        return this.comprehension(
+          'MakeArrayStmt',
+          t.body,
+          (l) => this.term(t.term, (v) => this.e.emit({ type: 'ArrayAppendStmt', value: v, array: l })),
+          k,
+        );
+      case 'setCompr':
+        return this.comprehension(
+          'MakeSetStmt',
+          t.body,
+          (l) => this.term(t.term, (v) => this.e.emit({ type: 'SetAddStmt', value: v, set: l })),
+          k,
+        );
+      case 'objectCompr':
+        return this.comprehension(
+          'MakeObjectStmt',
+          t.body,
+          (l) =>
+            this.term(t.key, (key) =>
+              this.term(t.value, (value) => {
+                this.e.emit({ type: 'ObjectInsertOnceStmt', key, value, object: l });
+              }),
+            ),
+          k,
+        );
+      case 'call':
+        return this.terms(t.args, (ops) => this.call(t.target, ops, k));
+      case 'template':
+        return this.template(t, k);
       default: {
         const never: never = t;
         throw planError(`unknown term ${JSON.stringify(never)}`);
@@ -200,7 +268,12 @@ export abstract class TermPlanner {
     return l;
   }
 
-  private comprehension(make: 'MakeArrayStmt' | 'MakeSetStmt' | 'MakeObjectStmt', body: CBody, add: (l: number) => void, k: KOp): void {
+  private comprehension(
+    make: 'MakeArrayStmt' | 'MakeSetStmt' | 'MakeObjectStmt',
+    body: CBody,
+    add: (l: number) => void,
+    k: KOp,
+  ): void {
     const l = this.e.local();
     if (make === 'MakeArrayStmt') this.e.emit({ type: make, capacity: 0, target: l });
     else this.e.emit({ type: make, target: l });
@@ -220,7 +293,9 @@ export abstract class TermPlanner {
       }
       const set = this.e.local();
       this.e.emit({ type: 'MakeSetStmt', target: set });
-      const block = this.e.block(() => this.body(p.body, () => this.term(p.out, (v) => this.e.emit({ type: 'SetAddStmt', value: v, set }))));
+      const block = this.e.block(() =>
+        this.body(p.body, () => this.term(p.out, (v) => this.e.emit({ type: 'SetAddStmt', value: v, set }))),
+      );
       this.e.emit({ type: 'BlockStmt', blocks: [block] });
       this.e.emit({ type: 'ArrayAppendStmt', value: local(set), array: arr });
     }
@@ -236,16 +311,18 @@ export abstract class TermPlanner {
       const saved = this.gen;
       this.gen = mock.gen;
       try {
-        if (mock.kind === 'term') this.term(mock.term, (op) => {
-          this.gen = saved;
-          k(op);
-          this.gen = mock.gen;
-        });
-        else this.callDirect(mock.target, args, (op) => {
-          this.gen = saved;
-          k(op);
-          this.gen = mock.gen;
-        });
+        if (mock.kind === 'term')
+          this.term(mock.term, (op) => {
+            this.gen = saved;
+            k(op);
+            this.gen = mock.gen;
+          });
+        else
+          this.callDirect(mock.target, args, (op) => {
+            this.gen = saved;
+            k(op);
+            this.gen = mock.gen;
+          });
       } finally {
         this.gen = saved;
       }

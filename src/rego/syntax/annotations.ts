@@ -38,17 +38,25 @@ function findBlocks(comments: readonly Comment[]): Block[] {
   const blocks: Block[] = [];
   for (let i = 0; i < comments.length; i++) {
     const header = comments[i];
-    if (header === undefined || !header.text.trim().startsWith('METADATA')) continue;
+    if (!header?.text.trim().startsWith('METADATA')) continue;
     const members: Comment[] = [header];
     const lines: string[] = [];
-    for (let next = comments[i + 1], prev = header; next !== undefined && next.loc.row === prev.loc.row + 1 && next.loc.col === 1; next = comments[i + 1]) {
+    for (
+      let next = comments[i + 1], prev = header;
+      next !== undefined && next.loc.row === prev.loc.row + 1 && next.loc.col === 1;
+      next = comments[i + 1]
+    ) {
       members.push(next);
       lines.push(next.text.startsWith(' ') ? next.text.slice(1) : next.text);
       prev = next;
       i++;
     }
     const last = members[members.length - 1] ?? header;
-    blocks.push({ annotation: { type: 'annotation', text: lines.join('\n'), loc: header.loc }, comments: members, lastRow: last.loc.row });
+    blocks.push({
+      annotation: { type: 'annotation', text: lines.join('\n'), loc: header.loc },
+      comments: members,
+      lastRow: last.loc.row,
+    });
   }
   return blocks;
 }

@@ -7,8 +7,7 @@ import { parseLiteral } from './exprs.js';
 import { Tk } from './tokens.js';
 
 export type ParseResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly RegoError[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly RegoError[] };
 
 /** Parses a Rego module. Errors come back as a list (use `parseModule` to get a thrown error). */
 export function parseModuleResult(source: string, options: ParseOptions = {}): ParseResult<Module> {
@@ -50,15 +49,25 @@ function unwrap<T>(result: ParseResult<T>): T {
   throw new RegoParseError(result.errors);
 }
 
-function run<T>(source: string, options: ParseOptions, parse: (p: Parser, comments: readonly Comment[]) => T | null): ParseResult<T> {
+function run<T>(
+  source: string,
+  options: ParseOptions,
+  parse: (p: Parser, comments: readonly Comment[]) => T | null,
+): ParseResult<T> {
   const file = options.file ?? '';
   const tooBig = sizeError(source, file, options.maxBytes ?? DEFAULT_MAX_BYTES);
   if (tooBig !== null) return { ok: false, errors: [tooBig] };
   const lexed = lex(source, file);
-  const p = new Parser({ tokens: lexed.tokens, file, v1: (options.regoVersion ?? 1) === 1, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH });
+  const p = new Parser({
+    tokens: lexed.tokens,
+    file,
+    v1: (options.regoVersion ?? 1) === 1,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  });
   const value = withStackGuard(p, () => parse(p, lexed.comments));
   const errors = collectErrors(lexed.errors, p, options.maxErrors ?? DEFAULT_MAX_ERRORS);
-  if (errors.length > 0 || value === null) return { ok: false, errors: errors.length > 0 ? errors : [unknownFailure(p)] };
+  if (errors.length > 0 || value === null)
+    return { ok: false, errors: errors.length > 0 ? errors : [unknownFailure(p)] };
   return { ok: true, value };
 }
 
@@ -76,7 +85,8 @@ function withStackGuard<T>(p: Parser, parse: () => T | null): T | null {
     return parse();
   } catch (err) {
     if (!(err instanceof RangeError && /call stack/i.test(err.message))) throw err;
-    const message = 'max parsing recursion depth exceeded: the input nests too deeply for the available stack; lower maxDepth';
+    const message =
+      'max parsing recursion depth exceeded: the input nests too deeply for the available stack; lower maxDepth';
     p.errors.push({ code: 'rego_parse_error', message, loc: p.loc(p.tok) });
     return null;
   }
@@ -94,7 +104,12 @@ function collectErrors(lexErrors: readonly RegoError[], p: Parser, max: number):
   if (all.length <= max) return all;
   const last = all[max - 1];
   const kept = all.slice(0, max - 1);
-  if (last !== undefined) kept.push({ ...last, code: 'rego_parse_error', message: `too many errors: ${all.length - max + 1} more not shown` });
+  if (last !== undefined)
+    kept.push({
+      ...last,
+      code: 'rego_parse_error',
+      message: `too many errors: ${all.length - max + 1} more not shown`,
+    });
   return kept;
 }
 

@@ -7,7 +7,12 @@ export function opRef(name: string, loc: Loc): RefTerm {
 
 /** `internal.member_2` / `internal.member_3`, the calls behind `in`. */
 export function memberRef(name: typeof MEMBER_2 | typeof MEMBER_3, loc: Loc): RefTerm {
-  return { type: 'ref', head: { type: 'var', name: 'internal', loc }, path: [{ type: 'string', value: name, loc }], loc };
+  return {
+    type: 'ref',
+    head: { type: 'var', name: 'internal', loc },
+    path: [{ type: 'string', value: name, loc }],
+    loc,
+  };
 }
 
 export function callTerm(operator: RefTerm, args: readonly Term[], loc: Loc): CallTerm {

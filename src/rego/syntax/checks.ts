@@ -46,7 +46,6 @@ function checkRule(s: RuleSyntax): RegoError[] {
   return errors;
 }
 
-
 /**
  * Calls to deprecated built-ins are errors in v1 (OPA: rego_type_error "deprecated built-in
  * function calls in expression: any"). A function of the same name defined in the module
@@ -60,7 +59,11 @@ export function checkDeprecatedBuiltins(rules: readonly Rule[]): RegoError[] {
       if (t.type !== 'call') return;
       const name = operatorName(t.operator);
       if (name === null || !DEPRECATED_BUILTINS.has(name) || defined.has(name.split('.')[0] ?? name)) return;
-      errors.push({ code: 'rego_type_error', message: `deprecated built-in function calls in expression: ${name}`, loc: t.loc });
+      errors.push({
+        code: 'rego_type_error',
+        message: `deprecated built-in function calls in expression: ${name}`,
+        loc: t.loc,
+      });
     });
   }
   return errors;

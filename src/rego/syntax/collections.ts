@@ -114,7 +114,8 @@ export function parseSetOrObject(p: Parser): Term | null {
   const head = parseTerm(p);
   if (head === null) return null;
   const after = p.kind();
-  if ((after === Tk.Or && potential) || after === Tk.RBrace || after === Tk.Comma) return parseSet(p, loc, m, head, potential);
+  if ((after === Tk.Or && potential) || after === Tk.RBrace || after === Tk.Comma)
+    return parseSet(p, loc, m, head, potential);
   if (after === Tk.Colon) return parseObject(p, loc, head, potential);
   p.restore(m);
   const key = parseTermIn(p, false);

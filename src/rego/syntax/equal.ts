@@ -16,10 +16,13 @@ function arraysEqual(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((x, i) => syntaxEqual(x, b[i]));
 }
 
-
 /** A copy of `node` without `loc` fields, for readable test diffs. */
 export function withoutLocations(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutLocations);
   if (!isRecord(node)) return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'loc').map(([k, v]) => [k, withoutLocations(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== 'loc')
+      .map(([k, v]) => [k, withoutLocations(v)]),
+  );
 }

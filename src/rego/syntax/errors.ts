@@ -7,11 +7,7 @@ import type { Loc } from './ast.js';
  * reports those as type errors too); the compiler raises the rest.
  */
 export type RegoErrorCode =
-  | 'rego_parse_error'
-  | 'rego_type_error'
-  | 'rego_unsafe_var_error'
-  | 'rego_recursion_error'
-  | 'rego_compile_error';
+  'rego_parse_error' | 'rego_type_error' | 'rego_unsafe_var_error' | 'rego_recursion_error' | 'rego_compile_error';
 
 /**
  * One problem found in Rego source, located like OPA locates it: the one list type of parse

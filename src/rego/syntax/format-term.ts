@@ -34,7 +34,8 @@ export function infixOf(t: Term): Infix | null {
   if (t.type !== 'call') return null;
   const arity = memberArity(t);
   if (arity === 2 && t.args.length === 2) return { symbol: 'in', prec: IN_PREC, operandPrec: [IN_PREC, RELATION_PREC] };
-  if (arity === 3 && t.args.length === 3) return { symbol: 'in', prec: MEMBER_3_PREC, operandPrec: [RELATION_PREC, RELATION_PREC, RELATION_PREC] };
+  if (arity === 3 && t.args.length === 3)
+    return { symbol: 'in', prec: MEMBER_3_PREC, operandPrec: [RELATION_PREC, RELATION_PREC, RELATION_PREC] };
   const name = t.operator.path.length === 0 && t.operator.head.type === 'var' ? t.operator.head.name : null;
   const prec = name === null ? undefined : INFIX_PREC.get(name);
   const symbol = name === null ? undefined : INFIX_SYMBOL.get(name);
@@ -60,7 +61,9 @@ export function topTerm(t: Term): string {
 /** A collection element or comprehension head: `|` (and, for heads, any infix) in parentheses. */
 function element(t: Term): string {
   const infix = infixOf(t);
-  return infix !== null && (infix.symbol === '|' || infix.prec === MEMBER_3_PREC) ? `(${formatTerm(t)})` : formatTerm(t);
+  return infix !== null && (infix.symbol === '|' || infix.prec === MEMBER_3_PREC)
+    ? `(${formatTerm(t)})`
+    : formatTerm(t);
 }
 
 function compHead(t: Term): string {
@@ -82,11 +85,22 @@ export function formatTerm(t: Term): string {
     case 'ref':
       return formatRef(t);
     case 'array':
-      return `[${sequence(t.loc.row, t.items.map((i) => ({ row: i.loc.row, text: element(i) })))}]`;
+      return `[${sequence(
+        t.loc.row,
+        t.items.map((i) => ({ row: i.loc.row, text: element(i) })),
+      )}]`;
     case 'set':
-      return t.items.length === 0 ? 'set()' : `{${sequence(t.loc.row, t.items.map((i) => ({ row: i.loc.row, text: element(i) })))}}`;
+      return t.items.length === 0
+        ? 'set()'
+        : `{${sequence(
+            t.loc.row,
+            t.items.map((i) => ({ row: i.loc.row, text: element(i) })),
+          )}}`;
     case 'object':
-      return `{${sequence(t.loc.row, t.entries.map((e) => ({ row: e.key.loc.row, text: `${element(e.key)}: ${element(e.value)}` })))}}`;
+      return `{${sequence(
+        t.loc.row,
+        t.entries.map((e) => ({ row: e.key.loc.row, text: `${element(e.key)}: ${element(e.value)}` })),
+      )}}`;
     case 'arrayComprehension':
       return `[${compHead(t.term)} | ${formatBody(t.body)}]`;
     case 'setComprehension':
@@ -130,7 +144,8 @@ function sequence(openRow: number, items: readonly { readonly row: number; reado
     else groups.push({ row: item.row, texts: [item.text] });
   }
   const first = groups[0];
-  if (!multiline || first === undefined || (groups.length === 1 && first.row === openRow)) return items.map((i) => i.text).join(', ');
+  if (!multiline || first === undefined || (groups.length === 1 && first.row === openRow))
+    return items.map((i) => i.text).join(', ');
   const deeper = (text: string) => text.replaceAll(LINE_BREAK, `${LINE_BREAK}\t`);
   return `${groups.map((g) => `${LINE_BREAK}\t${deeper(g.texts.join(', '))},`).join('')}${LINE_BREAK}`;
 }
@@ -173,7 +188,13 @@ function templateText(value: string): string {
 export function exprTerm(t: Term): string {
   const name = t.type === 'call' ? operatorName(t.operator) : null;
   const [lhs, rhs] = t.type === 'call' ? t.args : [];
-  if ((name === 'eq' || name === 'assign') && lhs !== undefined && rhs !== undefined && t.type === 'call' && t.args.length === 2) {
+  if (
+    (name === 'eq' || name === 'assign') &&
+    lhs !== undefined &&
+    rhs !== undefined &&
+    t.type === 'call' &&
+    t.args.length === 2
+  ) {
     return `${topTerm(lhs)} ${name === 'eq' ? '=' : ':='} ${topTerm(rhs)}`;
   }
   return formatTerm(t);

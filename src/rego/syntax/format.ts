@@ -1,5 +1,14 @@
 import type { Annotation, Body, Comment, Expr, Import, Module, Package, Rule } from './ast.js';
-import { exprHead, formatHeadRef, formatRef, LINE_BREAK, pipeSafeExpr, startsWithPipe, topTerm, withMultiline } from './format-term.js';
+import {
+  exprHead,
+  formatHeadRef,
+  formatRef,
+  LINE_BREAK,
+  pipeSafeExpr,
+  startsWithPipe,
+  topTerm,
+  withMultiline,
+} from './format-term.js';
 
 /**
  * Canonical Rego v1 text for a module (in the spirit of `opa fmt`, not byte-identical): one rule
@@ -67,7 +76,10 @@ function emitPackage(pkg: Package, comments: CommentQueue, out: string[]): void 
   comments.flushBefore(pkg.loc.row, '', out);
   emitAnnotations(pkg.annotations, out);
   const [first, ...rest] = pkg.path.path;
-  const path = first === undefined ? '' : formatRef({ ...pkg.path, head: { type: 'var', name: first.value, loc: first.loc }, path: rest });
+  const path =
+    first === undefined
+      ? ''
+      : formatRef({ ...pkg.path, head: { type: 'var', name: first.value, loc: first.loc }, path: rest });
   out.push(`package ${path}${comments.trailing(pkg.loc.row)}`);
 }
 
@@ -98,7 +110,14 @@ function emitRule(rule: Rule, comments: CommentQueue, out: string[]): void {
     return;
   }
   const [only, ...more] = rule.body;
-  if (only !== undefined && more.length === 0 && rule.else.length === 0 && only.loc.row === rule.loc.row && only.type !== 'every' && !startsWithPipe(only)) {
+  if (
+    only !== undefined &&
+    more.length === 0 &&
+    rule.else.length === 0 &&
+    only.loc.row === rule.loc.row &&
+    only.type !== 'every' &&
+    !startsWithPipe(only)
+  ) {
     // OPA keeps a one-expression body written on the head's line there: `p if x`.
     const text = indented(exprLines(only, '', comments), '');
     if (!text.includes('\n')) {
@@ -130,7 +149,10 @@ function emitBody(body: Body, indent: string, comments: CommentQueue, out: strin
   body.forEach((expr, i) => {
     comments.flushBefore(expr.loc.row, indent, out);
     const trail = comments.trailing(expr.loc.row);
-    const text = indented(guardPipe && i === 0 && startsWithPipe(expr) ? pipeSafeExpr(expr) : exprLines(expr, indent, comments), indent);
+    const text = indented(
+      guardPipe && i === 0 && startsWithPipe(expr) ? pipeSafeExpr(expr) : exprLines(expr, indent, comments),
+      indent,
+    );
     const br = text.indexOf('\n');
     out.push(br < 0 ? `${indent}${text}${trail}` : `${indent}${text.slice(0, br)}${trail}${text.slice(br)}`);
   });

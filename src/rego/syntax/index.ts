@@ -3,7 +3,15 @@
  * `regoVersion: 0`, Rego v0. The tree is documented in `ast.ts`.
  */
 export * from './ast.js';
-export { parseModule, parseModuleResult, parseQuery, parseQueryResult, parseTerm, parseTermResult, type ParseResult } from './api.js';
+export {
+  parseModule,
+  parseModuleResult,
+  parseQuery,
+  parseQueryResult,
+  parseTerm,
+  parseTermResult,
+  type ParseResult,
+} from './api.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ERRORS, type ParseOptions } from './parser-core.js';
 export {
   formatRegoError,

@@ -76,7 +76,10 @@ export function parseImport(p: Parser): Import | null {
   const path = parsePath(p);
   if (path === null) return null;
   if (!IMPORT_ROOTS.has(path.head.name)) {
-    p.error(path.loc, `unexpected import path, must begin with one of: {data, future, input, rego}, got: ${path.head.name} (hint: if this is unexpected, try updating OPA)`);
+    p.error(
+      path.loc,
+      `unexpected import path, must begin with one of: {data, future, input, rego}, got: ${path.head.name} (hint: if this is unexpected, try updating OPA)`,
+    );
     return null;
   }
   let alias: string | null = null;
@@ -102,7 +105,10 @@ function checkImport(p: Parser, imp: Import): void {
   const root = imp.path.head.name;
   const last = imp.path.path[imp.path.path.length - 1];
   if (imp.alias === null && root !== 'future' && last !== undefined && isKeywordInVersion(p, last.value)) {
-    p.error(last.loc, `unexpected import path, must not end with a keyword, got: ${last.value} (hint: import a different path or use an alias)`);
+    p.error(
+      last.loc,
+      `unexpected import path, must not end with a keyword, got: ${last.value} (hint: import a different path or use an alias)`,
+    );
   }
   if (root === 'future') futureImport(p, imp);
   if (root === 'rego') regoImport(p, imp);
@@ -114,8 +120,10 @@ function futureImport(p: Parser, imp: Import): void {
   if (first?.value !== 'keywords') return p.error(at, 'invalid import, must be `future.keywords`');
   if (imp.alias !== null) return p.error(at, '`future` imports cannot be aliased');
   if (kw === undefined) return p.enableKeywords(FUTURE_KEYWORDS);
-  if (rest.length > 0) return p.error(at, 'invalid import, must be `future.keywords.x`, e.g. `import future.keywords.in`');
-  if (!FUTURE_KEYWORDS.includes(kw.value)) return p.error(at, `unexpected keyword, must be one of [${FUTURE_KEYWORDS.join(' ')}]`);
+  if (rest.length > 0)
+    return p.error(at, 'invalid import, must be `future.keywords.x`, e.g. `import future.keywords.in`');
+  if (!FUTURE_KEYWORDS.includes(kw.value))
+    return p.error(at, `unexpected keyword, must be one of [${FUTURE_KEYWORDS.join(' ')}]`);
   // Importing `every` also imports `in`, as in OPA.
   p.enableKeywords(kw.value === 'every' ? ['every', 'in'] : [kw.value]);
 }

@@ -54,7 +54,12 @@ export class Parser {
   readonly file: string;
 
   /** `tokens` must end with an EOF token (the lexer guarantees it). */
-  constructor(init: { readonly tokens: readonly Token[]; readonly file: string; readonly v1: boolean; readonly maxDepth: number }) {
+  constructor(init: {
+    readonly tokens: readonly Token[];
+    readonly file: string;
+    readonly v1: boolean;
+    readonly maxDepth: number;
+  }) {
     this.tokens = init.tokens;
     this.file = init.file;
     this.v1 = init.v1;

@@ -73,11 +73,27 @@ function fromAssignment(lhs: Term, value: Term, assign: boolean, loc: Loc, fail:
   return rule('single', { ref: [lhs.head, ...lhs.path], args: null, key: null, value, assign }, loc);
 }
 
-function fromOperator(op: RefTerm, args: readonly Term[], value: Term | null, assign: boolean, loc: Loc, fail: Fail): Rule | null {
+function fromOperator(
+  op: RefTerm,
+  args: readonly Term[],
+  value: Term | null,
+  assign: boolean,
+  loc: Loc,
+  fail: Fail,
+): Rule | null {
   if (op.head.type !== 'var') return fail(`invalid rule head: ${formatTerm(op)}`);
   return rule('function', { ref: [op.head, ...op.path], args, key: null, value, assign }, loc);
 }
 
 function rule(kind: Rule['kind'], head: Omit<Rule['head'], 'type' | 'loc'>, loc: Loc): Rule {
-  return { type: 'rule', kind, isDefault: false, head: { type: 'head', ...head, loc }, body: null, else: [], annotations: [], loc };
+  return {
+    type: 'rule',
+    kind,
+    isDefault: false,
+    head: { type: 'head', ...head, loc },
+    body: null,
+    else: [],
+    annotations: [],
+    loc,
+  };
 }

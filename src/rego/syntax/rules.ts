@@ -75,7 +75,16 @@ function parseDefaultRule(p: Parser, loc: Loc): ParsedRules | null {
   const head = parseHead(p, true);
   if (head === null) return null;
   const kind: RuleKind = head.args !== null ? 'function' : 'single';
-  const rule: Rule = { type: 'rule', kind, isDefault: true, head: toHead(head), body: null, else: [], annotations: [], loc };
+  const rule: Rule = {
+    type: 'rule',
+    kind,
+    isDefault: true,
+    head: toHead(head),
+    body: null,
+    else: [],
+    annotations: [],
+    loc,
+  };
   if (!validateDefaultRule(p, rule, head.key !== null)) return null;
   return { rules: [rule], syntax: [{ rule, hasIf: false, elseHasIf: [], usesContains: head.usesContains }] };
 }
@@ -110,7 +119,9 @@ function parseHead(p: Parser, isDefault: boolean): HeadParts | null {
 function parseContains(p: Parser, parts: HeadParts): HeadParts | null {
   const name = formatHeadRef(parts.ref);
   if (parts.args !== null) {
-    p.unexpected(`the contains keyword can only be used with multi-value rule definitions (e.g., ${name} contains <VALUE> { ... })`);
+    p.unexpected(
+      `the contains keyword can only be used with multi-value rule definitions (e.g., ${name} contains <VALUE> { ... })`,
+    );
     return null;
   }
   p.next();
@@ -222,7 +233,16 @@ function bodylessRule(p: Parser, start: Mark, loc: Loc, head: HeadParts): Parsed
       parts = { ...head, ref: [name], key };
     }
   }
-  const rule: Rule = { type: 'rule', kind, isDefault: false, head: toHead(parts), body: null, else: [], annotations: [], loc };
+  const rule: Rule = {
+    type: 'rule',
+    kind,
+    isDefault: false,
+    head: toHead(parts),
+    body: null,
+    else: [],
+    annotations: [],
+    loc,
+  };
   return { rules: [rule], syntax: [{ rule, hasIf: false, elseHasIf: [], usesContains: head.usesContains }] };
 }
 

@@ -38,7 +38,8 @@ function parseTemplateExpr(p: Parser): TermExpr | null {
   else if (expr.type === 'every') problem = "unexpected 'every' in template-string expression";
   else if (expr.negated) problem = "unexpected negation ('not') in template-string expression";
   else if (isInfixAssignment(expr.term, 'eq')) problem = "unexpected unification ('=') in template-string expression";
-  else if (isInfixAssignment(expr.term, 'assign')) problem = "unexpected assignment (':=') in template-string expression";
+  else if (isInfixAssignment(expr.term, 'assign'))
+    problem = "unexpected assignment (':=') in template-string expression";
   if (problem !== null) {
     p.error(expr.loc, problem);
     return null;
@@ -47,5 +48,11 @@ function parseTemplateExpr(p: Parser): TermExpr | null {
 }
 
 function isInfixAssignment(t: Term, name: 'eq' | 'assign'): boolean {
-  return t.type === 'call' && t.args.length === 2 && t.operator.path.length === 0 && t.operator.head.type === 'var' && t.operator.head.name === name;
+  return (
+    t.type === 'call' &&
+    t.args.length === 2 &&
+    t.operator.path.length === 0 &&
+    t.operator.head.type === 'var' &&
+    t.operator.head.name === name
+  );
 }

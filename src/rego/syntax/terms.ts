@@ -238,7 +238,7 @@ function parseNumber(p: Parser): Term | null {
 }
 
 function hasLeadingZero(lit: string): boolean {
-  if (lit.length < 2 || lit[0] !== '0' || lit[1] === '.') return false;
+  if (lit.length < 2 || !lit.startsWith('0') || lit[1] === '.') return false;
   return !(lit.length > 2 && (lit[1] === 'e' || lit[1] === 'E'));
 }
 

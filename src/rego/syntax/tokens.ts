@@ -145,9 +145,7 @@ export function binaryOp(kind: Tk): BinaryOp | undefined {
 }
 
 /** Infix call names → precedence, for the formatter. */
-export const INFIX_PREC: ReadonlyMap<string, number> = new Map(
-  [...BINARY.values()].map((op) => [op.name, op.prec]),
-);
+export const INFIX_PREC: ReadonlyMap<string, number> = new Map([...BINARY.values()].map((op) => [op.name, op.prec]));
 
 /** Infix call names → source spelling, for the formatter. */
 export const INFIX_SYMBOL: ReadonlyMap<string, string> = new Map([

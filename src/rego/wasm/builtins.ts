@@ -13,13 +13,16 @@
 export type HostBuiltin = (...args: unknown[]) => unknown;
 
 /** The object passed as the third argument of opa-wasm's loadPolicy. */
-export interface HostBuiltins {
-  readonly [name: string]: HostBuiltin;
-}
+export type HostBuiltins = Readonly<Record<string, HostBuiltin>>;
 
 /** Built-ins @open-policy-agent/opa-wasm 1.10 implements in JS; they shadow HostBuiltins of the same name. */
 export const SDK_JS_BUILTINS: ReadonlySet<string> = new Set([
-  'json.is_valid', 'regex.split', 'sprintf', 'yaml.is_valid', 'yaml.marshal', 'yaml.unmarshal',
+  'json.is_valid',
+  'regex.split',
+  'sprintf',
+  'yaml.is_valid',
+  'yaml.marshal',
+  'yaml.unmarshal',
 ]);
 
 /** Largest argument count of a host built-in (opa_builtin0..4). */

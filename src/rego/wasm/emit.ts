@@ -9,7 +9,14 @@ import { MAX_HOST_ARITY, nativeExportName } from './builtins.js';
 import { hostCallShape, type EmitTarget } from './host-calls.js';
 import { supportedBuiltin } from '../catalogue/index.js';
 import { DataBuilder, type ConstAddr } from './layout.js';
-import { BodyLowerer, ERR_FUNCTION_CONFLICT, ERR_VAR_CONFLICT, type CallTarget, type DynamicTarget, type LowerEnv } from './lower.js';
+import {
+  BodyLowerer,
+  ERR_FUNCTION_CONFLICT,
+  ERR_VAR_CONFLICT,
+  type CallTarget,
+  type DynamicTarget,
+  type LowerEnv,
+} from './lower.js';
 import { dataSegments, runtimeBytes } from './runtime-module.js';
 
 export interface EmitOptions {
@@ -22,15 +29,37 @@ export interface EmitOptions {
 
 /** Exports the SDK (or another ABI host) may use; every other runtime export is dropped. */
 const ABI_EXPORTS: ReadonlySet<string> = new Set([
-  'opa_wasm_abi_version', 'opa_wasm_abi_minor_version', 'memory', 'eval', 'builtins', 'entrypoints',
-  'opa_eval_ctx_new', 'opa_eval_ctx_set_input', 'opa_eval_ctx_set_data', 'opa_eval_ctx_set_entrypoint',
-  'opa_eval_ctx_get_result', 'opa_malloc', 'opa_free', 'opa_json_parse', 'opa_value_parse', 'opa_json_dump',
-  'opa_value_dump', 'opa_heap_ptr_get', 'opa_heap_ptr_set', 'opa_value_add_path', 'opa_value_remove_path', 'opa_eval',
+  'opa_wasm_abi_version',
+  'opa_wasm_abi_minor_version',
+  'memory',
+  'eval',
+  'builtins',
+  'entrypoints',
+  'opa_eval_ctx_new',
+  'opa_eval_ctx_set_input',
+  'opa_eval_ctx_set_data',
+  'opa_eval_ctx_set_entrypoint',
+  'opa_eval_ctx_get_result',
+  'opa_malloc',
+  'opa_free',
+  'opa_json_parse',
+  'opa_value_parse',
+  'opa_json_dump',
+  'opa_value_dump',
+  'opa_heap_ptr_get',
+  'opa_heap_ptr_set',
+  'opa_value_add_path',
+  'opa_value_remove_path',
+  'opa_eval',
 ]);
 
 /** Features the runtime (AssemblyScript defaults) uses; all supported by Node 20. */
-const FEATURES = binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt |
-  binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt | binaryen.Features.SignExt;
+const FEATURES =
+  binaryen.Features.MutableGlobals |
+  binaryen.Features.NontrappingFPToInt |
+  binaryen.Features.BulkMemory |
+  binaryen.Features.BulkMemoryOpt |
+  binaryen.Features.SignExt;
 
 const PAGE = 65536;
 const { i32, none } = binaryen;
@@ -57,14 +86,33 @@ function maxLocal(blocks: readonly Block[], floor: number): number {
       else if (Array.isArray(v)) {
         for (const e of v) if (typeof e === 'number' && s.type === 'CallDynamicStmt') see(e);
       }
-      if (typeof v === 'object' && v !== null && 'type' in v && v.type === 'local' && 'value' in v && typeof v.value === 'number') see(v.value);
+      if (
+        typeof v === 'object' &&
+        v !== null &&
+        'type' in v &&
+        v.type === 'local' &&
+        'value' in v &&
+        typeof v.value === 'number'
+      )
+        see(v.value);
     }
     switch (s.type) {
-      case 'BlockStmt': s.blocks.forEach(visit); break;
-      case 'ScanStmt': case 'NotStmt': case 'WithStmt': visit(s.block); break;
-      case 'CallStmt': for (const a of s.args) if (a.type === 'local') see(a.value); break;
-      case 'CallDynamicStmt': for (const a of s.path) if (a.type === 'local') see(a.value); break;
-      default: break;
+      case 'BlockStmt':
+        s.blocks.forEach(visit);
+        break;
+      case 'ScanStmt':
+      case 'NotStmt':
+      case 'WithStmt':
+        visit(s.block);
+        break;
+      case 'CallStmt':
+        for (const a of s.args) if (a.type === 'local') see(a.value);
+        break;
+      case 'CallDynamicStmt':
+        for (const a of s.path) if (a.type === 'local') see(a.value);
+        break;
+      default:
+        break;
     }
   };
   blocks.forEach(visit);
@@ -94,7 +142,10 @@ function readRuntime(): { m: binaryen.Module; exports: Map<string, string>; eval
   const memory = exports.get('memory');
   if (evalImport === undefined || memory === undefined) {
     m.dispose();
-    throw new ImagegateError('IMAGEGATE_WASM_RUNTIME_INVALID', 'runtime.wasm lacks the policy_eval import or the memory export; rebuild it with `npm run build:runtime`');
+    throw new ImagegateError(
+      'IMAGEGATE_WASM_RUNTIME_INVALID',
+      'runtime.wasm lacks the policy_eval import or the memory export; rebuild it with `npm run build:runtime`',
+    );
   }
   return { m, exports, evalImport, memory };
 }
@@ -108,14 +159,27 @@ function resolver(policy: IrPolicy, link: Linker, funcNames: ReadonlyMap<string,
     const id = policy.static.builtinFuncs.findIndex((b) => b.name === name);
     const decl = policy.static.builtinFuncs[id];
     if (decl === undefined) {
-      throw new ImagegateError('IMAGEGATE_WASM_UNKNOWN_FUNCTION', `${where}: call to "${name}", which is neither a planned function nor a declared built-in; regenerate the plan`);
+      throw new ImagegateError(
+        'IMAGEGATE_WASM_UNKNOWN_FUNCTION',
+        `${where}: call to "${name}", which is neither a planned function nor a declared built-in; regenerate the plan`,
+      );
     }
     if (argc > MAX_HOST_ARITY) {
-      throw new ImagegateError('IMAGEGATE_WASM_BUILTIN_ARITY', `${where}: built-in "${name}" takes ${argc} arguments but host built-ins take at most ${MAX_HOST_ARITY}; implement it natively in the runtime`);
+      throw new ImagegateError(
+        'IMAGEGATE_WASM_BUILTIN_ARITY',
+        `${where}: built-in "${name}" takes ${argc} arguments but host built-ins take at most ${MAX_HOST_ARITY}; implement it natively in the runtime`,
+      );
     }
     link.hostArities.add(argc);
     const shape = hostCallShape(name, decl.decl, link.target);
-    return { kind: 'host', id, arity: argc, textArgs: shape.textArgs, setResult: shape.setResult, textResult: shape.textResult };
+    return {
+      kind: 'host',
+      id,
+      arity: argc,
+      textArgs: shape.textArgs,
+      setResult: shape.setResult,
+      textResult: shape.textResult,
+    };
   };
 }
 
@@ -129,7 +193,10 @@ function nativeTarget(link: Linker, name: string, argc: number, where: string): 
   const impl = supportedBuiltin(name)?.impl;
   if (impl === 'host') return undefined;
   const native = link.exports.get(nativeExportName(name));
-  const arity = native === undefined ? undefined : binaryen.expandType(binaryen.getFunctionInfo(link.m.getFunction(native)).params).length;
+  const arity =
+    native === undefined
+      ? undefined
+      : binaryen.expandType(binaryen.getFunctionInfo(link.m.getFunction(native)).params).length;
   if (native !== undefined && arity === argc) return { kind: 'native', wasmName: native, arity };
   if (impl === undefined) return undefined;
   throw new ImagegateError(
@@ -141,10 +208,13 @@ function nativeTarget(link: Linker, name: string, argc: number, where: string): 
 function lowerFunc(env: LowerEnv, f: Func, index: number): void {
   const isRule = f.params.length === 2;
   const low = new BodyLowerer({
-    env, paramCount: f.params.length, maxLocal: maxLocal(f.blocks, Math.max(f.return, ...f.params)),
+    env,
+    paramCount: f.params.length,
+    maxLocal: maxLocal(f.blocks, Math.max(f.return, ...f.params)),
     memoSlot: isRule ? index : undefined,
     assignConflictKind: isRule ? ERR_VAR_CONFLICT : ERR_FUNCTION_CONFLICT,
-    resultSetLocal: undefined, where: `function ${f.name}`,
+    resultSetLocal: undefined,
+    where: `function ${f.name}`,
   });
   const body = [...low.prologue(f.params), ...f.blocks.map((b) => low.block(b)), env.m.return(env.m.i32.const(0))];
   env.m.addFunction(`ig_f${index}`, params(f.params.length), i32, low.vars(), env.m.block(null, body, none));
@@ -152,8 +222,13 @@ function lowerFunc(env: LowerEnv, f: Func, index: number): void {
 
 function lowerPlan(env: LowerEnv, p: Plan, index: number): void {
   const low = new BodyLowerer({
-    env, paramCount: 3, maxLocal: maxLocal(p.blocks, 1), memoSlot: undefined,
-    assignConflictKind: ERR_VAR_CONFLICT, resultSetLocal: 2, where: `plan ${p.name}`,
+    env,
+    paramCount: 3,
+    maxLocal: maxLocal(p.blocks, 1),
+    memoSlot: undefined,
+    assignConflictKind: ERR_VAR_CONFLICT,
+    resultSetLocal: 2,
+    where: `plan ${p.name}`,
   });
   const body = [...low.prologue([0, 1]), ...p.blocks.map((b) => low.block(b))];
   env.m.addFunction(`ig_p${index}`, params(3), none, low.vars(), env.m.block(null, body, none));
@@ -163,17 +238,37 @@ function lowerPlan(env: LowerEnv, p: Plan, index: number): void {
 function addDispatch(env: LowerEnv, name: string, plans: number, funcs: number): void {
   const m = env.m;
   const done = 'done';
-  const arms = Array.from({ length: plans }, (_, i) => m.if(
-    m.i32.eq(m.local.get(0, i32), m.i32.const(i)),
-    m.block(null, [m.call(`ig_p${i}`, [m.local.get(1, i32), m.local.get(2, i32), m.local.get(3, i32)], none), m.br(done)], none),
-  ));
+  const arms = Array.from({ length: plans }, (_, i) =>
+    m.if(
+      m.i32.eq(m.local.get(0, i32), m.i32.const(i)),
+      m.block(
+        null,
+        [m.call(`ig_p${i}`, [m.local.get(1, i32), m.local.get(2, i32), m.local.get(3, i32)], none), m.br(done)],
+        none,
+      ),
+    ),
+  );
   m.removeFunction(name);
-  m.addFunction(name, params(3), i32, [i32], m.block(null, [
-    m.call(env.rt('rt_memo_init'), [m.i32.const(funcs)], none),
-    m.local.set(3, m.call(env.rt('rt_array'), [m.i32.const(1)], i32)),
-    m.block(done, [...arms, m.call(env.rt('rt_error'), [m.i32.const(0), m.i32.const(0), m.i32.const(0), m.i32.const(3)], none)], none),
-    m.return(m.local.get(3, i32)),
-  ], none));
+  m.addFunction(
+    name,
+    params(3),
+    i32,
+    [i32],
+    m.block(
+      null,
+      [
+        m.call(env.rt('rt_memo_init'), [m.i32.const(funcs)], none),
+        m.local.set(3, m.call(env.rt('rt_array'), [m.i32.const(1)], i32)),
+        m.block(
+          done,
+          [...arms, m.call(env.rt('rt_error'), [m.i32.const(0), m.i32.const(0), m.i32.const(0), m.i32.const(3)], none)],
+          none,
+        ),
+        m.return(m.local.get(3, i32)),
+      ],
+      none,
+    ),
+  );
 }
 
 /** An exported function returning the JSON constant `json` parsed into a value. */
@@ -181,7 +276,13 @@ function addJsonExport(env: LowerEnv, exportName: string, json: string): void {
   const m = env.m;
   const c = env.data.text(json);
   const name = `ig_${exportName}`;
-  m.addFunction(name, binaryen.none, i32, [], m.call(env.rt('opa_json_parse'), [m.i32.const(c.bytes), m.i32.const(c.length)], i32));
+  m.addFunction(
+    name,
+    binaryen.none,
+    i32,
+    [],
+    m.call(env.rt('opa_json_parse'), [m.i32.const(c.bytes), m.i32.const(c.length)], i32),
+  );
   m.addFunctionExport(name, exportName);
 }
 
@@ -197,31 +298,52 @@ export function emitWasm(opts: EmitOptions): Uint8Array {
     const files = policy.static.files.map((f) => data.string(f).value);
     const link: Linker = { m, exports, hostArities: new Set(), target: opts.target ?? 'imagegate' };
     const funcNames = new Map(policy.funcs.map((f, i) => [f.name, { wasmName: `ig_f${i}`, arity: f.params.length }]));
-    const dynamicTargets: DynamicTarget[] = policy.funcs.map((f, i) => ({ path: f.path, wasmName: `ig_f${i}`, arity: f.params.length }));
+    const dynamicTargets: DynamicTarget[] = policy.funcs.map((f, i) => ({
+      path: f.path,
+      wasmName: `ig_f${i}`,
+      arity: f.params.length,
+    }));
     const env: LowerEnv = {
-      m, data, dynamicTargets,
+      m,
+      data,
+      dynamicTargets,
       string: (i) => strings[i] ?? data.string(''),
       fileValue: (i) => files[i] ?? data.string('').value,
       rt: (name) => {
         const internal = exports.get(name);
-        if (internal === undefined) throw new ImagegateError('IMAGEGATE_WASM_RUNTIME_INVALID', `runtime.wasm lacks export ${name}; rebuild it with \`npm run build:runtime\``);
+        if (internal === undefined)
+          throw new ImagegateError(
+            'IMAGEGATE_WASM_RUNTIME_INVALID',
+            `runtime.wasm lacks export ${name}; rebuild it with \`npm run build:runtime\``,
+          );
         return internal;
       },
       resolveCall: resolver(policy, link, funcNames),
     };
     policy.funcs.forEach((f, i) => lowerFunc(env, f, i));
     policy.plans.forEach((p, i) => lowerPlan(env, p, i));
-    for (const n of link.hostArities) m.addFunctionImport(`opa_builtin${n}`, 'env', `opa_builtin${n}`, params(n + 2), i32);
+    for (const n of link.hostArities)
+      m.addFunctionImport(`opa_builtin${n}`, 'env', `opa_builtin${n}`, params(n + 2), i32);
     addDispatch(env, evalImport, policy.plans.length, policy.funcs.length);
     addJsonExport(env, 'builtins', builtinsJson(policy, link));
     addJsonExport(env, 'entrypoints', JSON.stringify(Object.fromEntries(policy.plans.map((p, i) => [p.name, i]))));
-    m.addFunction('ig_start', binaryen.none, binaryen.none, [], m.call(env.rt('rt_init'), [m.i32.const(data.end())], none));
+    m.addFunction(
+      'ig_start',
+      binaryen.none,
+      binaryen.none,
+      [],
+      m.call(env.rt('rt_init'), [m.i32.const(data.end())], none),
+    );
     m.setStart(m.getFunction('ig_start'));
     finishMemory(m, memory, segments, data);
     for (const name of exports.keys()) if (!ABI_EXPORTS.has(name) && name !== 'memory') m.removeExport(name);
     m.runPasses(['remove-unused-module-elements']);
     if (opts.optimize ?? true) optimizeGenerated(m, policy);
-    if (!m.validate()) throw new ImagegateError('IMAGEGATE_WASM_INVALID_MODULE', 'the emitted wasm module failed validation; this is an imagegate bug, please report it with the policy');
+    if (!m.validate())
+      throw new ImagegateError(
+        'IMAGEGATE_WASM_INVALID_MODULE',
+        'the emitted wasm module failed validation; this is an imagegate bug, please report it with the policy',
+      );
     return m.emitBinary();
   } finally {
     m.dispose();
@@ -258,10 +380,23 @@ function isHostCall(link: Linker, name: string): boolean {
   return impl === 'host' || (impl === undefined && !link.exports.has(nativeExportName(name)));
 }
 
-function finishMemory(m: binaryen.Module, memory: string, segments: ReturnType<typeof dataSegments>, data: DataBuilder): void {
+function finishMemory(
+  m: binaryen.Module,
+  memory: string,
+  segments: ReturnType<typeof dataSegments>,
+  data: DataBuilder,
+): void {
   const all = [...segments.map((s) => ({ offset: s.offset, data: s.data })), { offset: data.base, data: data.bytes() }];
   const pages = Math.max(1, Math.ceil(data.end() / PAGE));
   m.removeExport('memory');
-  m.setMemory(pages, -1, 'memory', all.map((s) => ({ offset: m.i32.const(s.offset), data: s.data, passive: false })), false, false, memory);
+  m.setMemory(
+    pages,
+    -1,
+    'memory',
+    all.map((s) => ({ offset: m.i32.const(s.offset), data: s.data, passive: false })),
+    false,
+    false,
+    memory,
+  );
   m.addMemoryImport(memory, 'env', 'memory');
 }

@@ -28,17 +28,16 @@ export interface HostCallShape {
   readonly textResult: boolean;
 }
 
-
 /** Result type named by an IR declaration ({"result": {"type": ...}}), if any. */
 function irResultType(decl: unknown): string | undefined {
   if (!isRecord(decl)) return undefined;
-  const result = decl['result'];
-  return isRecord(result) && typeof result['type'] === 'string' ? result['type'] : undefined;
+  const result = decl.result;
+  return isRecord(result) && typeof result.type === 'string' ? result.type : undefined;
 }
 
 /** Name a built-in goes by in builtins() and the host object, for `target`. */
 export function hostBuiltinName(name: string, target: EmitTarget = 'imagegate'): string {
-  return target === 'opa' ? name : HOST_ALIASES[name] ?? name;
+  return target === 'opa' ? name : (HOST_ALIASES[name] ?? name);
 }
 
 /**
@@ -50,7 +49,7 @@ export function hostCallShape(name: string, irDecl: unknown, target: EmitTarget 
   const aliased = hostName !== name;
   return {
     hostName,
-    textArgs: new Set(aliased ? HOST_TEXT_ARGS[name] ?? [] : []),
+    textArgs: new Set(aliased ? (HOST_TEXT_ARGS[name] ?? []) : []),
     setResult: (supportedBuiltin(name)?.decl.result.type ?? irResultType(irDecl)) === 'set',
     textResult: aliased && HOST_TEXT_RESULTS.has(name),
   };

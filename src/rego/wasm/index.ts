@@ -52,9 +52,7 @@ import { exportNames, runtimeBytes } from './runtime-module.js';
 import { builtinNameOfExport } from './builtins.js';
 
 export { emitWasm, type EmitOptions } from './emit.js';
-export {
-  type HostBuiltin, type HostBuiltins, SDK_JS_BUILTINS, MAX_HOST_ARITY, nativeExportName,
-} from './builtins.js';
+export { type HostBuiltin, type HostBuiltins, SDK_JS_BUILTINS, MAX_HOST_ARITY, nativeExportName } from './builtins.js';
 export { RUNTIME_URL } from './runtime-module.js';
 export { hostBuiltinName, hostCallShape, type HostCallShape, type EmitTarget } from './host-calls.js';
 
@@ -63,6 +61,10 @@ let natives: ReadonlySet<string> | undefined;
 /** Names of the built-ins the runtime implements natively (no host call). */
 export function nativeBuiltins(): ReadonlySet<string> {
   if (natives !== undefined) return natives;
-  natives = new Set(exportNames(runtimeBytes()).map(builtinNameOfExport).filter((n): n is string => n !== undefined));
+  natives = new Set(
+    exportNames(runtimeBytes())
+      .map(builtinNameOfExport)
+      .filter((n): n is string => n !== undefined),
+  );
   return natives;
 }

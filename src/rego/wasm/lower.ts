@@ -20,14 +20,16 @@ export type CallTarget =
   | { readonly kind: 'func'; readonly wasmName: string; readonly arity: number }
   | { readonly kind: 'native'; readonly wasmName: string; readonly arity: number }
   | {
-    readonly kind: 'host'; readonly id: number; readonly arity: number;
-    /** Argument positions passed as their Rego value text (rt_value_text). */
-    readonly textArgs: ReadonlySet<number>;
-    /** The result arrives as an array and must become a set (rt_to_set). */
-    readonly setResult: boolean;
-    /** The result arrives as Rego value text in a string and must be parsed (rt_value_parse). */
-    readonly textResult: boolean;
-  };
+      readonly kind: 'host';
+      readonly id: number;
+      readonly arity: number;
+      /** Argument positions passed as their Rego value text (rt_value_text). */
+      readonly textArgs: ReadonlySet<number>;
+      /** The result arrives as an array and must become a set (rt_to_set). */
+      readonly setResult: boolean;
+      /** The result arrives as Rego value text in a string and must be parsed (rt_value_parse). */
+      readonly textResult: boolean;
+    };
 
 /** A planned function CallDynamicStmt may select, by its rule path. */
 export interface DynamicTarget {
@@ -105,7 +107,11 @@ export class BodyLowerer {
     return this.m.local.set(this.local(n), v);
   }
 
-  private rt(name: string, args: readonly binaryen.ExpressionRef[], result: binaryen.Type = i32): binaryen.ExpressionRef {
+  private rt(
+    name: string,
+    args: readonly binaryen.ExpressionRef[],
+    result: binaryen.Type = i32,
+  ): binaryen.ExpressionRef {
     return this.m.call(this.o.env.rt(name), args, result);
   }
 
@@ -171,9 +177,16 @@ export class BodyLowerer {
   }
 
   private conflict(kind: number, s: Location): binaryen.ExpressionRef {
-    return this.rt('rt_error', [
-      this.m.i32.const(this.o.env.fileValue(s.file)), this.m.i32.const(s.row), this.m.i32.const(s.col), this.m.i32.const(kind),
-    ], none);
+    return this.rt(
+      'rt_error',
+      [
+        this.m.i32.const(this.o.env.fileValue(s.file)),
+        this.m.i32.const(s.row),
+        this.m.i32.const(s.col),
+        this.m.i32.const(kind),
+      ],
+      none,
+    );
   }
 
   private compare(a: Operand, b: Operand): binaryen.ExpressionRef {
@@ -194,7 +207,10 @@ export class BodyLowerer {
         return m.if(
           m.i32.eqz(this.get(s.target)),
           this.set(s.target, this.operand(s.source)),
-          m.if(m.i32.ne(this.compare({ type: 'local', value: s.target }, s.source), m.i32.const(0)), this.conflict(this.o.assignConflictKind, s)),
+          m.if(
+            m.i32.ne(this.compare({ type: 'local', value: s.target }, s.source), m.i32.const(0)),
+            this.conflict(this.o.assignConflictKind, s),
+          ),
         );
       case 'AssignIntStmt':
       case 'MakeNumberIntStmt':
@@ -219,7 +235,10 @@ export class BodyLowerer {
       case 'ObjectInsertStmt':
         return this.rt('rt_object_insert', [this.get(s.object), this.operand(s.key), this.operand(s.value)], none);
       case 'ObjectInsertOnceStmt':
-        return m.if(this.rt('rt_object_insert_once', [this.get(s.object), this.operand(s.key), this.operand(s.value)]), this.conflict(ERR_OBJECT_CONFLICT, s));
+        return m.if(
+          this.rt('rt_object_insert_once', [this.get(s.object), this.operand(s.key), this.operand(s.value)]),
+          this.conflict(ERR_OBJECT_CONFLICT, s),
+        );
       case 'ObjectMergeStmt':
         return this.set(s.target, this.rt('rt_merge', [this.get(s.a), this.get(s.b)]));
       case 'ResetLocalStmt':
@@ -242,14 +261,22 @@ export class BodyLowerer {
         return this.set(s.target, this.rt('rt_len', [this.operand(s.source)]));
       case 'DotStmt':
         if (s.source.type !== 'local') return this.undefIf(m.i32.const(1), s);
-        return m.block(null, [
-          this.set(s.target, this.rt('rt_get', [this.get(s.source.value), this.operand(s.key)])),
-          this.undefIf(m.i32.eqz(this.get(s.target)), s),
-        ], none);
+        return m.block(
+          null,
+          [
+            this.set(s.target, this.rt('rt_get', [this.get(s.source.value), this.operand(s.key)])),
+            this.undefIf(m.i32.eqz(this.get(s.target)), s),
+          ],
+          none,
+        );
       case 'BreakStmt':
         return this.breakTo(s.index, s);
       case 'BlockStmt':
-        return m.block(null, s.blocks.map((b) => this.block(b)), none);
+        return m.block(
+          null,
+          s.blocks.map((b) => this.block(b)),
+          none,
+        );
       case 'NotStmt':
         // The negated block completing makes the NotStmt undefined.
         return this.block(s.block, this.undefIf(m.i32.const(1), s));
@@ -264,7 +291,10 @@ export class BodyLowerer {
       case 'ResultSetAddStmt': {
         const rs = this.o.resultSetLocal;
         if (rs === undefined) {
-          throw new ImagegateError('IMAGEGATE_IR_INVALID', `invalid IR in ${this.o.where} at ${s.row}:${s.col}: ResultSetAddStmt outside a plan; regenerate the plan`);
+          throw new ImagegateError(
+            'IMAGEGATE_IR_INVALID',
+            `invalid IR in ${this.o.where} at ${s.row}:${s.col}: ResultSetAddStmt outside a plan; regenerate the plan`,
+          );
         }
         return this.rt('rt_result_add', [m.local.get(rs, i32), this.get(s.value)], none);
       }
@@ -290,11 +320,15 @@ export class BodyLowerer {
   ret(value: binaryen.ExpressionRef): binaryen.ExpressionRef {
     if (this.o.memoSlot === undefined) return this.m.return(value);
     const v = this.scratch();
-    return this.m.block(null, [
-      this.m.local.set(v, value),
-      this.rt('rt_memo_set', [this.m.i32.const(this.o.memoSlot), this.m.local.get(v, i32)], none),
-      this.m.return(this.m.local.get(v, i32)),
-    ], none);
+    return this.m.block(
+      null,
+      [
+        this.m.local.set(v, value),
+        this.rt('rt_memo_set', [this.m.i32.const(this.o.memoSlot), this.m.local.get(v, i32)], none),
+        this.m.return(this.m.local.get(v, i32)),
+      ],
+      none,
+    );
   }
 
   private scan(source: number, key: number, value: number, body: Block): binaryen.ExpressionRef {
@@ -303,23 +337,44 @@ export class BodyLowerer {
     const pos = this.scratch();
     const exit = this.newLabel();
     const loop = this.newLabel();
-    return m.block(null, [
-      m.local.set(src, this.get(source)),
-      m.local.set(pos, m.i32.const(0)),
-      m.block(exit, [
-        m.loop(loop, m.block(null, [
-          m.br(exit, m.i32.ge_u(m.local.get(pos, i32), this.rt('rt_iter_len', [m.local.get(src, i32)]))),
-          this.set(key, this.rt('rt_iter_key', [m.local.get(src, i32), m.local.get(pos, i32)])),
-          this.set(value, this.rt('rt_iter_val', [m.local.get(src, i32), m.local.get(pos, i32)])),
-          m.local.set(pos, m.i32.add(m.local.get(pos, i32), m.i32.const(1))),
-          this.block(body),
-          m.br(loop),
-        ], none)),
-      ], none),
-    ], none);
+    return m.block(
+      null,
+      [
+        m.local.set(src, this.get(source)),
+        m.local.set(pos, m.i32.const(0)),
+        m.block(
+          exit,
+          [
+            m.loop(
+              loop,
+              m.block(
+                null,
+                [
+                  m.br(exit, m.i32.ge_u(m.local.get(pos, i32), this.rt('rt_iter_len', [m.local.get(src, i32)]))),
+                  this.set(key, this.rt('rt_iter_key', [m.local.get(src, i32), m.local.get(pos, i32)])),
+                  this.set(value, this.rt('rt_iter_val', [m.local.get(src, i32), m.local.get(pos, i32)])),
+                  m.local.set(pos, m.i32.add(m.local.get(pos, i32), m.i32.const(1))),
+                  this.block(body),
+                  m.br(loop),
+                ],
+                none,
+              ),
+            ),
+          ],
+          none,
+        ),
+      ],
+      none,
+    );
   }
 
-  private with(target: number, path: readonly number[], value: Operand, body: Block, s: Location): binaryen.ExpressionRef {
+  private with(
+    target: number,
+    path: readonly number[],
+    value: Operand,
+    body: Block,
+    s: Location,
+  ): binaryen.ExpressionRef {
     const m = this.m;
     const saved = this.scratch();
     const undef = this.scratch();
@@ -330,19 +385,27 @@ export class BodyLowerer {
       for (const p of path) {
         build.push(this.rt('rt_array_append', [m.local.get(arr, i32), m.i32.const(this.o.env.string(p).value)], none));
       }
-      replacement = m.block(null, [...build, this.rt('rt_upsert', [this.get(target), m.local.get(arr, i32), this.operand(value)])], i32);
+      replacement = m.block(
+        null,
+        [...build, this.rt('rt_upsert', [this.get(target), m.local.get(arr, i32), this.operand(value)])],
+        i32,
+      );
     }
     const inner = this.block(body, m.local.set(undef, m.i32.const(0)));
-    return m.block(null, [
-      m.local.set(saved, this.get(target)),
-      this.set(target, replacement),
-      this.rt('rt_memo_push', [], none),
-      m.local.set(undef, m.i32.const(1)),
-      inner,
-      this.set(target, m.local.get(saved, i32)),
-      this.rt('rt_memo_pop', [], none),
-      this.undefIf(m.local.get(undef, i32), s),
-    ], none);
+    return m.block(
+      null,
+      [
+        m.local.set(saved, this.get(target)),
+        this.set(target, replacement),
+        this.rt('rt_memo_push', [], none),
+        m.local.set(undef, m.i32.const(1)),
+        inner,
+        this.set(target, m.local.get(saved, i32)),
+        this.rt('rt_memo_pop', [], none),
+        this.undefIf(m.local.get(undef, i32), s),
+      ],
+      none,
+    );
   }
 
   private call(name: string, args: readonly Operand[], result: number, s: Location): binaryen.ExpressionRef {
@@ -376,7 +439,12 @@ export class BodyLowerer {
    * path values. No match: break 0 (to the planner's fallback block). Undefined
    * result: break 3, out of the construct the planner wraps around it.
    */
-  private callDynamic(args: readonly number[], path: readonly Operand[], result: number, s: Location): binaryen.ExpressionRef {
+  private callDynamic(
+    args: readonly number[],
+    path: readonly Operand[],
+    result: number,
+    s: Location,
+  ): binaryen.ExpressionRef {
     const m = this.m;
     const found = this.newLabel();
     const arms: binaryen.ExpressionRef[] = [];
@@ -387,15 +455,35 @@ export class BodyLowerer {
         return m.i32.eqz(this.rt('rt_compare', [this.operand(op), m.i32.const(want)]));
       });
       const cond = conds.reduce((acc, c) => m.i32.and(acc, c), m.i32.const(1));
-      arms.push(m.if(cond, m.block(null, [
-        this.set(result, m.call(t.wasmName, args.map((a) => this.get(a)), i32)),
-        m.br(found),
-      ], none)));
+      arms.push(
+        m.if(
+          cond,
+          m.block(
+            null,
+            [
+              this.set(
+                result,
+                m.call(
+                  t.wasmName,
+                  args.map((a) => this.get(a)),
+                  i32,
+                ),
+              ),
+              m.br(found),
+            ],
+            none,
+          ),
+        ),
+      );
     }
-    return m.block(null, [
-      m.block(found, [...arms, this.undefIf(m.i32.const(1), s)], none),
-      this.breakTo(3, s, m.i32.eqz(this.get(result))),
-    ], none);
+    return m.block(
+      null,
+      [
+        m.block(found, [...arms, this.undefIf(m.i32.const(1), s)], none),
+        this.breakTo(3, s, m.i32.eqz(this.get(result))),
+      ],
+      none,
+    );
   }
 }
 

@@ -36,7 +36,11 @@ class Reader {
   constructor(readonly buf: Uint8Array) {}
   byte(): number {
     const b = this.buf[this.pos];
-    if (b === undefined) throw new ImagegateError('IMAGEGATE_WASM_RUNTIME_INVALID', 'runtime.wasm is truncated; rebuild it with `npm run build:runtime`');
+    if (b === undefined)
+      throw new ImagegateError(
+        'IMAGEGATE_WASM_RUNTIME_INVALID',
+        'runtime.wasm is truncated; rebuild it with `npm run build:runtime`',
+      );
     this.pos++;
     return b;
   }
@@ -64,7 +68,10 @@ class Reader {
 }
 
 function badRuntime(what: string): never {
-  throw new ImagegateError('IMAGEGATE_WASM_RUNTIME_INVALID', `runtime.wasm: ${what}; rebuild it with \`npm run build:runtime\``);
+  throw new ImagegateError(
+    'IMAGEGATE_WASM_RUNTIME_INVALID',
+    `runtime.wasm: ${what}; rebuild it with \`npm run build:runtime\``,
+  );
 }
 
 /** Active data segments of memory 0 (offset given by i32.const). */

@@ -9,14 +9,62 @@ import { sharedOrSkip } from '../../fixtures/shared-skip.js';
  * `p := f(literal args)`, `p := x if { x = f(args) }` or `p := x if { f(args, x) }` with
  * JSON-literal arguments and a single expected value. Everything else is skipped.
  */
-const TOPICS = ['strings', 'sprintf', 'regexfind', 'regexfindallstringsubmatch', 'regexisvalid', 'regexmatch', 'regexmatchtemplate',
-  'regexreplace', 'regexsplit', 'globmatch', 'globsmatch', 'objectget', 'objectkeys', 'objectremove', 'objectfilter', 'objectunion',
-  'objectunionn', 'array', 'jsonbuiltins', 'jsonfilter', 'jsonremove', 'jsonpatch', 'base64builtins', 'base64urlbuiltins',
-  'urlbuiltins', 'numbersrange', 'numbersrangestep', 'units', 'semvercompare', 'semverisvalid', 'netcidrcontains',
-  'netcidrcontainsmatches', 'netcidrexpand', 'netcidrintersects', 'netcidrisvalid', 'netcidrmerge', 'time', 'replacen',
-  'trim', 'trimleft', 'trimprefix', 'trimspace', 'trimsuffix', 'typebuiltin', 'subset'];
+const TOPICS = [
+  'strings',
+  'sprintf',
+  'regexfind',
+  'regexfindallstringsubmatch',
+  'regexisvalid',
+  'regexmatch',
+  'regexmatchtemplate',
+  'regexreplace',
+  'regexsplit',
+  'globmatch',
+  'globsmatch',
+  'objectget',
+  'objectkeys',
+  'objectremove',
+  'objectfilter',
+  'objectunion',
+  'objectunionn',
+  'array',
+  'jsonbuiltins',
+  'jsonfilter',
+  'jsonremove',
+  'jsonpatch',
+  'base64builtins',
+  'base64urlbuiltins',
+  'urlbuiltins',
+  'numbersrange',
+  'numbersrangestep',
+  'units',
+  'semvercompare',
+  'semverisvalid',
+  'netcidrcontains',
+  'netcidrcontainsmatches',
+  'netcidrexpand',
+  'netcidrintersects',
+  'netcidrisvalid',
+  'netcidrmerge',
+  'time',
+  'replacen',
+  'trim',
+  'trimleft',
+  'trimprefix',
+  'trimspace',
+  'trimsuffix',
+  'typebuiltin',
+  'subset',
+];
 
-interface Case { note: string; modules?: string[]; want_result?: Array<Record<string, unknown>>; want_error_code?: string; strict_error?: boolean; input?: unknown }
+interface Case {
+  note: string;
+  modules?: string[];
+  want_result?: Record<string, unknown>[];
+  want_error_code?: string;
+  strict_error?: boolean;
+  input?: unknown;
+}
 
 const BODY = [
   /^p := ([a-z_.0-9]+)\((.*)\)$/s,
@@ -73,7 +121,11 @@ function runCases(root: string): void {
 
   for (const topic of TOPICS) {
     let files: string[];
-    try { files = readdirSync(join(root, topic)); } catch { continue; }
+    try {
+      files = readdirSync(join(root, topic));
+    } catch {
+      continue;
+    }
     for (const file of files) {
       const parsed: unknown = JSON.parse(readFileSync(join(root, topic, file), 'utf8'));
       for (const c of casesOf(parsed)) {
@@ -86,10 +138,16 @@ function runCases(root: string): void {
         ran++;
         t.test(c.note, async (tt) => {
           const got = comparable(f(...call.args));
-          if (errs) { tt.equal(got, undefined, 'error → undefined'); return; }
+          if (errs) {
+            tt.equal(got, undefined, 'error → undefined');
+            return;
+          }
           const row = want?.[0];
-          if (row === undefined) { tt.equal(got === undefined || got === false, true); return; }
-          tt.same(call.set ? [got] : got, row['x']);
+          if (row === undefined) {
+            tt.equal(got === undefined || got === false, true);
+            return;
+          }
+          tt.same(call.set ? [got] : got, row.x);
         });
       }
     }

@@ -41,6 +41,8 @@ t.test('template string alias tells set parts from arrays', async (t) => {
 });
 
 t.test('cidr_contains_matches alias keys set elements by value', async (t) => {
-  t.same(alias('net.cidr_contains_matches')('{"1.1.1.0/24", "1.1.2.0/24"}', '{["1.1.2.1", "x"]}'), [['1.1.2.0/24', ['1.1.2.1', 'x']]]);
+  t.same(alias('net.cidr_contains_matches')('{"1.1.1.0/24", "1.1.2.0/24"}', '{["1.1.2.1", "x"]}'), [
+    ['1.1.2.0/24', ['1.1.2.1', 'x']],
+  ]);
   t.same(alias('net.cidr_contains_matches')('"1.1.1.0/24"', '["1.1.1.1", "2.2.2.2"]'), [['1.1.1.0/24', 0]]);
 });

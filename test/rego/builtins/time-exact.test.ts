@@ -23,7 +23,11 @@ t.test('time.format keeps every nanosecond', async (t) => {
   t.equal(alias('time.format')(NS), '2022-12-02T18:40:53.141828752Z');
   t.equal(alias('time.format')(`[${NS}, "Asia/Kolkata"]`), '2022-12-03T00:10:53.141828752+05:30');
   t.equal(alias('time.format')(`[${NS}, "Asia/Kolkata", "RFC1123Z"]`), 'Sat, 03 Dec 2022 00:10:53 +0530');
-  t.equal(host['time.format']?.(Number(NS)), '2022-12-02T18:40:53.141828864Z', 'the plain JSON path can only see the double');
+  t.equal(
+    host['time.format']?.(Number(NS)),
+    '2022-12-02T18:40:53.141828864Z',
+    'the plain JSON path can only see the double',
+  );
   t.equal(alias('time.format')('9223372036854775808'), undefined, 'beyond int64 nanoseconds');
   t.equal(alias('time.format')('"2022"'), undefined, 'a string is not a time');
 });

@@ -30,7 +30,10 @@ export interface Case {
  * evaluation returned no result (OPA's wasm turns built-in errors into undefined), or
  * `result` when it returned one.
  */
-export type ErrorOutcome = { readonly want: string; readonly got: string };
+export interface ErrorOutcome {
+  readonly want: string;
+  readonly got: string;
+}
 
 export type Verdict =
   | { readonly kind: 'pass'; readonly error?: ErrorOutcome }
@@ -58,7 +61,8 @@ export interface RunResult {
 }
 
 /** Built-in function topics (everything else is the language itself). */
-const BUILTIN_TOPIC = /^(array|base64|base64url|glob|json|jsonfilter|jsonpatch|jsonremove|net|numbersrange|object|regex|replacen|semver|sprintf|strings|time|trim|units|url|subset|union|intersection|typebuiltin|type|walkbuiltin|casts|reachable|stringinterpolation)/;
+const BUILTIN_TOPIC =
+  /^(array|base64|base64url|glob|json|jsonfilter|jsonpatch|jsonremove|net|numbersrange|object|regex|replacen|semver|sprintf|strings|time|trim|units|url|subset|union|intersection|typebuiltin|type|walkbuiltin|casts|reachable|stringinterpolation)/;
 
 /** Network access is rejected by design (admission policies must not reach the network). */
 const NETWORK = /\b(http\.send|net\.lookup_ip_addr|opa\.runtime)\s*\(/;
@@ -78,10 +82,10 @@ export function loadCases(): readonly Case[] {
   for (const topic of readdirSync(root).sort()) {
     for (const file of readdirSync(join(root, topic)).sort()) {
       const json: unknown = JSON.parse(readFileSync(join(root, topic, file), 'utf8'));
-      const cases = isRecord(json) && Array.isArray(json['cases']) ? json['cases'] : [];
+      const cases = isRecord(json) && Array.isArray(json.cases) ? json.cases : [];
       for (const c of cases) {
         if (!isRecord(c)) continue;
-        const note = String(c['note']);
+        const note = String(c.note);
         const n = (seen.get(note) ?? 0) + 1;
         seen.set(note, n);
         out.push({ topic, note: n === 1 ? note : `${note} #${n}`, raw: c });
@@ -94,7 +98,11 @@ export function loadCases(): readonly Case[] {
 /** Canonical JSON (sorted keys) for order-insensitive comparison. */
 function canon(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
+  if (isRecord(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -111,7 +119,8 @@ function normalise(rows: unknown, sortBindings: boolean): string {
   const norm = v.map((r) => {
     if (!isRecord(r)) return canon(r);
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(r)) o[k] = Array.isArray(x) ? [...x].sort((a, b) => (canon(a) < canon(b) ? -1 : canon(a) > canon(b) ? 1 : 0)) : x;
+    for (const [k, x] of Object.entries(r))
+      o[k] = Array.isArray(x) ? [...x].sort((a, b) => (canon(a) < canon(b) ? -1 : canon(a) > canon(b) ? 1 : 0)) : x;
     return canon(o);
   });
   return `[${norm.sort().join(',')}]`;
@@ -120,11 +129,16 @@ function normalise(rows: unknown, sortBindings: boolean): string {
 /** A ground Rego term as JSON (sets become arrays), or undefined when not ground. */
 function termToJson(t: Term): { ok: true; value: unknown } | { ok: false } {
   switch (t.type) {
-    case 'null': return { ok: true, value: null };
-    case 'boolean': return { ok: true, value: t.value };
-    case 'number': return { ok: true, value: Number(t.text) };
-    case 'string': return { ok: true, value: t.value };
-    case 'array': case 'set': {
+    case 'null':
+      return { ok: true, value: null };
+    case 'boolean':
+      return { ok: true, value: t.value };
+    case 'number':
+      return { ok: true, value: Number(t.text) };
+    case 'string':
+      return { ok: true, value: t.value };
+    case 'array':
+    case 'set': {
       const items: unknown[] = [];
       for (const i of t.items) {
         const r = termToJson(i);
@@ -143,13 +157,14 @@ function termToJson(t: Term): { ok: true; value: unknown } | { ok: false } {
       }
       return { ok: true, value: o };
     }
-    default: return { ok: false };
+    default:
+      return { ok: false };
   }
 }
 
 function inputOf(raw: Readonly<Record<string, unknown>>): { ok: true; value: unknown } | { ok: false } {
-  if ('input' in raw) return { ok: true, value: raw['input'] };
-  const term = raw['input_term'];
+  if ('input' in raw) return { ok: true, value: raw.input };
+  const term = raw.input_term;
   if (typeof term !== 'string') return { ok: true, value: undefined };
   try {
     return { ok: true, value: JSON.parse(term) };
@@ -173,17 +188,17 @@ function errorText(err: unknown): string {
 }
 
 function skipReason(raw: Readonly<Record<string, unknown>>): string | null {
-  if (raw['ignore'] === true) return 'marked ignore';
-  const modules = Array.isArray(raw['modules']) ? raw['modules'].map(String).join('\n') : '';
-  if (NETWORK.test(modules) || NETWORK.test(String(raw['query']))) return 'needs network built-ins (rejected by design)';
+  if (raw.ignore === true) return 'marked ignore';
+  const modules = Array.isArray(raw.modules) ? raw.modules.map(String).join('\n') : '';
+  if (NETWORK.test(modules) || NETWORK.test(String(raw.query))) return 'needs network built-ins (rejected by design)';
   return null;
 }
 
 /** Compiles one case to wasm bytes (throws compile/parse errors). */
 export function buildCase(raw: Readonly<Record<string, unknown>>): Uint8Array {
-  const sources = Array.isArray(raw['modules']) ? raw['modules'].map(String) : [];
+  const sources = Array.isArray(raw.modules) ? raw.modules.map(String) : [];
   const modules = sources.map((s, i) => parseModule(s, { file: `module-${i}.rego` }));
-  const query = parseQuery(String(raw['query']));
+  const query = parseQuery(String(raw.query));
   const program = compileProgram({ modules, query });
   const policy = planPolicy({ program, entrypoints: [{ kind: 'query' }] });
   return emitWasm({ policy, optimize: false });
@@ -196,7 +211,8 @@ function compileErrorCodes(err: unknown): readonly string[] {
 }
 
 /** OPA's error codes as they appear at the start of a runtime error message (`code: message`). */
-const RUNTIME_CODE = /\b(eval_conflict_error|eval_builtin_error|eval_type_error|eval_internal_error|eval_cancel_error)\b/;
+const RUNTIME_CODE =
+  /\b(eval_conflict_error|eval_builtin_error|eval_type_error|eval_internal_error|eval_cancel_error)\b/;
 
 /** The OPA error code a runtime failure stands for. */
 export function runtimeErrorCode(text: string): string {
@@ -211,8 +227,9 @@ export async function runCase(c: Case): Promise<Verdict> {
   const raw = c.raw;
   const skip = skipReason(raw);
   if (skip !== null) return { kind: 'skip', reason: skip };
-  const wantCode = typeof raw['want_error_code'] === 'string' ? raw['want_error_code'] : null;
-  const outcome = (got: string): { error?: ErrorOutcome } => (wantCode === null ? {} : { error: { want: wantCode, got } });
+  const wantCode = typeof raw.want_error_code === 'string' ? raw.want_error_code : null;
+  const outcome = (got: string): { error?: ErrorOutcome } =>
+    wantCode === null ? {} : { error: { want: wantCode, got } };
   let wasm: Uint8Array;
   try {
     wasm = buildCase(raw);
@@ -227,7 +244,7 @@ export async function runCase(c: Case): Promise<Verdict> {
   let result: unknown;
   try {
     const policy = await loadPolicy(wasm, undefined, host);
-    policy.setData(isRecord(raw['data']) ? raw['data'] : {});
+    policy.setData(isRecord(raw.data) ? raw.data : {});
     clock.begin();
     result = policy.evaluate(input.value);
   } catch (err) {
@@ -236,13 +253,17 @@ export async function runCase(c: Case): Promise<Verdict> {
     if (wantCode !== null && got === wantCode) return { kind: 'pass', ...outcome(got) };
     return { kind: 'fail', detail: `threw: ${text.slice(0, 300)}`, ...outcome(got) };
   }
-  const sortBindings = raw['sort_bindings'] === true;
+  const sortBindings = raw.sort_bindings === true;
   const got = normalise(result, sortBindings);
   const produced = outcome(got === '[]' ? 'undefined' : 'result');
-  if ('want_result' in raw && got === normalise(raw['want_result'], sortBindings)) return { kind: 'pass', ...produced };
-  if (raw['strict_error'] === true && got === '[]') return { kind: 'pass', ...produced };
-  const want = 'want_result' in raw ? JSON.stringify(raw['want_result']) : `error ${String(wantCode)}`;
-  return { kind: 'fail', detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}`, ...produced };
+  if ('want_result' in raw && got === normalise(raw.want_result, sortBindings)) return { kind: 'pass', ...produced };
+  if (raw.strict_error === true && got === '[]') return { kind: 'pass', ...produced };
+  const want = 'want_result' in raw ? JSON.stringify(raw.want_result) : `error ${String(wantCode)}`;
+  return {
+    kind: 'fail',
+    detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}`,
+    ...produced,
+  };
 }
 
 /** Runs every case (optionally only those whose note contains `filter`). */
@@ -254,7 +275,13 @@ export async function runAll(filter?: string): Promise<RunResult> {
   let languagePass = 0;
   for (const c of loadCases()) {
     if (filter !== undefined && !c.note.includes(filter)) continue;
-    const row = topics.get(c.topic) ?? { topic: c.topic, language: isLanguageTopic(c.topic), pass: 0, fail: 0, skip: 0 };
+    const row = topics.get(c.topic) ?? {
+      topic: c.topic,
+      language: isLanguageTopic(c.topic),
+      pass: 0,
+      fail: 0,
+      skip: 0,
+    };
     topics.set(c.topic, row);
     let v: Verdict;
     try {
@@ -276,18 +303,31 @@ export async function runAll(filter?: string): Promise<RunResult> {
   }
   const list = [...topics.values()].sort((a, b) => (a.topic < b.topic ? -1 : 1));
   const sum = (f: (t: TopicResult) => number): number => list.reduce((n, t) => n + f(t), 0);
-  return { topics: list, pass: sum((t) => t.pass), fail: sum((t) => t.fail), skip: sum((t) => t.skip), languagePass, failures, skips, errors };
+  return {
+    topics: list,
+    pass: sum((t) => t.pass),
+    fail: sum((t) => t.fail),
+    skip: sum((t) => t.skip),
+    languagePass,
+    failures,
+    skips,
+    errors,
+  };
 }
 
 /** The per-topic table and the closing `conformance: N passed, M failed, K skipped` line. */
 export function formatReport(r: RunResult): string {
   const lines = ['topic                          kind      passed failed skipped'];
   for (const t of r.topics) {
-    lines.push(`${t.topic.padEnd(30)} ${(t.language ? 'language' : 'builtin').padEnd(9)} ${String(t.pass).padStart(6)} ${String(t.fail).padStart(6)} ${String(t.skip).padStart(7)}`);
+    lines.push(
+      `${t.topic.padEnd(30)} ${(t.language ? 'language' : 'builtin').padEnd(9)} ${String(t.pass).padStart(6)} ${String(t.fail).padStart(6)} ${String(t.skip).padStart(7)}`,
+    );
   }
   const lang = r.topics.filter((t) => t.language);
   const lsum = (f: (t: TopicResult) => number): number => lang.reduce((n, t) => n + f(t), 0);
-  lines.push(`language topics: ${lsum((t) => t.pass)} passed, ${lsum((t) => t.fail)} failed, ${lsum((t) => t.skip)} skipped`);
+  lines.push(
+    `language topics: ${lsum((t) => t.pass)} passed, ${lsum((t) => t.fail)} failed, ${lsum((t) => t.skip)} skipped`,
+  );
   for (const s of r.skips) lines.push(`skip ${s.note}: ${s.reason}`);
   lines.push(...errorCodeLines(r.errors));
   lines.push(`conformance: ${r.pass} passed, ${r.fail} failed, ${r.skip} skipped`);

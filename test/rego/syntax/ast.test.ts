@@ -71,7 +71,11 @@ t.test('refs: head term plus a path of terms', async (t) => {
   t.equal(sexp(parseTerm('data.x[_]')), 'ref(data, "x", _)', 'the wildcard stays `_`');
   t.equal(sexp(parseTerm('f(x).y[0]')), 'ref(f(x), "y", 0)');
   t.equal(sexp(parseTerm('[1, 2][0]')), 'ref([1, 2], 0)');
-  t.same(parseQuery('a [0]').map((e) => formatExpr(e)), ['a', '[0]'], 'a ref needs its brackets attached');
+  t.same(
+    parseQuery('a [0]').map((e) => formatExpr(e)),
+    ['a', '[0]'],
+    'a ref needs its brackets attached',
+  );
 });
 
 t.test('infix operators become calls with OPA names and precedence', async (t) => {
@@ -104,7 +108,10 @@ t.test('composites and comprehensions', async (t) => {
   t.same(withoutLocations(parseTerm('{}')), { type: 'object', entries: [] });
   t.equal(parseTerm('{1}').type, 'set');
   const obj = parseTerm('{[1]: {"a"}, "b": 2}');
-  t.equal(obj.type === 'object' ? obj.entries.map((e) => `${sexp(e.key)}=${sexp(e.value)}`).join(' ') : '', '[1]={"a"} "b"=2');
+  t.equal(
+    obj.type === 'object' ? obj.entries.map((e) => `${sexp(e.key)}=${sexp(e.value)}`).join(' ') : '',
+    '[1]={"a"} "b"=2',
+  );
   t.equal(parseTerm('[x | x := xs[_]]').type, 'arrayComprehension');
   t.equal(parseTerm('{x | x := xs[_]}').type, 'setComprehension');
   t.equal(parseTerm('{k: v | v := xs[k]}').type, 'objectComprehension');
@@ -120,20 +127,38 @@ t.test('expressions: not, with, some and every', async (t) => {
     negated.with.map((w) => `${sexp(w.target)}=${sexp(w.value)}`),
     ['ref(input, "user")="bob"', 'ref(data, "roles")={}'],
   );
-  t.same(withoutLocations(only('some x, y')), { type: 'someDecl', vars: [{ type: 'var', name: 'x' }, { type: 'var', name: 'y' }], with: [] });
+  t.same(withoutLocations(only('some x, y')), {
+    type: 'someDecl',
+    vars: [
+      { type: 'var', name: 'x' },
+      { type: 'var', name: 'y' },
+    ],
+    with: [],
+  });
   const someIn = only('some k, v in input.xs');
-  t.same(someIn.type === 'someIn' ? [someIn.key && sexp(someIn.key), sexp(someIn.value), sexp(someIn.domain)] : [], ['k', 'v', 'ref(input, "xs")']);
+  t.same(someIn.type === 'someIn' ? [someIn.key && sexp(someIn.key), sexp(someIn.value), sexp(someIn.domain)] : [], [
+    'k',
+    'v',
+    'ref(input, "xs")',
+  ]);
   const someOne = only('some x in xs');
   t.equal(someOne.type === 'someIn' ? someOne.key : 'not some-in', null);
   const every = only('every i, c in input.cs { c.ok; i > 0 }');
-  t.same(every.type === 'every' ? [every.key?.name, every.value.name, sexp(every.domain), every.body.length] : [], ['i', 'c', 'ref(input, "cs")', 2]);
+  t.same(every.type === 'every' ? [every.key?.name, every.value.name, sexp(every.domain), every.body.length] : [], [
+    'i',
+    'c',
+    'ref(input, "cs")',
+    2,
+  ]);
 });
 
 t.test('template strings alternate text and expressions', async (t) => {
   const tpl = parseTerm('$"a {x.y} \\{b} {1 + 2}"');
   t.equal(tpl.type, 'templateString');
   t.same(
-    tpl.type === 'templateString' ? tpl.parts.map((p) => (p.type === 'string' ? `text:${p.value}` : `expr:${formatExpr(p)}`)) : [],
+    tpl.type === 'templateString'
+      ? tpl.parts.map((p) => (p.type === 'string' ? `text:${p.value}` : `expr:${formatExpr(p)}`))
+      : [],
     ['text:a ', 'expr:x.y', 'text: {b} ', 'expr:1 + 2'],
   );
   const raw = parseTerm('$`line1\n{x}`');
@@ -145,7 +170,9 @@ t.test('template strings alternate text and expressions', async (t) => {
 t.test('queries are bodies separated by ; or newlines', async (t) => {
   t.equal(parseQuery('x := 1; y := 2\nz := 3').length, 3);
   t.equal(parseQuery('x := 1 y := 2').length, 2, 'top-level statements need no separator, as in OPA');
-  t.throws(() => parseQuery('[x | x := 1 y := 2]'), { message: /unexpected identifier token: expected \\n or ; or \]/ });
+  t.throws(() => parseQuery('[x | x := 1 y := 2]'), {
+    message: /unexpected identifier token: expected \\n or ; or \]/,
+  });
 });
 
 const MODULE = `# METADATA
@@ -182,7 +209,9 @@ empty if set() == set()
 `;
 
 function rule(rules: readonly Rule[], name: string): Rule {
-  const r = rules.find((x) => x.head.ref.map((k) => (k.type === 'var' ? k.name : k.type === 'string' ? k.value : '?')).join('.') === name);
+  const r = rules.find(
+    (x) => x.head.ref.map((k) => (k.type === 'var' ? k.name : k.type === 'string' ? k.value : '?')).join('.') === name,
+  );
   if (r === undefined) throw new Error(`no rule ${name}`);
   return r;
 }
@@ -190,7 +219,10 @@ function rule(rules: readonly Rule[], name: string): Rule {
 t.test('modules: package, imports, rule kinds, annotations', async (t) => {
   const m = parseModule(MODULE, { file: 'm.rego' });
   t.equal(sexp(m.package.path), 'ref(data, "acme", "policies", "v-1")');
-  t.same(m.package.annotations.map((a) => a.text), ['title: pkg']);
+  t.same(
+    m.package.annotations.map((a) => a.text),
+    ['title: pkg'],
+  );
   t.same(
     m.imports.map((i) => [sexp(i.path), i.alias]),
     [
@@ -199,12 +231,30 @@ t.test('modules: package, imports, rule kinds, annotations', async (t) => {
       ['ref(rego, "v1")', null],
     ],
   );
-  t.same(m.comments.map((c) => c.text), [' just a comment']);
+  t.same(
+    m.comments.map((c) => c.text),
+    [' just a comment'],
+  );
   const allowDefault = m.rules[0];
-  t.same([allowDefault?.isDefault, allowDefault?.kind, allowDefault?.head.value && sexp(allowDefault.head.value), allowDefault?.body], [true, 'single', 'false', null]);
+  t.same(
+    [
+      allowDefault?.isDefault,
+      allowDefault?.kind,
+      allowDefault?.head.value && sexp(allowDefault.head.value),
+      allowDefault?.body,
+    ],
+    [true, 'single', 'false', null],
+  );
   const allow = m.rules[1];
-  t.same(allow?.annotations.map((a) => a.text), ['title: allow\ndescription: admins']);
-  t.same([allow?.kind, allow?.head.value, allow?.body?.length], ['single', null, 1], 'no value written: null means true');
+  t.same(
+    allow?.annotations.map((a) => a.text),
+    ['title: allow\ndescription: admins'],
+  );
+  t.same(
+    [allow?.kind, allow?.head.value, allow?.body?.length],
+    ['single', null, 1],
+    'no value written: null means true',
+  );
   const deny = rule(m.rules, 'deny');
   t.same([deny.kind, deny.head.key && sexp(deny.head.key), deny.body?.length], ['multi', 'msg', 1]);
   const violations = rule(m.rules, 'violations.name');
@@ -240,13 +290,20 @@ t.test('locations are 1-based rows and columns of where each node starts', async
 t.test('rule bodies: `if` with one expression or a block, and OPA set-literal rule', async (t) => {
   const m = parseModule('package p\na if { x }\nb if {x: 1}\nc if { x | y }\n');
   const kinds = m.rules.map((r) => r.body?.map((e) => (e.type === 'termExpr' ? e.term.type : e.type)));
-  t.same(kinds, [['var'], ['object'], ['setComprehension']], 'a lone set literal is a block; other literals are expressions');
+  t.same(
+    kinds,
+    [['var'], ['object'], ['setComprehension']],
+    'a lone set literal is a block; other literals are expressions',
+  );
 });
 
 t.test('keywords directly followed by . or [ are refs', async (t) => {
   const m = parseModule('package p\nelse.foo := 1\nfoo.if contains "a"\nq if { with.x == 1; not.y }\n');
   t.same(
-    m.rules.map((r) => [r.kind, r.head.ref.map((k) => (k.type === 'var' ? k.name : k.type === 'string' ? k.value : '?')).join('.')]),
+    m.rules.map((r) => [
+      r.kind,
+      r.head.ref.map((k) => (k.type === 'var' ? k.name : k.type === 'string' ? k.value : '?')).join('.'),
+    ]),
     [
       ['single', 'else.foo'],
       ['multi', 'foo.if'],

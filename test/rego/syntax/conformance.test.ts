@@ -78,12 +78,15 @@ if (CORPUS !== undefined) {
       const errors = all.flatMap((r) => (r.ok ? [] : r.errors));
       if (c.wantParseError) {
         if (errors.length === 0) failures.push(`${c.note}: expected a rego_parse_error, parsed fine`);
-        else if (!errors.some((e) => e.code === 'rego_parse_error')) failures.push(`${c.note}: expected rego_parse_error, got ${formatRegoErrors(errors)}`);
+        else if (!errors.some((e) => e.code === 'rego_parse_error'))
+          failures.push(`${c.note}: expected rego_parse_error, got ${formatRegoErrors(errors)}`);
       } else if (errors.length > 0) {
         failures.push(`${c.note}: ${formatRegoErrors(errors)}`);
       }
     }
-    t.comment(`parsed ${modules} modules and ${cases.length} queries from ${cases.length} cases; ${failures.length} failures`);
+    t.comment(
+      `parsed ${modules} modules and ${cases.length} queries from ${cases.length} cases; ${failures.length} failures`,
+    );
     t.same(failures, [], 'no failures');
   });
 
@@ -97,9 +100,12 @@ if (CORPUS !== undefined) {
         checked++;
         const text = formatModule(first.value);
         const second = parseModuleResult(text);
-        if (!second.ok) failures.push(`${c.note}: formatted text does not parse: ${formatRegoErrors(second.errors)}\n${text}`);
+        if (!second.ok)
+          failures.push(`${c.note}: formatted text does not parse: ${formatRegoErrors(second.errors)}\n${text}`);
         else if (!syntaxEqual(first.value, second.value)) {
-          failures.push(`${c.note}: tree changed\n${JSON.stringify(withoutLocations(first.value))}\n${JSON.stringify(withoutLocations(second.value))}`);
+          failures.push(
+            `${c.note}: tree changed\n${JSON.stringify(withoutLocations(first.value))}\n${JSON.stringify(withoutLocations(second.value))}`,
+          );
         } else if (formatModule(second.value) !== text) failures.push(`${c.note}: formatting is not idempotent`);
       }
     }

@@ -49,7 +49,7 @@ t.test('hostile 100k-deep inputs fail with the depth error instead of overflowin
   const every = `package p\np if {\n${'every x in y {\n'.repeat(5000)}`;
   t.match(messages(every)[0] ?? '', DEPTH_MESSAGE, 'every bodies');
   const query = parseQueryResult('['.repeat(n));
-  t.match(query.ok ? '' : query.errors[0]?.message ?? '', DEPTH_MESSAGE, 'queries');
+  t.match(query.ok ? '' : (query.errors[0]?.message ?? ''), DEPTH_MESSAGE, 'queries');
 });
 
 t.test('a syntax error deep inside nested sets does not make backtracking explode', async (t) => {
@@ -67,7 +67,11 @@ t.test('sources over the size cap are rejected before lexing', async (t) => {
     `1:1: policy too large: ${DEFAULT_MAX_BYTES + 1} bytes exceeds the limit of ${DEFAULT_MAX_BYTES} bytes; split the policy into smaller modules or raise maxBytes`,
   ]);
   const multiByte = `package p\n# ${'é'.repeat(20)}\n`;
-  t.match(messages(multiByte, { maxBytes: 40 })[0] ?? '', `policy too large: ${Buffer.byteLength(multiByte)} bytes`, 'counted in UTF-8 bytes');
+  t.match(
+    messages(multiByte, { maxBytes: 40 })[0] ?? '',
+    `policy too large: ${Buffer.byteLength(multiByte)} bytes`,
+    'counted in UTF-8 bytes',
+  );
 });
 
 t.test('the error list is capped', async (t) => {

@@ -33,8 +33,8 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function casesOf(file: string): readonly Record<string, unknown>[] {
   const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (!isRecord(json) || !Array.isArray(json['cases'])) throw new Error(`${file}: no "cases" array`);
-  return json['cases'].filter(isRecord);
+  if (!isRecord(json) || !Array.isArray(json.cases)) throw new Error(`${file}: no "cases" array`);
+  return json.cases.filter(isRecord);
 }
 
 /** All plan cases paired (same file, same note and query) with their expectations. */
@@ -47,10 +47,10 @@ export function loadCases(): readonly Case[] {
       const expected = existsSync(expectedFile) ? casesOf(expectedFile) : [];
       casesOf(join(irRoot, topic, file)).forEach((c, i) => {
         const same = (x: Record<string, unknown> | undefined): x is Record<string, unknown> =>
-          x !== undefined && x['note'] === c['note'] && x['query'] === c['query'];
+          x !== undefined && x.note === c.note && x.query === c.query;
         const atIndex = expected[i];
         const e = same(atIndex) ? atIndex : expected.find(same);
-        if (e !== undefined) out.push({ topic, note: String(c['note']), plan: c['plan'], expected: e });
+        if (e !== undefined) out.push({ topic, note: String(c.note), plan: c.plan, expected: e });
       });
     }
   }
@@ -60,7 +60,11 @@ export function loadCases(): readonly Case[] {
 /** Canonical JSON text (object keys sorted) for order-insensitive comparison. */
 function canon(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (isRecord(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
+  if (isRecord(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -71,7 +75,8 @@ function normalise(rows: unknown, sortBindings: boolean): string {
   const norm = rows.map((r) => {
     if (!isRecord(r)) return canon(r);
     const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r)) o[k] = Array.isArray(v) ? [...v].sort((a, b) => (canon(a) < canon(b) ? -1 : canon(a) > canon(b) ? 1 : 0)) : v;
+    for (const [k, v] of Object.entries(r))
+      o[k] = Array.isArray(v) ? [...v].sort((a, b) => (canon(a) < canon(b) ? -1 : canon(a) > canon(b) ? 1 : 0)) : v;
     return canon(o);
   });
   return `[${norm.sort().join(',')}]`;
@@ -96,7 +101,9 @@ function unsupportedReason(name: string): string | undefined {
 export function missingBuiltins(plan: unknown): readonly string[] {
   const policy = loadIrPolicy(plan);
   const native = nativeBuiltins();
-  return policy.static.builtinFuncs.map((b) => b.name).filter((n) => !native.has(n) && host[hostBuiltinName(n)] === undefined);
+  return policy.static.builtinFuncs
+    .map((b) => b.name)
+    .filter((n) => !native.has(n) && host[hostBuiltinName(n)] === undefined);
 }
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -108,11 +115,16 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
  */
 function termJson(t: Term): string | undefined {
   switch (t.type) {
-    case 'null': return 'null';
-    case 'boolean': return t.value ? 'true' : 'false';
-    case 'number': return JSON_NUMBER.test(t.text) ? t.text : JSON.stringify(Number(t.text));
-    case 'string': return JSON.stringify(t.value);
-    case 'array': case 'set': {
+    case 'null':
+      return 'null';
+    case 'boolean':
+      return t.value ? 'true' : 'false';
+    case 'number':
+      return JSON_NUMBER.test(t.text) ? t.text : JSON.stringify(Number(t.text));
+    case 'string':
+      return JSON.stringify(t.value);
+    case 'array':
+    case 'set': {
       const items = t.items.map(termJson);
       return items.every((i) => i !== undefined) ? `[${items.join(',')}]` : undefined;
     }
@@ -126,14 +138,15 @@ function termJson(t: Term): string | undefined {
       }
       return `{${parts.join(',')}}`;
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
 /** The case's input: JSON `input`, or `input_term` in Rego syntax read by imagegate's parser and passed as JSON text. */
 function inputOf(c: Case): { ok: true; value: unknown } | { ok: false } {
-  if ('input' in c.expected) return { ok: true, value: c.expected['input'] };
-  const term = c.expected['input_term'];
+  if ('input' in c.expected) return { ok: true, value: c.expected.input };
+  const term = c.expected.input_term;
   if (typeof term !== 'string') return { ok: true, value: undefined };
   let text: string | undefined;
   try {
@@ -147,7 +160,7 @@ function inputOf(c: Case): { ok: true; value: unknown } | { ok: false } {
 function errorText(err: unknown): string {
   if (typeof err === 'string') return err;
   if (err instanceof Error) return err.message;
-  if (isRecord(err) && typeof err['message'] === 'string') return err['message'];
+  if (isRecord(err) && typeof err.message === 'string') return err.message;
   return String(err);
 }
 
@@ -156,17 +169,21 @@ export async function runCase(c: Case): Promise<Verdict> {
   const missing = missingBuiltins(c.plan);
   const reasons = missing.map((n) => [n, unsupportedReason(n)] as const);
   const unexplained = reasons.filter(([, r]) => r === undefined).map(([n]) => n);
-  if (unexplained.length > 0) return { kind: 'fail', detail: `no implementation of built-in ${unexplained.join(', ')}` };
+  if (unexplained.length > 0)
+    return { kind: 'fail', detail: `no implementation of built-in ${unexplained.join(', ')}` };
   if (missing.length > 0) return { kind: 'skip', reason: reasons.map(([n, r]) => `${n}: ${String(r)}`).join('; ') };
   const input = inputOf(c);
   if (!input.ok) return { kind: 'skip', reason: 'input_term is not a ground Rego value' };
   const e = c.expected;
-  const wantConflict = e['want_error_code'] === 'eval_conflict_error';
+  const wantConflict = e.want_error_code === 'eval_conflict_error';
   let result: unknown;
   try {
-    const wasm = emitWasm({ policy: loadIrPolicy(c.plan), optimize: process.env['IMAGEGATE_CONFORMANCE_OPTIMIZE'] === '1' });
+    const wasm = emitWasm({
+      policy: loadIrPolicy(c.plan),
+      optimize: process.env.IMAGEGATE_CONFORMANCE_OPTIMIZE === '1',
+    });
     const policy = await loadPolicy(wasm, undefined, host);
-    policy.setData(isRecord(e['data']) ? e['data'] : {});
+    policy.setData(isRecord(e.data) ? e.data : {});
     clock.begin();
     result = policy.evaluate(input.value);
   } catch (err) {
@@ -175,10 +192,10 @@ export async function runCase(c: Case): Promise<Verdict> {
     return { kind: 'fail', detail: `threw: ${text.slice(0, 300)}` };
   }
   if (wantConflict) return { kind: 'fail', detail: `expected a conflict error, got ${JSON.stringify(result)}` };
-  const sortBindings = e['sort_bindings'] === true;
+  const sortBindings = e.sort_bindings === true;
   const got = normalise(result, sortBindings);
-  if ('want_result' in e && got === normalise(e['want_result'], sortBindings)) return { kind: 'pass' };
-  if (e['strict_error'] === true && got === '[]') return { kind: 'pass' };
-  const want = 'want_result' in e ? JSON.stringify(e['want_result']) : `error ${String(e['want_error_code'])}`;
+  if ('want_result' in e && got === normalise(e.want_result, sortBindings)) return { kind: 'pass' };
+  if (e.strict_error === true && got === '[]') return { kind: 'pass' };
+  const want = 'want_result' in e ? JSON.stringify(e.want_result) : `error ${String(e.want_error_code)}`;
   return { kind: 'fail', detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}` };
 }

@@ -8,10 +8,20 @@ export function echoInputPolicy(): IrPolicy {
   const stmts: Stmt[] = [
     { type: 'IsDefinedStmt', source: 0, ...at },
     { type: 'MakeObjectStmt', target: 2, ...at },
-    { type: 'ObjectInsertStmt', key: { type: 'string_index', value: 0 }, value: { type: 'local', value: 0 }, object: 2, ...at },
+    {
+      type: 'ObjectInsertStmt',
+      key: { type: 'string_index', value: 0 },
+      value: { type: 'local', value: 0 },
+      object: 2,
+      ...at,
+    },
     { type: 'ResultSetAddStmt', value: 2, ...at },
   ];
-  return { static: { strings: ['x'], builtinFuncs: [], files: ['q.rego'] }, plans: [{ name: 'test/echo', blocks: [{ stmts }] }], funcs: [] };
+  return {
+    static: { strings: ['x'], builtinFuncs: [], files: ['q.rego'] },
+    plans: [{ name: 'test/echo', blocks: [{ stmts }] }],
+    funcs: [],
+  };
 }
 
 /** A plan whose single block is `stmts` followed by binding local `result` to "x". */
@@ -23,7 +33,13 @@ export function planPolicy(opts: {
 }): IrPolicy {
   const tail: Stmt[] = [
     { type: 'MakeObjectStmt', target: 99, ...at },
-    { type: 'ObjectInsertStmt', key: { type: 'string_index', value: 0 }, value: { type: 'local', value: opts.result }, object: 99, ...at },
+    {
+      type: 'ObjectInsertStmt',
+      key: { type: 'string_index', value: 0 },
+      value: { type: 'local', value: opts.result },
+      object: 99,
+      ...at,
+    },
     { type: 'ResultSetAddStmt', value: 99, ...at },
   ];
   const block: Block = { stmts: [...opts.stmts, ...tail] };

@@ -21,7 +21,7 @@ if (sharedOrSkip('conformance/opa-ir') !== undefined) {
     t.ok(cases.length > 0, `found ${cases.length} cases`);
     const byTopic = new Map<string, { pass: number; fail: number; skip: number }>();
     const skipReasons = new Map<string, number>();
-    const verbose = process.env['IMAGEGATE_CONFORMANCE_VERBOSE'] === '1';
+    const verbose = process.env.IMAGEGATE_CONFORMANCE_VERBOSE === '1';
     let pass = 0;
     let fail = 0;
     let skip = 0;
@@ -49,9 +49,17 @@ if (sharedOrSkip('conformance/opa-ir') !== undefined) {
       }
     }
     const lines = ['topic                          passed failed skipped'];
-    for (const [topic, r] of [...byTopic].sort()) lines.push(`${topic.padEnd(30)} ${String(r.pass).padStart(6)} ${String(r.fail).padStart(6)} ${String(r.skip).padStart(7)}`);
+    for (const [topic, r] of [...byTopic].sort())
+      lines.push(
+        `${topic.padEnd(30)} ${String(r.pass).padStart(6)} ${String(r.fail).padStart(6)} ${String(r.skip).padStart(7)}`,
+      );
     t.comment(lines.join('\n'));
-    t.comment(`skip reasons:\n${[...skipReasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `  ${n} × ${r}`).join('\n')}`);
+    t.comment(
+      `skip reasons:\n${[...skipReasons]
+        .sort((a, b) => b[1] - a[1])
+        .map(([r, n]) => `  ${n} × ${r}`)
+        .join('\n')}`,
+    );
     t.comment(`ir-conformance: ${pass} passed, ${fail} failed, ${skip} skipped`);
     t.ok(pass >= PASS_FLOOR, `at least ${PASS_FLOOR} cases pass (got ${pass})`);
   });

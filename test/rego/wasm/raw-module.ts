@@ -37,9 +37,23 @@ export interface RawExports {
 }
 
 const NAMES = [
-  'opa_malloc', 'opa_json_parse', 'opa_value_parse', 'opa_json_dump', 'opa_value_dump', 'opa_heap_ptr_get',
-  'opa_heap_ptr_set', 'opa_value_add_path', 'opa_value_remove_path', 'opa_eval_ctx_new', 'opa_eval_ctx_set_input',
-  'opa_eval_ctx_set_data', 'opa_eval_ctx_set_entrypoint', 'opa_eval_ctx_get_result', 'eval', 'builtins', 'entrypoints',
+  'opa_malloc',
+  'opa_json_parse',
+  'opa_value_parse',
+  'opa_json_dump',
+  'opa_value_dump',
+  'opa_heap_ptr_get',
+  'opa_heap_ptr_set',
+  'opa_value_add_path',
+  'opa_value_remove_path',
+  'opa_eval_ctx_new',
+  'opa_eval_ctx_set_input',
+  'opa_eval_ctx_set_data',
+  'opa_eval_ctx_set_entrypoint',
+  'opa_eval_ctx_get_result',
+  'eval',
+  'builtins',
+  'entrypoints',
 ] as const;
 
 function isRawExports(x: Record<string, unknown>): x is Record<string, unknown> & RawExports {

@@ -19,7 +19,17 @@ async function raw(): Promise<Raw> {
 
 t.test('JSON round trips keep numbers exactly as written', async (t) => {
   const r = await raw();
-  for (const text of ['1e400', '12345678901234567890', '-12345678901234567890123', '3.0', '-0.000001', '1E-7', '0', '-5', '[1.50,2e+10]']) {
+  for (const text of [
+    '1e400',
+    '12345678901234567890',
+    '-12345678901234567890123',
+    '3.0',
+    '-0.000001',
+    '1E-7',
+    '0',
+    '-5',
+    '[1.50,2e+10]',
+  ]) {
     t.equal(r.dumpJson(r.parse(text)), text, text);
   }
 });
@@ -28,7 +38,11 @@ t.test('JSON strings: escapes decoded, dumped as OPA does', async (t) => {
   const r = await raw();
   t.equal(r.dumpJson(r.parse('"\\u00e9\\ud83d\\ude00 \\n\\t\\u0001\\"\\\\\\/"')), '"é😀 \\n\\t\\u0001\\"\\\\/"');
   t.equal(r.dumpJson(r.parse('"plain é"')), '"plain é"');
-  t.equal(r.dumpJson(r.parse('{"b":1,"a":[true,null,"s"],"a":2}')), '{"a":2,"b":1}', 'sorted keys, last duplicate wins');
+  t.equal(
+    r.dumpJson(r.parse('{"b":1,"a":[true,null,"s"],"a":2}')),
+    '{"a":2,"b":1}',
+    'sorted keys, last duplicate wins',
+  );
 });
 
 t.test('invalid JSON is rejected with 0', async (t) => {
@@ -47,8 +61,15 @@ t.test('Rego literals: composite keys, sets, OPA value order', async (t) => {
   t.equal(r.dumpValue(set), '{1,3,[2]}');
   t.equal(r.dumpJson(set), '[1,3,[2]]');
   t.equal(r.dumpValue(r.parseValue('set()')), 'set()');
-  t.equal(r.dumpValue(r.parseValue('{set(), {}, [], "a", 1, false, null, true}')), '{null,false,true,1,"a",[],{},set()}');
-  t.equal(r.dumpValue(r.parseValue('{1, 1.0, 10e-1, 2, 12345678901234567890, 1e400, -1e400}')), '{-1e400,1,2,12345678901234567890,1e400}', 'numbers compare by value');
+  t.equal(
+    r.dumpValue(r.parseValue('{set(), {}, [], "a", 1, false, null, true}')),
+    '{null,false,true,1,"a",[],{},set()}',
+  );
+  t.equal(
+    r.dumpValue(r.parseValue('{1, 1.0, 10e-1, 2, 12345678901234567890, 1e400, -1e400}')),
+    '{-1e400,1,2,12345678901234567890,1e400}',
+    'numbers compare by value',
+  );
   t.equal(r.dumpValue(r.parseValue('{"b", "a", "é", "z"}')), '{"a","b","z","é"}', 'strings compare by UTF-8 bytes');
 });
 
@@ -87,7 +108,16 @@ async function arith(op: string, a: string, b: string): Promise<string> {
     stmts: [
       { type: 'MakeNumberRefStmt', index: 1, target: 2, ...at },
       { type: 'MakeNumberRefStmt', index: 2, target: 3, ...at },
-      { type: 'CallStmt', func: op, args: [{ type: 'local', value: 2 }, { type: 'local', value: 3 }], result: 4, ...at },
+      {
+        type: 'CallStmt',
+        func: op,
+        args: [
+          { type: 'local', value: 2 },
+          { type: 'local', value: 3 },
+        ],
+        result: 4,
+        ...at,
+      },
     ],
     result: 4,
     builtins: [{ name: op, arity: 2 }],
@@ -137,7 +167,9 @@ t.test('host built-ins go through opa_builtinN; native-only policies import none
   });
   const wasm = emitWasm({ policy, optimize: false });
   t.ok(importNames(wasm).includes('env.opa_builtin1'));
-  const p = await loadPolicy(wasm, undefined, { 'custom.double': (x: unknown) => (typeof x === 'number' ? x * 2 : undefined) });
+  const p = await loadPolicy(wasm, undefined, {
+    'custom.double': (x: unknown) => (typeof x === 'number' ? x * 2 : undefined),
+  });
   t.same(p.evaluate({}), [{ x: 42 }]);
   const undef = await loadPolicy(wasm, undefined, { 'custom.double': () => undefined });
   t.same(undef.evaluate({}), [], 'a host built-in returning undefined makes the call undefined');
@@ -161,7 +193,12 @@ t.test('unknown functions are compile errors', async (t) => {
 t.test('SDK: optimised module, input round trip, heap stays flat over 10 000 evaluations', async (t) => {
   const p = await loadPolicy(emitWasm({ policy: echoInputPolicy(), optimize: true }));
   p.setData({ big: Array.from({ length: 100 }, (_, i) => ({ i, s: `item-${i}` })) });
-  const input = { name: 'é😀', n: 1.5, list: Array.from({ length: 50 }, (_, i) => `v${i}`), nested: { a: { b: [null, true] } } };
+  const input = {
+    name: 'é😀',
+    n: 1.5,
+    list: Array.from({ length: 50 }, (_, i) => `v${i}`),
+    nested: { a: { b: [null, true] } },
+  };
   t.same(p.evaluate(input), [{ x: input }]);
   t.same(p.evaluate(undefined), [], 'missing input is undefined');
   const before = p.mem.buffer.byteLength;

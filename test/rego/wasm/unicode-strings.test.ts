@@ -58,9 +58,18 @@ const ROWS: readonly Row[] = [
 /** `name(args...)` through a compiled module (input.a, input.b as arguments), no host object. */
 async function native(name: string, args: readonly string[]): Promise<unknown> {
   const keys = ['a', 'b'].slice(0, args.length);
-  const stmts: Stmt[] = keys.map((_, i) => ({ type: 'DotStmt', source: loc(0), key: str(i + 1), target: 10 + i, ...at }));
+  const stmts: Stmt[] = keys.map((_, i) => ({
+    type: 'DotStmt',
+    source: loc(0),
+    key: str(i + 1),
+    target: 10 + i,
+    ...at,
+  }));
   stmts.push({ type: 'CallStmt', func: name, args: keys.map((_, i) => loc(10 + i)), result: 20, ...at });
-  const wasm = emitWasm({ policy: planPolicy({ stmts, result: 20, strings: keys, builtins: [{ name, arity: args.length }] }), optimize: false });
+  const wasm = emitWasm({
+    policy: planPolicy({ stmts, result: 20, strings: keys, builtins: [{ name, arity: args.length }] }),
+    optimize: false,
+  });
   if (importNames(wasm).some((n) => n.includes('opa_builtin'))) throw new Error(`${name} is not native`);
   const p = await loadPolicy(wasm);
   const rs = p.evaluate(Object.fromEntries(keys.map((k, i) => [k, args[i]])));
@@ -71,7 +80,7 @@ t.test('the runtime implements them natively', async (t) => {
   for (const n of ['lower', 'upper', 'trim', 'trim_left', 'trim_right', 'trim_space']) t.ok(nativeBuiltins().has(n), n);
 });
 
-t.test('native and host results equal Go\'s', async (t) => {
+t.test("native and host results equal Go's", async (t) => {
   for (const [name, args, want] of ROWS) {
     // Labels escape non-ASCII: U+0085 and U+2028 would break TAP's lines.
     const label = `${name}(${args.map((a) => JSON.stringify(a).replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`)).join(', ')})`;
@@ -86,7 +95,7 @@ t.test('native and host agree on every cased BMP letter block', async (t) => {
   for (let base = 0; base < 0x10000; base += 0x100) {
     if (base >= 0xd800 && base < 0xe000) continue;
     const s = String.fromCodePoint(...Array.from({ length: 256 }, (_, i) => base + i));
-    for (const name of ['lower', 'upper']) if (await native(name, [s]) !== host[name]?.(s)) mismatches++;
+    for (const name of ['lower', 'upper']) if ((await native(name, [s])) !== host[name]?.(s)) mismatches++;
   }
   t.equal(mismatches, 0);
 });

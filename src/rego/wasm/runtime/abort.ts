@@ -1,10 +1,8 @@
 // Aborts through the host's opa_abort with a NUL-terminated UTF-8 message.
 // The SDK throws the decoded message as a string.
 
-// @ts-ignore: decorator
-@external("env", "opa_abort") declare function opa_abort(addr: u32): void;
-
-import { alloc } from "./alloc";
+import { opa_abort } from './env';
+import { alloc } from './alloc';
 
 /** Writes an ASCII static string at p; returns the address after it. */
 export function writeAscii(p: u32, s: string): u32 {
@@ -41,7 +39,7 @@ export function runtimeError(file: u32, row: u32, col: u32, kind: i32): void {
   const p = alloc(flen + 120);
   let q = p;
   if (kind == 3) {
-    store<u8>(writeAscii(q, "internal: illegal entrypoint id"), 0);
+    store<u8>(writeAscii(q, 'internal: illegal entrypoint id'), 0);
     opa_abort(p);
     unreachable();
   }
@@ -49,15 +47,15 @@ export function runtimeError(file: u32, row: u32, col: u32, kind: i32): void {
     memory.copy(q, load<u32>(file, 8), flen);
     q += flen;
   }
-  q = writeAscii(q, ":");
+  q = writeAscii(q, ':');
   q = writeUint(q, row);
-  q = writeAscii(q, ":");
+  q = writeAscii(q, ':');
   q = writeUint(q, col);
-  q = writeAscii(q, ": ");
-  if (kind == 0) q = writeAscii(q, "var assignment conflict");
-  else if (kind == 1) q = writeAscii(q, "object insert conflict");
-  else if (kind == 2) q = writeAscii(q, "functions must not produce multiple outputs for same inputs");
-  else q = writeAscii(q, "internal: illegal entrypoint id");
+  q = writeAscii(q, ': ');
+  if (kind == 0) q = writeAscii(q, 'var assignment conflict');
+  else if (kind == 1) q = writeAscii(q, 'object insert conflict');
+  else if (kind == 2) q = writeAscii(q, 'functions must not produce multiple outputs for same inputs');
+  else q = writeAscii(q, 'internal: illegal entrypoint id');
   store<u8>(q, 0);
   opa_abort(p);
   unreachable();

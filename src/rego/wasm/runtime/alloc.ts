@@ -6,7 +6,7 @@
 // derived from memory.size() and never cached. There is no free list: a block
 // is reclaimed only by moving the heap pointer back below it.
 
-import { fail } from "./abort";
+import { fail } from './abort';
 
 let heapPtr: u32 = 0;
 
@@ -29,14 +29,14 @@ function ensure(end: u32): void {
   if (<u64>end <= have) return;
   const missing = <u64>end - have;
   const pages = <i32>((missing + 0xffff) >> 16);
-  if (memory.grow(pages) < 0) fail("out of memory");
+  if (memory.grow(pages) < 0) fail('out of memory');
 }
 
 /** Allocates size bytes, 8-byte aligned, uninitialised. */
 export function alloc(size: u32): u32 {
   const p = (heapPtr + 7) & ~7;
   const end = p + size;
-  if (end < p) fail("out of memory");
+  if (end < p) fail('out of memory');
   ensure(end);
   heapPtr = end;
   return p;

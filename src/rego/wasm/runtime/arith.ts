@@ -1,14 +1,25 @@
 // Arithmetic on number values: exact i64 when operands and result fit,
 // exact decimals otherwise; division rounds to DIV_PRECISION significant digits.
 
-import { numToI64, numI64, decOf, decAdd, decMul, decDiv, decIsZero, decToNum, decToInteger, decIsInteger, decIsNeg } from "./number";
-import { mkInt } from "./value";
+import {
+  numToI64,
+  numI64,
+  decOf,
+  decAdd,
+  decMul,
+  decDiv,
+  decIsZero,
+  decToNum,
+  decToInteger,
+  decIsInteger,
+  decIsNeg,
+} from './number';
+import { mkInt } from './value';
 
 const DIV_PRECISION: i32 = 20;
 const SMALL: i64 = 0x7fffffff;
 
-// @ts-ignore: decorator
-@inline function small(x: i64): bool {
+function small(x: i64): bool {
   return x <= SMALL && x >= -SMALL;
 }
 

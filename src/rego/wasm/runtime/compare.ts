@@ -1,11 +1,22 @@
 // OPA's total order of values: null < boolean < number < string < array <
 // object < set; within a type see each branch. Undefined (0) sorts first.
 
-import { numCompare } from "./number";
+import { numCompare } from './number';
 import {
-  T_BOOL, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET,
-  collLen, arrayAt, objKeyAt, objValAt, setAt, strLen, strPtr,
-} from "./value";
+  T_BOOL,
+  T_NUMBER,
+  T_STRING,
+  T_ARRAY,
+  T_OBJECT,
+  T_SET,
+  collLen,
+  arrayAt,
+  objKeyAt,
+  objValAt,
+  setAt,
+  strLen,
+  strPtr,
+} from './value';
 
 /** Byte-wise UTF-8 comparison (equals code-point order), shorter first. */
 export function bytesCompare(pa: u32, la: u32, pb: u32, lb: u32): i32 {

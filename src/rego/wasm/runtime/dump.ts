@@ -3,12 +3,24 @@
 // mode non-string object keys are written as the JSON text of the key inside a
 // string, as OPA does. Strings escape only '"', '\\' and bytes below 0x20.
 
-import { alloc, realloc } from "./alloc";
-import { writeI64 } from "./number";
+import { alloc, realloc } from './alloc';
+import { writeI64 } from './number';
 import {
-  T_NULL, T_BOOL, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET,
-  collLen, arrayAt, setAt, objKeyAt, objValAt, strLen, strPtr,
-} from "./value";
+  T_NULL,
+  T_BOOL,
+  T_NUMBER,
+  T_STRING,
+  T_ARRAY,
+  T_OBJECT,
+  T_SET,
+  collLen,
+  arrayAt,
+  setAt,
+  objKeyAt,
+  objValAt,
+  strLen,
+  strPtr,
+} from './value';
 
 let bStart: u32 = 0;
 let bLen: u32 = 0;
@@ -49,11 +61,11 @@ function putEscaped(p: u32, n: u32): void {
       put(92);
       put(c);
     } else if (c >= 0x20) put(c);
-    else if (c == 10) putAscii("\\n");
-    else if (c == 13) putAscii("\\r");
-    else if (c == 9) putAscii("\\t");
+    else if (c == 10) putAscii('\\n');
+    else if (c == 13) putAscii('\\r');
+    else if (c == 9) putAscii('\\t');
     else {
-      putAscii("\\u00");
+      putAscii('\\u00');
       put(load<u8>(<u32>HEX + (c >> 4)));
       put(load<u8>(<u32>HEX + (c & 15)));
     }
@@ -70,8 +82,8 @@ function putNumber(v: u32): void {
 
 function putValue(v: u32, rego: bool): void {
   const t = load<u8>(v);
-  if (t == T_NULL) putAscii("null");
-  else if (t == T_BOOL) putAscii(load<u8>(v, 1) != 0 ? "true" : "false");
+  if (t == T_NULL) putAscii('null');
+  else if (t == T_BOOL) putAscii(load<u8>(v, 1) != 0 ? 'true' : 'false');
   else if (t == T_NUMBER) putNumber(v);
   else if (t == T_STRING) putEscaped(strPtr(v), strLen(v));
   else if (t == T_ARRAY) {
@@ -85,7 +97,7 @@ function putValue(v: u32, rego: bool): void {
   } else if (t == T_SET) {
     const n = collLen(v);
     if (rego && n == 0) {
-      putAscii("set()");
+      putAscii('set()');
       return;
     }
     put(rego ? 123 : 91);

@@ -1,17 +1,37 @@
 // Helpers called by generated policy code (exported as rt_*; removed from the
 // final module's exports by the emitter).
 
-import { runtimeError } from "./abort";
-import { compare } from "./compare";
-import { dump, dumpLen } from "./dump";
-import { parseJson } from "./json";
-import { memoInit, memoPush, memoPop, memoGet, memoSet } from "./memo";
-import { textToI64, numI64 } from "./number";
-import { merge, upsert } from "./ops";
+import { runtimeError } from './abort';
+import { compare } from './compare';
+import { dump, dumpLen } from './dump';
+import { parseJson } from './json';
+import { memoInit, memoPush, memoPop, memoGet, memoSet } from './memo';
+import { textToI64, numI64 } from './number';
+import { merge, upsert } from './ops';
 import {
-  T_ARRAY, T_OBJECT, T_STRING, strLen, strPtr, mkInt, mkString, mkNumText, mkArray, mkObject, mkSet, arrayAppend,
-  objInsert, objGet, setAdd, valueGet, valueLength, collLen, arrayAt, objKeyAt, objValAt, setAt,
-} from "./value";
+  T_ARRAY,
+  T_OBJECT,
+  T_STRING,
+  strLen,
+  strPtr,
+  mkInt,
+  mkString,
+  mkNumText,
+  mkArray,
+  mkObject,
+  mkSet,
+  arrayAppend,
+  objInsert,
+  objGet,
+  setAdd,
+  valueGet,
+  valueLength,
+  collLen,
+  arrayAt,
+  objKeyAt,
+  objValAt,
+  setAt,
+} from './value';
 
 export function rt_number_int(x: i32): u32 {
   return mkInt(<i64>x);

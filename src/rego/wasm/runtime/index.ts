@@ -2,13 +2,11 @@
 // native built-ins that generated policy code calls. The emitter links
 // policy code into this module; non-ABI exports are removed after linking.
 
-// @ts-ignore: decorator
-@external("env", "policy_eval") declare function policy_eval(ep: i32, input: u32, data: u32): u32;
-
-import { alloc, allocZero, heapInit, heapGet, heapSet } from "./alloc";
-import { parseJson } from "./json";
-import { dump } from "./dump";
-import { addPath, removePath } from "./ops";
+import { policy_eval } from './env';
+import { alloc, allocZero, heapInit, heapGet, heapSet } from './alloc';
+import { parseJson } from './json';
+import { dump } from './dump';
+import { addPath, removePath } from './ops';
 
 export const opa_wasm_abi_version: i32 = 1;
 export const opa_wasm_abi_minor_version: i32 = 2;
@@ -53,7 +51,15 @@ export function opa_value_remove_path(base: u32, path: u32): i32 {
 }
 
 /** ABI 1.2 single-call evaluation; input text at inputAddr (len 0 = undefined). */
-export function opa_eval(reserved: u32, ep: i32, data: u32, inputAddr: u32, inputLen: u32, heapPtr: u32, format: i32): u32 {
+export function opa_eval(
+  reserved: u32,
+  ep: i32,
+  data: u32,
+  inputAddr: u32,
+  inputLen: u32,
+  heapPtr: u32,
+  format: i32,
+): u32 {
   heapSet(heapPtr);
   const input = inputLen > 0 ? parseJson(inputAddr, inputLen, false) : 0;
   const rs = policy_eval(ep, input, data);
@@ -82,6 +88,7 @@ export function opa_eval_ctx_get_result(ctx: u32): u32 {
   return load<u32>(ctx, 8);
 }
 
+// @ts-expect-error: OPA's ABI names this export "eval"; AssemblyScript allows it, TypeScript's checker does not.
 export function eval(ctx: u32): i32 {
   store<u32>(ctx, policy_eval(load<i32>(ctx, 12), load<u32>(ctx), load<u32>(ctx, 4)), 8);
   return 0;
@@ -91,10 +98,10 @@ export function rt_init(base: u32): void {
   heapInit(base);
 }
 
-export * from "./gen";
-export * from "./builtins/core";
-export * from "./builtins/collections";
-export * from "./builtins/strings";
-export * from "./builtins/strings2";
-export * from "./builtins/graph";
-export * from "./builtins/deprecated";
+export * from './gen';
+export * from './builtins/core';
+export * from './builtins/collections';
+export * from './builtins/strings';
+export * from './builtins/strings2';
+export * from './builtins/graph';
+export * from './builtins/deprecated';

@@ -3,18 +3,28 @@
 // the caller must keep alive (the SDK never frees it; it lives below the heap
 // pointer it saved). Duplicate object keys keep the last value.
 
-import { alloc } from "./alloc";
+import { alloc } from './alloc';
 import {
-  NULL_V, TRUE_V, FALSE_V, mkInt, mkNumText, mkString, mkArray, mkObject, mkSet,
-  arrayAppend, objInsert, setAdd,
-} from "./value";
-import { numI64, textToI64 } from "./number";
+  NULL_V,
+  TRUE_V,
+  FALSE_V,
+  mkInt,
+  mkNumText,
+  mkString,
+  mkArray,
+  mkObject,
+  mkSet,
+  arrayAppend,
+  objInsert,
+  setAdd,
+} from './value';
+import { numI64, textToI64 } from './number';
 
 const MAX_DEPTH: i32 = 2048;
 
 let pos: u32 = 0;
 let end: u32 = 0;
-let regoSyntax = false;
+let regoSyntax: bool = false;
 let depth: i32 = 0;
 
 export function parseJson(p: u32, len: u32, rego: bool): u32 {
@@ -52,10 +62,10 @@ function parseValue(): u32 {
   if (c == 123) return parseObject();
   if (c == 91) return parseArray();
   if (c == 45 || (c >= 48 && c <= 57)) return parseNumber();
-  if (literal("null")) return NULL_V;
-  if (literal("true")) return TRUE_V;
-  if (literal("false")) return FALSE_V;
-  if (regoSyntax && literal("set()")) return mkSet();
+  if (literal('null')) return NULL_V;
+  if (literal('true')) return TRUE_V;
+  if (literal('false')) return FALSE_V;
+  if (regoSyntax && literal('set()')) return mkSet();
   return 0;
 }
 
@@ -87,8 +97,7 @@ function parseNumber(): u32 {
   return mkNumText(start, len);
 }
 
-// @ts-ignore: decorator
-@inline function isDigit(c: u8): bool {
+function isDigit(c: u8): bool {
   return c >= 48 && c <= 57;
 }
 

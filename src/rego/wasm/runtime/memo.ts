@@ -2,7 +2,7 @@
 // index. A frame is u32 prev, u32 slot count, then the slots; WithStmt pushes
 // an empty frame so values computed under `with` never leak out.
 
-import { allocZero } from "./alloc";
+import { allocZero } from './alloc';
 
 let frame: u32 = 0;
 let slots: u32 = 0;

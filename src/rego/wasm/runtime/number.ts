@@ -5,8 +5,8 @@
 // significant first). value = (-1)^neg * digits * 10^exp. Normalised decimals
 // have no leading or trailing zero digits; zero has 0 digits.
 
-import { alloc } from "./alloc";
-import { mkInt, mkNumText, T_NUMBER } from "./value";
+import { alloc } from './alloc';
+import { mkInt, mkNumText, T_NUMBER } from './value';
 
 /** Out-parameter of numToI64. */
 export let numI64: i64 = 0;
@@ -49,14 +49,18 @@ export function textToI64(p: u32, len: u32): bool {
 
 // ---- decimals ----
 
-// @ts-ignore: decorator
-@inline function dNeg(d: u32): bool { return load<u32>(d) != 0; }
-// @ts-ignore: decorator
-@inline function dLen(d: u32): i32 { return <i32>load<u32>(d, 4); }
-// @ts-ignore: decorator
-@inline function dExp(d: u32): i32 { return load<i32>(d, 8); }
-// @ts-ignore: decorator
-@inline function dDig(d: u32, i: i32): i32 { return <i32>load<u8>(load<u32>(d, 12) + <u32>i); }
+function dNeg(d: u32): bool {
+  return load<u32>(d) != 0;
+}
+function dLen(d: u32): i32 {
+  return <i32>load<u32>(d, 4);
+}
+function dExp(d: u32): i32 {
+  return load<i32>(d, 8);
+}
+function dDig(d: u32, i: i32): i32 {
+  return <i32>load<u8>(load<u32>(d, 12) + <u32>i);
+}
 
 function newDec(neg: bool, digits: u32, len: i32, exp: i32): u32 {
   const d = alloc(16);
@@ -92,7 +96,7 @@ function normalise(d: u32): u32 {
 
 function decFromI64(x: i64): u32 {
   const neg = x < 0;
-  let u: u64 = neg ? <u64>(-x) : <u64>x;
+  let u: u64 = neg ? <u64>-x : <u64>x;
   const buf = alloc(20);
   let n: i32 = 0;
   let t = u;
@@ -214,7 +218,9 @@ function addMag(a: u32, b: u32, sub: bool, neg: bool): u32 {
   let carry: i32 = 0;
   for (let k = 0; k < n; k++) {
     const pos = lo + k;
-    let s = sub ? digitAtPlace(a, pos) - digitAtPlace(b, pos) - carry : digitAtPlace(a, pos) + digitAtPlace(b, pos) + carry;
+    let s = sub
+      ? digitAtPlace(a, pos) - digitAtPlace(b, pos) - carry
+      : digitAtPlace(a, pos) + digitAtPlace(b, pos) + carry;
     carry = 0;
     if (s < 0) {
       s += 10;
@@ -271,7 +277,10 @@ export function decDiv(a: u32, b: u32, prec: i32): u32 {
   let r = decFromI64(0);
   for (let i = 0; i < n; i++) {
     const dig = i < la ? dDig(a, i) : 0;
-    r = dLen(r) == 0 ? decFromI64(dig) : addMag(newDec(false, load<u32>(r, 12), dLen(r), dExp(r) + 1), decFromI64(dig), false, false);
+    r =
+      dLen(r) == 0
+        ? decFromI64(dig)
+        : addMag(newDec(false, load<u32>(r, 12), dLen(r), dExp(r) + 1), decFromI64(dig), false, false);
     let c: u8 = 0;
     while (dLen(r) > 0 && cmpMag(r, bm) >= 0) {
       r = addMag(r, bm, true, false);
@@ -322,7 +331,7 @@ export function decToInteger(d: u32, mode: i32): u32 {
   let ip: u32;
   if (keep <= 0) ip = decFromI64(0);
   else ip = newDec(dNeg(d), load<u32>(d, 12), keep, 0);
-  let bump = false;
+  let bump: bool = false;
   if (mode == 0) bump = frac && dNeg(d);
   else if (mode == 1) bump = frac && !dNeg(d);
   else if (mode == 2) bump = half;
@@ -390,7 +399,7 @@ export function decToNum(d: u32): u32 {
     let digits: i32 = 1;
     for (let t = e; t >= 10; t /= 10) digits++;
     for (let i = digits - 1; i >= 0; i--) {
-      store<u8>(p + <u32>i, <u8>(48 + e % 10));
+      store<u8>(p + <u32>i, <u8>(48 + (e % 10)));
       e /= 10;
     }
     p += <u32>digits;
@@ -404,7 +413,7 @@ export function writeI64(p: u32, x: i64): u32 {
     store<u8>(p, 45);
     p++;
   }
-  let u: u64 = x < 0 ? <u64>(-x) : <u64>x;
+  let u: u64 = x < 0 ? <u64>-x : <u64>x;
   let n: u32 = 1;
   for (let t = u; t >= 10; t /= 10) n++;
   for (let i: u32 = 0; i < n; i++) {

@@ -3,9 +3,18 @@
 // add_path/remove_path.
 
 import {
-  T_OBJECT, T_ARRAY, mkObject, objGet, objInsert, objRemove, shallowCopy, collLen,
-  arrayAt, objKeyAt, objValAt,
-} from "./value";
+  T_OBJECT,
+  T_ARRAY,
+  mkObject,
+  objGet,
+  objInsert,
+  objRemove,
+  shallowCopy,
+  collLen,
+  arrayAt,
+  objKeyAt,
+  objValAt,
+} from './value';
 
 /** Recursive merge; a wins on non-object clashes. */
 export function merge(a: u32, b: u32): u32 {

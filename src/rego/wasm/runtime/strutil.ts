@@ -1,7 +1,7 @@
 // UTF-8 helpers over raw bytes.
 
-import { alloc } from "./alloc";
-import { mkString } from "./value";
+import { alloc } from './alloc';
+import { mkString } from './value';
 
 /** String value holding a static ASCII literal. */
 export function strFromAscii(s: string): u32 {

@@ -15,9 +15,9 @@
 // order OPA's Go evaluator prints) and linear-time comparison. Address 0 is
 // "undefined".
 
-import { alloc, realloc } from "./alloc";
-import { compare } from "./compare";
-import { numToI64, numI64 } from "./number";
+import { alloc, realloc } from './alloc';
+import { compare } from './compare';
+import { numToI64, numI64 } from './number';
 
 export const T_NULL: u8 = 1;
 export const T_BOOL: u8 = 2;
@@ -31,8 +31,7 @@ export const NULL_V: u32 = <u32>memory.data<u8>([1, 0, 0, 0, 0, 0, 0, 0], 8);
 export const FALSE_V: u32 = <u32>memory.data<u8>([2, 0, 0, 0, 0, 0, 0, 0], 8);
 export const TRUE_V: u32 = <u32>memory.data<u8>([2, 1, 0, 0, 0, 0, 0, 0], 8);
 
-// @ts-ignore: decorator
-@inline export function tag(v: u32): u8 {
+export function tag(v: u32): u8 {
   return load<u8>(v);
 }
 
@@ -55,7 +54,7 @@ export function mkInt(x: i64): u32 {
 /** Number from decimal text at ptr (not copied; must stay alive). */
 export function mkNumText(ptr: u32, len: u32): u32 {
   const p = alloc(16);
-  store<u32>(p, <u32>T_NUMBER | (1 << 8));
+  store<u32>(p, (<u32>T_NUMBER) | (1 << 8));
   store<u32>(p, len, 4);
   store<u32>(p, ptr, 8);
   return p;
@@ -76,13 +75,11 @@ export function mkStringCopy(src: u32, len: u32): u32 {
   return mkString(b, len);
 }
 
-// @ts-ignore: decorator
-@inline export function strLen(v: u32): u32 {
+export function strLen(v: u32): u32 {
   return load<u32>(v, 4);
 }
 
-// @ts-ignore: decorator
-@inline export function strPtr(v: u32): u32 {
+export function strPtr(v: u32): u32 {
   return load<u32>(v, 8);
 }
 
@@ -107,13 +104,11 @@ export function mkSet(): u32 {
   return mkColl(T_SET, 0, 4);
 }
 
-// @ts-ignore: decorator
-@inline export function collLen(v: u32): u32 {
+export function collLen(v: u32): u32 {
   return load<u32>(v, 4);
 }
 
-// @ts-ignore: decorator
-@inline export function collData(v: u32): u32 {
+export function collData(v: u32): u32 {
   return load<u32>(v, 12);
 }
 
@@ -134,23 +129,19 @@ export function arrayAppend(a: u32, v: u32): void {
   store<u32>(a, len + 1, 4);
 }
 
-// @ts-ignore: decorator
-@inline export function arrayAt(a: u32, i: u32): u32 {
+export function arrayAt(a: u32, i: u32): u32 {
   return load<u32>(load<u32>(a, 12) + i * 4);
 }
 
-// @ts-ignore: decorator
-@inline export function setAt(s: u32, i: u32): u32 {
+export function setAt(s: u32, i: u32): u32 {
   return load<u32>(load<u32>(s, 12) + i * 4);
 }
 
-// @ts-ignore: decorator
-@inline export function objKeyAt(o: u32, i: u32): u32 {
+export function objKeyAt(o: u32, i: u32): u32 {
   return load<u32>(load<u32>(o, 12) + i * 8);
 }
 
-// @ts-ignore: decorator
-@inline export function objValAt(o: u32, i: u32): u32 {
+export function objValAt(o: u32, i: u32): u32 {
   return load<u32>(load<u32>(o, 12) + i * 8 + 4);
 }
 

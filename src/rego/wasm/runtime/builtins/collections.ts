@@ -1,14 +1,31 @@
 // Native built-ins over arrays, objects and sets.
 
-import { compare } from "../compare";
+import { compare } from '../compare';
 import {
-  T_ARRAY, T_OBJECT, T_SET, T_NUMBER, mkArray, mkObject, mkSet, arrayAppend, arrayAt, collLen,
-  objGet, objInsert, objKeyAt, objValAt, setAdd, setAt, setFind, shallowCopy, objRemove, valueGet,
-} from "../value";
-import { numToI64, numI64 } from "../number";
+  T_ARRAY,
+  T_OBJECT,
+  T_SET,
+  T_NUMBER,
+  mkArray,
+  mkObject,
+  mkSet,
+  arrayAppend,
+  arrayAt,
+  collLen,
+  objGet,
+  objInsert,
+  objKeyAt,
+  objValAt,
+  setAdd,
+  setAt,
+  setFind,
+  shallowCopy,
+  objRemove,
+  valueGet,
+} from '../value';
+import { numToI64, numI64 } from '../number';
 
-// @ts-ignore: decorator
-@inline function isType(v: u32, t: u8): bool {
+function isType(v: u32, t: u8): bool {
   return load<u8>(v) == t;
 }
 
@@ -188,4 +205,4 @@ export function bi_object__subset(sup: u32, sub: u32): u32 {
   return mkBool(subset(sup, sub));
 }
 
-import { mkBool } from "../value";
+import { mkBool } from '../value';

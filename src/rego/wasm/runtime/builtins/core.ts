@@ -2,26 +2,56 @@
 // Every bi_* returns a value address, or 0 (undefined) on a type error, as
 // OPA's wasm runtime does (no strict built-in errors).
 
-import { alloc } from "../alloc";
-import { compare } from "../compare";
-import { numAdd, numMul, numDiv, numRem, numRound, numAbs } from "../arith";
+import { alloc } from '../alloc';
+import { compare } from '../compare';
+import { numAdd, numMul, numDiv, numRem, numRound, numAbs } from '../arith';
 import {
-  T_NULL, T_BOOL, T_NUMBER, T_STRING, T_ARRAY, T_OBJECT, T_SET, mkBool, mkInt, mkArray, mkSet,
-  arrayAppend, arrayAt, setAdd, setFind, setAt, collLen, objValAt, valueGet, strLen, strPtr,
-} from "../value";
-import { strFromAscii, utf8Count } from "../strutil";
+  T_NULL,
+  T_BOOL,
+  T_NUMBER,
+  T_STRING,
+  T_ARRAY,
+  T_OBJECT,
+  T_SET,
+  mkBool,
+  mkInt,
+  mkArray,
+  mkSet,
+  arrayAppend,
+  arrayAt,
+  setAdd,
+  setFind,
+  setAt,
+  collLen,
+  objValAt,
+  valueGet,
+  strLen,
+  strPtr,
+} from '../value';
+import { strFromAscii, utf8Count } from '../strutil';
 
-// @ts-ignore: decorator
-@inline function isType(v: u32, t: u8): bool {
+function isType(v: u32, t: u8): bool {
   return load<u8>(v) == t;
 }
 
-export function bi_equal(a: u32, b: u32): u32 { return mkBool(compare(a, b) == 0); }
-export function bi_neq(a: u32, b: u32): u32 { return mkBool(compare(a, b) != 0); }
-export function bi_gt(a: u32, b: u32): u32 { return mkBool(compare(a, b) > 0); }
-export function bi_gte(a: u32, b: u32): u32 { return mkBool(compare(a, b) >= 0); }
-export function bi_lt(a: u32, b: u32): u32 { return mkBool(compare(a, b) < 0); }
-export function bi_lte(a: u32, b: u32): u32 { return mkBool(compare(a, b) <= 0); }
+export function bi_equal(a: u32, b: u32): u32 {
+  return mkBool(compare(a, b) == 0);
+}
+export function bi_neq(a: u32, b: u32): u32 {
+  return mkBool(compare(a, b) != 0);
+}
+export function bi_gt(a: u32, b: u32): u32 {
+  return mkBool(compare(a, b) > 0);
+}
+export function bi_gte(a: u32, b: u32): u32 {
+  return mkBool(compare(a, b) >= 0);
+}
+export function bi_lt(a: u32, b: u32): u32 {
+  return mkBool(compare(a, b) < 0);
+}
+export function bi_lte(a: u32, b: u32): u32 {
+  return mkBool(compare(a, b) <= 0);
+}
 
 function bothNumbers(a: u32, b: u32): bool {
   return isType(a, T_NUMBER) && isType(b, T_NUMBER);
@@ -49,10 +79,18 @@ export function bi_rem(a: u32, b: u32): u32 {
   return bothNumbers(a, b) ? numRem(a, b) : 0;
 }
 
-export function bi_abs(a: u32): u32 { return isType(a, T_NUMBER) ? numAbs(a) : 0; }
-export function bi_floor(a: u32): u32 { return isType(a, T_NUMBER) ? numRound(a, 0) : 0; }
-export function bi_ceil(a: u32): u32 { return isType(a, T_NUMBER) ? numRound(a, 1) : 0; }
-export function bi_round(a: u32): u32 { return isType(a, T_NUMBER) ? numRound(a, 2) : 0; }
+export function bi_abs(a: u32): u32 {
+  return isType(a, T_NUMBER) ? numAbs(a) : 0;
+}
+export function bi_floor(a: u32): u32 {
+  return isType(a, T_NUMBER) ? numRound(a, 0) : 0;
+}
+export function bi_ceil(a: u32): u32 {
+  return isType(a, T_NUMBER) ? numRound(a, 1) : 0;
+}
+export function bi_round(a: u32): u32 {
+  return isType(a, T_NUMBER) ? numRound(a, 2) : 0;
+}
 
 function setDiff(a: u32, b: u32): u32 {
   const r = mkSet();
@@ -108,23 +146,37 @@ export function bi_union(s: u32): u32 {
   return r;
 }
 
-export function bi_is_null(v: u32): u32 { return mkBool(isType(v, T_NULL)); }
-export function bi_is_boolean(v: u32): u32 { return mkBool(isType(v, T_BOOL)); }
-export function bi_is_number(v: u32): u32 { return mkBool(isType(v, T_NUMBER)); }
-export function bi_is_string(v: u32): u32 { return mkBool(isType(v, T_STRING)); }
-export function bi_is_array(v: u32): u32 { return mkBool(isType(v, T_ARRAY)); }
-export function bi_is_object(v: u32): u32 { return mkBool(isType(v, T_OBJECT)); }
-export function bi_is_set(v: u32): u32 { return mkBool(isType(v, T_SET)); }
+export function bi_is_null(v: u32): u32 {
+  return mkBool(isType(v, T_NULL));
+}
+export function bi_is_boolean(v: u32): u32 {
+  return mkBool(isType(v, T_BOOL));
+}
+export function bi_is_number(v: u32): u32 {
+  return mkBool(isType(v, T_NUMBER));
+}
+export function bi_is_string(v: u32): u32 {
+  return mkBool(isType(v, T_STRING));
+}
+export function bi_is_array(v: u32): u32 {
+  return mkBool(isType(v, T_ARRAY));
+}
+export function bi_is_object(v: u32): u32 {
+  return mkBool(isType(v, T_OBJECT));
+}
+export function bi_is_set(v: u32): u32 {
+  return mkBool(isType(v, T_SET));
+}
 
 export function bi_type_name(v: u32): u32 {
   const t = load<u8>(v);
-  if (t == T_NULL) return strFromAscii("null");
-  if (t == T_BOOL) return strFromAscii("boolean");
-  if (t == T_NUMBER) return strFromAscii("number");
-  if (t == T_STRING) return strFromAscii("string");
-  if (t == T_ARRAY) return strFromAscii("array");
-  if (t == T_OBJECT) return strFromAscii("object");
-  return strFromAscii("set");
+  if (t == T_NULL) return strFromAscii('null');
+  if (t == T_BOOL) return strFromAscii('boolean');
+  if (t == T_NUMBER) return strFromAscii('number');
+  if (t == T_STRING) return strFromAscii('string');
+  if (t == T_ARRAY) return strFromAscii('array');
+  if (t == T_OBJECT) return strFromAscii('object');
+  return strFromAscii('set');
 }
 
 /** count: code points of a string, elements of a collection. */
@@ -179,8 +231,12 @@ function extreme(c: u32, wantMax: bool): u32 {
   return best;
 }
 
-export function bi_max(c: u32): u32 { return extreme(c, true); }
-export function bi_min(c: u32): u32 { return extreme(c, false); }
+export function bi_max(c: u32): u32 {
+  return extreme(c, true);
+}
+export function bi_min(c: u32): u32 {
+  return extreme(c, false);
+}
 
 /** sort: array or set to a sorted array (stable insertion into a fresh array). */
 export function bi_sort(c: u32): u32 {

@@ -2,15 +2,30 @@
 // set_diff and the cast_* family. Each returns a value address, or 0 (undefined) on a type
 // error, as OPA's wasm runtime does.
 
-import { T_NULL, T_BOOL, T_STRING, T_ARRAY, T_OBJECT, T_SET, mkBool, mkArray, mkSet, arrayAppend, arrayAt, setAdd, setFind, setAt, collLen, boolOf } from "../value";
+import {
+  T_NULL,
+  T_BOOL,
+  T_STRING,
+  T_ARRAY,
+  T_OBJECT,
+  T_SET,
+  mkBool,
+  mkArray,
+  mkSet,
+  arrayAppend,
+  arrayAt,
+  setAdd,
+  setFind,
+  setAt,
+  collLen,
+  boolOf,
+} from '../value';
 
-// @ts-ignore: decorator
-@inline function isType(v: u32, t: u8): bool {
+function isType(v: u32, t: u8): bool {
   return load<u8>(v) == t;
 }
 
-// @ts-ignore: decorator
-@inline function isTrue(v: u32): bool {
+function isTrue(v: u32): bool {
   return isType(v, T_BOOL) && boolOf(v);
 }
 
@@ -58,7 +73,15 @@ export function bi_cast_set(v: u32): u32 {
   return r;
 }
 
-export function bi_cast_string(v: u32): u32 { return isType(v, T_STRING) ? v : 0; }
-export function bi_cast_boolean(v: u32): u32 { return isType(v, T_BOOL) ? v : 0; }
-export function bi_cast_null(v: u32): u32 { return isType(v, T_NULL) ? v : 0; }
-export function bi_cast_object(v: u32): u32 { return isType(v, T_OBJECT) ? v : 0; }
+export function bi_cast_string(v: u32): u32 {
+  return isType(v, T_STRING) ? v : 0;
+}
+export function bi_cast_boolean(v: u32): u32 {
+  return isType(v, T_BOOL) ? v : 0;
+}
+export function bi_cast_null(v: u32): u32 {
+  return isType(v, T_NULL) ? v : 0;
+}
+export function bi_cast_object(v: u32): u32 {
+  return isType(v, T_OBJECT) ? v : 0;
+}

@@ -2,9 +2,22 @@
 // included) that would lose their type crossing the host's JSON boundary.
 
 import {
-  T_ARRAY, T_OBJECT, T_SET, mkArray, mkInt, mkSet, arrayAppend, arrayAt, collLen,
-  objGet, objKeyAt, objValAt, setAdd, setAt, setFind,
-} from "../value";
+  T_ARRAY,
+  T_OBJECT,
+  T_SET,
+  mkArray,
+  mkInt,
+  mkSet,
+  arrayAppend,
+  arrayAt,
+  collLen,
+  objGet,
+  objKeyAt,
+  objValAt,
+  setAdd,
+  setAt,
+  setFind,
+} from '../value';
 
 function pathWith(path: u32, key: u32): u32 {
   const n = collLen(path);
@@ -40,8 +53,7 @@ export function bi_walk(v: u32): u32 {
   return out;
 }
 
-// @ts-ignore: decorator
-@inline function isColl(v: u32): bool {
+function isColl(v: u32): bool {
   return v != 0 && (load<u8>(v) == T_ARRAY || load<u8>(v) == T_SET);
 }
 

@@ -1,18 +1,32 @@
 // Native string built-ins. Indexes and lengths in Rego are code points.
 
-import { alloc, heapSet } from "../alloc";
-import { compare } from "../compare";
-import { numToI64, numI64, textToI64, decFromText, decToNum } from "../number";
-import { utf8Count, utf8Offset, bytesIndexOf } from "../strutil";
-import { decodeRune, decodeLastRune, encodeRune, runeSize } from "../utf8";
-import { toUpperRune, toLowerRune, isSpaceRune } from "../unicase";
+import { alloc, heapSet } from '../alloc';
+import { compare } from '../compare';
+import { numToI64, numI64, textToI64, decFromText, decToNum } from '../number';
+import { utf8Count, utf8Offset, bytesIndexOf } from '../strutil';
+import { decodeRune, decodeLastRune, encodeRune, runeSize } from '../utf8';
+import { toUpperRune, toLowerRune, isSpaceRune } from '../unicase';
 import {
-  T_STRING, T_ARRAY, T_SET, T_NUMBER, T_BOOL, T_NULL, mkBool, mkInt, mkString, mkArray, arrayAppend,
-  arrayAt, setAt, collLen, strLen, strPtr, mkStringCopy,
-} from "../value";
+  T_STRING,
+  T_ARRAY,
+  T_SET,
+  T_NUMBER,
+  T_BOOL,
+  T_NULL,
+  mkBool,
+  mkInt,
+  mkString,
+  mkArray,
+  arrayAppend,
+  arrayAt,
+  setAt,
+  collLen,
+  strLen,
+  strPtr,
+  mkStringCopy,
+} from '../value';
 
-// @ts-ignore: decorator
-@inline function isStr(v: u32): bool {
+function isStr(v: u32): bool {
   return load<u8>(v) == T_STRING;
 }
 
@@ -93,8 +107,12 @@ function mapCase(s: u32, upper: bool): u32 {
   return mkString(p, w);
 }
 
-export function bi_lower(s: u32): u32 { return mapCase(s, false); }
-export function bi_upper(s: u32): u32 { return mapCase(s, true); }
+export function bi_lower(s: u32): u32 {
+  return mapCase(s, false);
+}
+export function bi_upper(s: u32): u32 {
+  return mapCase(s, true);
+}
 
 /** substring(s, start, length): code points; length < 0 means to the end. */
 export function bi_substring(s: u32, st: u32, ln: u32): u32 {
@@ -241,9 +259,15 @@ function trimWith(s: u32, cs: u32, left: bool, right: bool): u32 {
   return mkString(a, b - a);
 }
 
-export function bi_trim(s: u32, c: u32): u32 { return trimWith(s, c, true, true); }
-export function bi_trim_left(s: u32, c: u32): u32 { return trimWith(s, c, true, false); }
-export function bi_trim_right(s: u32, c: u32): u32 { return trimWith(s, c, false, true); }
+export function bi_trim(s: u32, c: u32): u32 {
+  return trimWith(s, c, true, true);
+}
+export function bi_trim_left(s: u32, c: u32): u32 {
+  return trimWith(s, c, true, false);
+}
+export function bi_trim_right(s: u32, c: u32): u32 {
+  return trimWith(s, c, false, true);
+}
 
 /** Go's strings.TrimSpace: leading and trailing runes with unicode.IsSpace. */
 export function bi_trim_space(s: u32): u32 {

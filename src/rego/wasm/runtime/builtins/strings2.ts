@@ -1,13 +1,27 @@
 // More native string built-ins: any_prefix/suffix_match, strings.count,
 // strings.replace_n, format_int, and numbers.range.
 
-import { alloc } from "../alloc";
-import { numToI64, numI64, decOf, decToInteger, decToNum } from "../number";
-import { bytesIndexOf } from "../strutil";
+import { alloc } from '../alloc';
+import { numToI64, numI64, decOf, decToInteger, decToNum } from '../number';
+import { bytesIndexOf } from '../strutil';
 import {
-  T_STRING, T_ARRAY, T_SET, T_OBJECT, T_NUMBER, mkBool, mkInt, mkString, mkArray, arrayAppend,
-  arrayAt, collLen, strLen, strPtr, objKeyAt, objValAt,
-} from "../value";
+  T_STRING,
+  T_ARRAY,
+  T_SET,
+  T_OBJECT,
+  T_NUMBER,
+  mkBool,
+  mkInt,
+  mkString,
+  mkArray,
+  arrayAppend,
+  arrayAt,
+  collLen,
+  strLen,
+  strPtr,
+  objKeyAt,
+  objValAt,
+} from '../value';
 
 /** Strings of a string, array or set argument (an array value); 0 if any element is not a string. */
 function stringsOf(v: u32): u32 {
@@ -138,7 +152,7 @@ export function bi_format_int(v: u32, b: u32): u32 {
   }
   let x = numI64;
   const neg = x < 0;
-  let u: u64 = neg ? <u64>(-x) : <u64>x;
+  let u: u64 = neg ? <u64>-x : <u64>x;
   const buf = alloc(66);
   let q = buf + 66;
   do {
