@@ -14,7 +14,7 @@
  * IMAGEGATE_BENCH_CPU_PROF=DIR runs the server under `node --cpu-prof` and prints where its
  * threads spent their time (profiles are written to DIR when it stops).
  */
-import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../src/config/index.js';
@@ -38,12 +38,11 @@ const COLD_ROUNDS = 15;
 
 assertDistFresh();
 const profileDir = process.env.IMAGEGATE_BENCH_CPU_PROF;
-if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
 const loadAtStart = loadavg()[0] ?? Number.NaN;
 step('starting the registry, pushing images, starting the servers');
 const bench = await setUp({
   coldSets: 2 * COLD_ROUNDS,
-  nodeFlags: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+  ...(profileDir === undefined ? {} : { profileDir }),
 });
 const registryHost = bench.registry.host;
 const a = caseA(bench);
@@ -81,7 +80,12 @@ try {
   reportLoad({ bodyBytes: render(a, 0, 'x').length, a: figA, b: figB });
   reportCold(cold);
   reportProcess({ policy, started, afterLoad, full, cacheEntries });
-  if (profileDir !== undefined) printProfiles(profileDir);
+  if (profileDir !== undefined) {
+    for (const side of ['imagegate', 'bare']) {
+      console.log(`\n## CPU profile of ${side} (every thread; the whole run, start-up included)`);
+      printProfiles(join(profileDir, side));
+    }
+  }
 } finally {
   await bench.close();
 }

@@ -98,13 +98,14 @@ export async function startImagegate(opts: {
   throw new Error(`imagegate serve did not start:\n${readFileSync(opts.logFile, 'utf8').slice(-3000)}`);
 }
 
-/** The bare fastify route (bare-route.ts), serving `certFile`/`keyFile`. */
+/** The bare fastify route (bare-route.ts), serving `certFile`/`keyFile`; `nodeFlags` as for imagegate. */
 export async function startBareRoute(opts: {
   readonly certFile: string;
   readonly keyFile: string;
+  readonly nodeFlags: readonly string[];
 }): Promise<ServerProcess> {
   const script = join(ROOT, 'bench/load/bare-route.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, opts.certFile, opts.keyFile], {
+  const child = spawn(process.execPath, [...opts.nodeFlags, '--import', 'tsx', script, opts.certFile, opts.keyFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: ROOT,
   });

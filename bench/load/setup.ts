@@ -105,8 +105,11 @@ function imagegateConfig(dir: string, registry: TestRegistry, filler: Fake): Rec
 
 export async function setUp(opts: {
   readonly coldSets: number;
-  readonly nodeFlags: readonly string[];
+  /** Run both servers under `node --cpu-prof`, writing to PROFILE_DIR/imagegate and PROFILE_DIR/bare. */
+  readonly profileDir?: string;
 }): Promise<Bench> {
+  const profiled = (name: string): string[] =>
+    opts.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(opts.profileDir, name)}`];
   const dir = await mkdtemp(join(tmpdir(), 'imagegate-load-'));
   const registry = await startRegistry();
   const filler = await startFiller();
@@ -127,8 +130,8 @@ export async function setUp(opts: {
     writeFile(configFile, JSON.stringify(imagegateConfig(dir, registry, filler))),
   ]);
   const logFile = join(dir, 'imagegate.log');
-  const imagegate = await startImagegate({ configFile, logFile, nodeFlags: opts.nodeFlags });
-  const bare = await startBareRoute({ certFile, keyFile });
+  const imagegate = await startImagegate({ configFile, logFile, nodeFlags: profiled('imagegate') });
+  const bare = await startBareRoute({ certFile, keyFile, nodeFlags: profiled('bare') });
   const driver = await Driver.start({
     imagegate: { origin: `https://127.0.0.1:${imagegate.port}`, ca: certs.caCertPem, headers: {} },
     bare: { origin: `https://127.0.0.1:${bare.port}`, ca: certs.caCertPem, headers: {} },
