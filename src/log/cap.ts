@@ -1,3 +1,5 @@
+import { CENSORED, isRedactedKey } from './redact.js';
+
 /**
  * Bounds on what one log line may carry. Log fields are filled from AdmissionReviews, registry
  * answers and errors, all of which a hostile tenant or registry can make megabytes long (a 3 MiB
@@ -31,8 +33,9 @@ function isHighSurrogate(code: number): boolean {
 
 /**
  * A copy of `value` within `caps`: strings cut, arrays and objects shortened, deep nesting
- * replaced. Errors become {type, message, code, stack} with the same caps (pino's err shape).
- * Never mutates its input; other values (numbers, booleans, null) pass through.
+ * replaced, and the value under any credential key (redact.ts) censored, at every depth. Errors
+ * become {type, message, code, stack} with the same caps (pino's err shape). Never mutates its
+ * input; other values (numbers, booleans, null) pass through.
  */
 export function capLogValue(opts: { readonly value: unknown; readonly caps?: LogCaps }): unknown {
   return capAt(opts.value, opts.caps ?? defaultLogCaps, 0);
@@ -51,7 +54,9 @@ function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
   const entries = Object.entries(source);
   const out: Record<string, unknown> = {};
   for (const [key, v] of entries.slice(0, caps.maxObjectKeys))
-    out[capString({ value: key, max: caps.maxStringLength })] = capAt(v, caps, depth + 1);
+    out[capString({ value: key, max: caps.maxStringLength })] = isRedactedKey(key)
+      ? CENSORED
+      : capAt(v, caps, depth + 1);
   if (entries.length > caps.maxObjectKeys) out['…'] = `+${entries.length - caps.maxObjectKeys} keys`;
   return out;
 }

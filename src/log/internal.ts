@@ -3,4 +3,4 @@
  * src/ never imports this file (test/package/doors.test.ts checks); other rooms use index.ts.
  */
 export { capLogValue, defaultLogCaps, type LogCaps } from './cap.js';
-export { redactPaths } from './redact.js';
+export { REDACTED_KEYS, CENSORED } from './redact.js';

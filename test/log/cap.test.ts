@@ -75,3 +75,32 @@ t.test('capping keeps redaction working', async (t) => {
   t.notMatch(lines[0] ?? '', /hunter2/);
   t.match(lines[0] ?? '', /"password":"\[redacted\]"/);
 });
+
+t.test('credentials are censored at any depth and letter case, in errors, and in child bindings', async (t) => {
+  const { lines, logger } = capture();
+  const secret = 'sup3r-s3cret';
+  logger.info(
+    {
+      event: 'registry.lookup',
+      upstream: {
+        request: { headers: { Authorization: `Basic ${secret}`, Cookie: secret, accept: 'application/json' } },
+      },
+      pullSecret: { auths: { 'registry.example.com': { auth: secret } } },
+      tls: { KEY: secret },
+      err: Object.assign(new Error('refused'), { token: secret }),
+    },
+    'looked up',
+  );
+  logger.child({ token: secret, Authorization: secret }).warn({ event: 'x' }, 'from a child');
+  t.equal(lines.length, 2);
+  for (const line of lines) t.notMatch(line, secret, 'no credential in any line');
+  t.match(JSON.parse(lines[0] ?? '{}'), {
+    upstream: {
+      request: { headers: { Authorization: '[redacted]', Cookie: '[redacted]', accept: 'application/json' } },
+    },
+    pullSecret: { auths: { 'registry.example.com': { auth: '[redacted]' } } },
+    tls: { KEY: '[redacted]' },
+    err: { message: 'refused', token: '[redacted]' },
+  });
+  t.match(JSON.parse(lines[1] ?? '{}'), { token: '[redacted]', Authorization: '[redacted]', event: 'x' });
+});
