@@ -13,6 +13,7 @@ import {
   type AdmissionRequest,
   type AdmissionReviewResponse,
   type Decider,
+  type FactGatherer,
   type Pinner,
   type ReviewIntake,
   type ReviewSummary,
@@ -36,6 +37,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly decider: Decider;
   readonly pinner?: Pinner;
+  /** The facts stage of /validate; absent: policies decide on image strings alone. */
+  readonly gatherer?: FactGatherer;
   readonly metrics: Metrics;
   /** Absent: plain HTTP, for inject() tests only; `imagegate serve` always passes TLS. */
   readonly tls?: TlsMaterial;
@@ -187,7 +190,11 @@ async function answer(args: {
       ? await validateRequest({
           summary,
           signal,
-          deps: { decider: opts.decider, failurePolicy: admission.failurePolicy },
+          deps: {
+            decider: opts.decider,
+            failurePolicy: admission.failurePolicy,
+            ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
+          },
         })
       : await mutateRequest({
           summary,
