@@ -14,6 +14,13 @@ import { buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../
 import { dockerConfigJson, startKubeFixture } from '../fixtures/kube/index.js';
 import { longSignal, manualClock, pinnedOf, ref, registriesConfig } from '../registry/helpers.js';
 
+/** A signal aborted after `ms` by a referenced timer (AbortSignal.timeout's is unreferenced and may be collected). */
+function deadline(ms: number): AbortSignal {
+  const c = new AbortController();
+  setTimeout(() => c.abort(new Error(`test deadline of ${ms} ms`)), ms);
+  return c.signal;
+}
+
 const reg = await startRegistry();
 t.teardown(() => reg.close());
 
@@ -282,7 +289,7 @@ t.test('a source still silent at the deadline is a deadline error, and its looku
       }),
   });
   const { gatherer } = stage(t, [silent, testSource()]);
-  const facts = await gatherOne(gatherer, `${reg.host}/team/app@${D1}`, AbortSignal.timeout(100));
+  const facts = await gatherOne(gatherer, `${reg.host}/team/app@${D1}`, deadline(100));
   t.match(facts.facts.silent, { error: { code: 'IMAGEGATE_DEADLINE_EXCEEDED', message: /review deadline/ } });
   t.same(facts.facts.probe, { seen: D1 }, 'the other source answered');
   t.ok(aborted, 'nobody waits for the lookup any more: it is stopped');
