@@ -22,6 +22,9 @@ export interface FactSource {
    * resolve with a JSON value (not undefined, and not an object with a top-level `error` key,
    * which is how the policy sees a failure). Throws, preferably an ImagegateError with its code,
    * when it cannot tell; `signal` aborts when no review waits for the answer any more.
+   * An image that carries its digest is looked up whatever its host: a source that reads from
+   * the image's own registry must do so through the registry room, which refuses hosts outside
+   * registries.hosts without any I/O (SSRF through an image name).
    */
   lookup(opts: {
     readonly digest: string;
