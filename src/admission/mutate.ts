@@ -5,6 +5,7 @@ import { isImagegateError, type ErrorCode } from '../errors/index.js';
 import type { ImageSite } from './extract.js';
 import type { ReviewSummary } from './summary.js';
 import { withDeadline } from './deadline.js';
+import { pinContext } from './context.js';
 
 export interface MutateDeps {
   /** Absent when no registry is configured: tags are then left as they are, with a warning. */
@@ -70,13 +71,6 @@ export async function mutateRequest(opts: {
 
 function unresolved(code: ErrorCode, reason: string): PinOutcome {
   return { kind: 'unresolved', code, reason };
-}
-
-/** The pod's namespace, pull secrets and service account, for registries that need credentials. */
-function pinContext(summary: ReviewSummary): PinContext | undefined {
-  const { namespace } = summary.request;
-  if (namespace === '' || summary.pull === undefined) return undefined;
-  return { namespace, ...summary.pull };
 }
 
 async function pinAll(opts: {

@@ -3,10 +3,25 @@ import type { ImageRef } from '../images/index.js';
 import type { AdmissionRequest } from './review.js';
 import type { ImageSite } from './extract.js';
 
-/** An image that parsed, at the place it was found. */
+/** What the facts stage learned about one image; everything keyed by the digest judged. */
+export interface ImageFacts {
+  /** The digest judged: written in the image, or what its tag resolved to; absent if unresolved. */
+  readonly digest?: string;
+  /** The tag the digest was resolved from; absent when the image carried its digest. */
+  readonly resolvedFrom?: string;
+  /** Present only when no digest could be had: the resolution failure. */
+  readonly resolutionError?: { readonly code: ErrorCode; readonly message: string };
+  /** One entry per configured fact source, by source name: its value, or { error: { code, message } }. */
+  readonly facts: Readonly<Record<string, unknown>>;
+  /** Clock time (ms, the injected Clock of src/cache) after which some of this evidence is stale; Infinity if none. */
+  readonly validUntil: number;
+}
+
+/** An image that parsed, at the place it was found, and what the facts stage learned about it. */
 export interface ImageUnderReview {
   readonly site: ImageSite;
   readonly ref: ImageRef;
+  readonly facts?: ImageFacts;
 }
 
 /** Why one container's image is refused; every field is shown to the developer. */
@@ -35,6 +50,8 @@ export interface Decider {
     readonly request: AdmissionRequest;
     readonly images: readonly ImageUnderReview[];
     readonly signal: AbortSignal;
+    /** The fact sources' revisions joined (FactGatherer.revision), when facts were gathered: part of a cache key. */
+    readonly evidenceRevision?: string;
   }): Promise<Verdict>;
 }
 
@@ -63,4 +80,20 @@ export interface Pinner {
     readonly signal: AbortSignal;
     readonly context?: PinContext;
   }): Promise<readonly PinOutcome[]>;
+}
+
+/**
+ * The facts stage between parsing and deciding: for each image the digest to judge (written, or
+ * resolved through the Pinner's own resolver and cache) and every fact source's answer for it.
+ * One ImageFacts per image, same order; never rejects for an image's sake (failures are values).
+ * Implemented by the facts room.
+ */
+export interface FactGatherer {
+  /** Every fact source's name and revision, joined: changes whenever any source's answers may. */
+  readonly revision: string;
+  gather(opts: {
+    readonly images: readonly ImageRef[];
+    readonly signal: AbortSignal;
+    readonly context?: PinContext;
+  }): Promise<readonly ImageFacts[]>;
 }

@@ -1,18 +1,25 @@
-import { ImagegateError, isImagegateError } from '../errors/index.js';
+import { ImagegateError, isImagegateError, type ErrorCode } from '../errors/index.js';
 import { tryParseImageReference } from '../images/index.js';
 import type { FailurePolicy } from '../config/index.js';
 import type { ReviewSummary } from './summary.js';
-import type { Decider, ImageUnderReview, Verdict, Violation } from './ports.js';
+import type { Decider, FactGatherer, ImageUnderReview, PinContext, Verdict, Violation } from './ports.js';
 import type { AdmissionOutcome } from './outcome.js';
 import { denialMessage } from './messages.js';
 import { withDeadline } from './deadline.js';
+import { pinContext } from './context.js';
+import type { AdmissionRequest } from './review.js';
 
 export interface ValidateDeps {
   readonly decider: Decider;
   readonly failurePolicy: FailurePolicy;
+  /** The facts stage; absent: the policy decides on the image strings alone (no digest, no facts). */
+  readonly gatherer?: FactGatherer;
 }
 
-/** The validating webhook: every new or changed image is parsed, then decided by policy. */
+/**
+ * The validating webhook: every new or changed image is parsed, its digest and facts gathered
+ * (when a gatherer is configured), then decided by policy.
+ */
 export async function validateRequest(opts: {
   readonly summary: ReviewSummary;
   readonly deps: ValidateDeps;
@@ -46,25 +53,74 @@ export async function validateRequest(opts: {
       });
   }
   const verdict =
-    parsed.length === 0 ? allowAll : await decideSafely(deps.decider, { request, images: parsed, signal: opts.signal });
+    parsed.length === 0
+      ? allowAll
+      : await judge({ deps, request, images: parsed, signal: opts.signal, context: pinContext(opts.summary) });
   return combine({ verdict, violations, images, failurePolicy: deps.failurePolicy });
 }
 
 const allowAll: Verdict = { kind: 'allow', warnings: [] };
+
+/** Gathers each image's digest and facts, then decides on them; a gatherer that fails undecides. */
+async function judge(opts: {
+  readonly deps: ValidateDeps;
+  readonly request: AdmissionRequest;
+  readonly images: readonly ImageUnderReview[];
+  readonly signal: AbortSignal;
+  readonly context: PinContext | undefined;
+}): Promise<Verdict> {
+  const { deps, request, signal } = opts;
+  const { gatherer } = deps;
+  if (gatherer === undefined) return decideSafely(deps.decider, { request, images: opts.images, signal });
+  let images: readonly ImageUnderReview[];
+  try {
+    images = await gatherFacts({ gatherer, images: opts.images, signal, context: opts.context });
+  } catch (err) {
+    return { kind: 'undecided', error: asImagegateError(err, 'IMAGEGATE_INTERNAL', 'fact gathering failed') };
+  }
+  return decideSafely(deps.decider, { request, images, signal, evidenceRevision: gatherer.revision });
+}
+
+/**
+ * The images with their facts. Rejects with IMAGEGATE_DEADLINE_EXCEEDED when the deadline passes
+ * first, and when the gatherer breaks its contract (one ImageFacts per image).
+ */
+async function gatherFacts(opts: {
+  readonly gatherer: FactGatherer;
+  readonly images: readonly ImageUnderReview[];
+  readonly signal: AbortSignal;
+  readonly context: PinContext | undefined;
+}): Promise<readonly ImageUnderReview[]> {
+  const { images, signal } = opts;
+  const refs = images.map((i) => i.ref);
+  const context = opts.context === undefined ? {} : { context: opts.context };
+  const facts = await withDeadline(
+    opts.gatherer.gather({ images: refs, signal, ...context }),
+    signal,
+    'fact gathering',
+  );
+  return images.map((image, i) => {
+    const f = facts[i];
+    if (f === undefined) throw new Error(`the fact gatherer answered for ${facts.length} of ${refs.length} images`);
+    return { ...image, facts: f };
+  });
+}
+
+/** An ImagegateError keeps its code; anything else thrown is `code`, with its message after `what`. */
+function asImagegateError(err: unknown, code: ErrorCode, what: string): ImagegateError {
+  if (isImagegateError(err)) return err;
+  return new ImagegateError(code, `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
 
 /** A decider that throws is undecided, never an allow. */
 async function decideSafely(decider: Decider, args: Parameters<Decider['decide']>[0]): Promise<Verdict> {
   try {
     return await withDeadline(decider.decide(args), args.signal, 'policy decision');
   } catch (err) {
-    const error = isImagegateError(err)
-      ? err
-      : new ImagegateError(
-          'IMAGEGATE_POLICY_EVALUATION_FAILED',
-          `policy evaluation failed: ${err instanceof Error ? err.message : String(err)}`,
-          { cause: err },
-        );
-    return { kind: 'undecided', error };
+    return {
+      kind: 'undecided',
+      error: asImagegateError(err, 'IMAGEGATE_POLICY_EVALUATION_FAILED', 'policy evaluation failed'),
+    };
   }
 }
 

@@ -4,8 +4,15 @@ import type { Clock } from './clock.js';
 /** Outcome of one shared lookup; failures are values so they can be cached like successes. */
 export type Settled<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
-/** A settled outcome and whether it came from the cache (no work started or joined). */
-export type Served<T, E> = Settled<T, E> & { readonly cached: boolean };
+/**
+ * A settled outcome, whether it came from the cache (no work started or joined), and `expiresAt`:
+ * the clock time (ms) after which the cache stops serving it. An outcome that was not cached
+ * (TTL 0, a failure `cacheable` refused, an abort) expires when it was observed: it is stale at once.
+ */
+export type Served<T, E> = Settled<T, E> & { readonly cached: boolean; readonly expiresAt: number };
+
+/** What one flight settles with: the outcome and until when the cache serves it. */
+type Landed<T, E> = Settled<T, E> & { readonly expiresAt: number };
 
 export interface FlightCacheOptions {
   readonly clock: Clock;
@@ -18,7 +25,7 @@ export interface FlightCacheOptions {
 
 interface Flight<T, E> {
   readonly key: string;
-  readonly promise: Promise<Settled<T, E>>;
+  readonly promise: Promise<Landed<T, E>>;
   readonly controller: AbortController;
   waiters: number;
 }
@@ -29,8 +36,8 @@ interface Flight<T, E> {
  * so a short caller deadline cannot fail a longer one that joined the same flight.
  */
 export class FlightCache<T, E> {
-  private readonly ok: LRUCache<string, { readonly value: T }>;
-  private readonly failed: LRUCache<string, { readonly error: E }>;
+  private readonly ok: LRUCache<string, { readonly value: T; readonly expiresAt: number }>;
+  private readonly failed: LRUCache<string, { readonly error: E; readonly expiresAt: number }>;
   private readonly flights = new Map<string, Flight<T, E>>();
 
   constructor(private readonly opts: FlightCacheOptions) {
@@ -56,25 +63,33 @@ export class FlightCache<T, E> {
     readonly onAbort: () => E;
   }): Promise<Served<T, E>> {
     const hit = this.ok.get(opts.key);
-    if (hit !== undefined) return { ok: true, value: hit.value, cached: true };
+    if (hit !== undefined) return { ok: true, value: hit.value, cached: true, expiresAt: hit.expiresAt };
     const miss = this.failed.get(opts.key);
-    if (miss !== undefined) return { ok: false, error: miss.error, cached: true };
+    if (miss !== undefined) return { ok: false, error: miss.error, cached: true, expiresAt: miss.expiresAt };
     const flight = this.flights.get(opts.key) ?? this.start(opts);
     return { ...(await this.wait(flight, opts.signal, opts.onAbort)), cached: false };
   }
 
   private start(opts: Parameters<FlightCache<T, E>['get']>[0]): Flight<T, E> {
     const controller = new AbortController();
+    const { clock, ttlMs, failureTtlMs } = this.opts;
+    // lru-cache serves an entry set at `now` while clock ≤ now + ttl: the same instant as expiresAt.
     const promise = opts.work(controller.signal).then(
-      (value): Settled<T, E> => {
-        if (this.opts.ttlMs > 0) this.ok.set(opts.key, { value });
-        return { ok: true, value };
+      (value): Landed<T, E> => {
+        const now = clock.now();
+        if (ttlMs <= 0) return { ok: true, value, expiresAt: now };
+        const expiresAt = now + ttlMs;
+        this.ok.set(opts.key, { value, expiresAt });
+        return { ok: true, value, expiresAt };
       },
-      (err: unknown): Settled<T, E> => {
+      (err: unknown): Landed<T, E> => {
         const error = opts.toError(err);
-        if (this.opts.failureTtlMs > 0 && !controller.signal.aborted && opts.cacheable(error))
-          this.failed.set(opts.key, { error });
-        return { ok: false, error };
+        const now = clock.now();
+        if (failureTtlMs <= 0 || controller.signal.aborted || !opts.cacheable(error))
+          return { ok: false, error, expiresAt: now };
+        const expiresAt = now + failureTtlMs;
+        this.failed.set(opts.key, { error, expiresAt });
+        return { ok: false, error, expiresAt };
       },
     );
     const flight: Flight<T, E> = { key: opts.key, promise, controller, waiters: 0 };
@@ -85,8 +100,8 @@ export class FlightCache<T, E> {
     return flight;
   }
 
-  private wait(flight: Flight<T, E>, signal: AbortSignal, onAbort: () => E): Promise<Settled<T, E>> {
-    if (signal.aborted) return Promise.resolve({ ok: false, error: onAbort() });
+  private wait(flight: Flight<T, E>, signal: AbortSignal, onAbort: () => E): Promise<Landed<T, E>> {
+    if (signal.aborted) return Promise.resolve({ ok: false, error: onAbort(), expiresAt: this.opts.clock.now() });
     flight.waiters++;
     return new Promise((resolve) => {
       const leave = (): void => {
@@ -100,7 +115,7 @@ export class FlightCache<T, E> {
           if (this.flights.get(flight.key) === flight) this.flights.delete(flight.key);
           flight.controller.abort(signal.reason);
         }
-        resolve({ ok: false, error: onAbort() });
+        resolve({ ok: false, error: onAbort(), expiresAt: this.opts.clock.now() });
       };
       signal.addEventListener('abort', abandon, { once: true });
       void flight.promise.then((settled) => {

@@ -3,6 +3,10 @@ import { createLogger } from '../log/index.js';
 import { createMetrics, registryMetricsSink, startServer } from '../server/index.js';
 import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
+import { createFactGatherer, type FactSource } from '../facts/index.js';
+
+/** The fact sources /validate asks about every image digest. None ship yet: `facts` is `{}`. */
+const factSources: readonly FactSource[] = [];
 
 /** `imagegate serve [--config FILE]`: runs the webhook until SIGTERM/SIGINT. */
 export async function serveCommand(opts: { readonly configFile?: string }): Promise<void> {
@@ -12,7 +16,9 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
   // Only registries.hosts are ever contacted; with none, every tag stays unpinned with a warning.
   const metrics = createMetrics();
   const pinner = createRegistryPinner({ registries: config.registries, metrics: registryMetricsSink(metrics) });
-  const running = await startServer({ config, logger, decider, pinner, metrics });
+  // One resolver for both webhooks: /validate judges the digest /mutate pins (same cache, same credentials).
+  const gatherer = createFactGatherer({ registry: pinner, sources: factSources });
+  const running = await startServer({ config, logger, decider, pinner, gatherer, metrics });
   logger.info(
     {
       event: 'server.started',

@@ -50,6 +50,9 @@ export const ERROR_CODES = {
   },
   IMAGEGATE_BUNDLE_UNREADABLE: { meaning: 'policy.bundle cannot be read' },
   IMAGEGATE_BUNDLE_INVALID: { meaning: "the bundle is not a gzipped tar in OPA's layout with a /policy.wasm" },
+  // facts (what /validate learns about each image digest before deciding)
+  IMAGEGATE_FACTS_SOURCE_INVALID: { meaning: 'a fact source has a bad or duplicate name, or a bad ttlMs' },
+  IMAGEGATE_FACTS_LOOKUP_FAILED: { meaning: 'a fact source threw, or answered with something that is not JSON' },
   // certificates
   IMAGEGATE_CERTS_INVALID_OPTION: { meaning: 'service/namespace is not a DNS-1123 label, or days out of 1..3650' },
   IMAGEGATE_CERTS_UNREADABLE: { meaning: 'a certificate, key or CA file is missing or not PEM' },

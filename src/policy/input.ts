@@ -1,4 +1,4 @@
-import type { AdmissionRequest, ImageUnderReview } from '../admission/index.js';
+import type { AdmissionRequest, ImageFacts, ImageUnderReview } from '../admission/index.js';
 
 /**
  * The document a policy sees as `input`. It is imagegate's contract with policy authors
@@ -39,6 +39,17 @@ export interface PolicyImage {
     readonly digest?: string;
     readonly canonical: string;
   };
+  /**
+   * The digest judged: the one the image carries, else the one its tag resolved to (the digest
+   * `/mutate` pins). Absent when it could not be resolved (see digestError) or no facts stage runs.
+   */
+  readonly digest?: string;
+  /** The tag `digest` was resolved from; absent when the image carries its digest. */
+  readonly resolvedFrom?: string;
+  /** Why no digest could be had (untrusted registry, not found, timeout, …); absent otherwise. */
+  readonly digestError?: { readonly code: string; readonly message: string };
+  /** Every fact source's answer for `digest`, by source name: a value, or `{ error: { code, message } }`. */
+  readonly facts?: Readonly<Record<string, unknown>>;
 }
 
 export function policyInput(opts: {
@@ -57,7 +68,7 @@ export function policyInput(opts: {
       dryRun: r.dryRun,
       userInfo: { username: r.username },
     },
-    images: opts.images.map(({ site, ref }) => ({
+    images: opts.images.map(({ site, ref, facts }) => ({
       container: site.container,
       field: site.field,
       pointer: site.pointer,
@@ -70,6 +81,17 @@ export function policyInput(opts: {
         ...(ref.digest === undefined ? {} : { digest: ref.digest }),
         canonical: ref.canonical,
       },
+      ...(facts === undefined ? {} : evidence(facts)),
     })),
+  };
+}
+
+/** The facts stage's findings in the input's terms: nothing keyed by tag, everything by `digest`. */
+function evidence(f: ImageFacts): Pick<PolicyImage, 'digest' | 'resolvedFrom' | 'digestError' | 'facts'> {
+  return {
+    ...(f.digest === undefined ? {} : { digest: f.digest }),
+    ...(f.resolvedFrom === undefined ? {} : { resolvedFrom: f.resolvedFrom }),
+    ...(f.resolutionError === undefined ? {} : { digestError: f.resolutionError }),
+    facts: f.facts,
   };
 }

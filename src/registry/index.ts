@@ -1,2 +1,4 @@
 /** Registry client: tag → digest resolution over the OCI distribution API, and the Pinner. */
 export { createRegistryPinner } from './pinner.js';
+export type { RegistryPinner } from './pinner.js';
+export type { PullCredentialsSource, ResolveResult } from './resolver.js';

@@ -11,7 +11,16 @@ import {
 
 /** The Pinner port plus the optional context of the object under review (see PinContext). */
 export interface RegistryPinner extends Pinner {
+  /** The one resolver (and single-flight cache) behind `pin`; the facts stage resolves through it too. */
   readonly resolver: RegistryResolver;
+  /**
+   * The pull credentials of one review's object, as `pin` reads them: at most once, and only when
+   * a lookup needs them; undefined without pull secrets (registries.pullSecrets) or a context.
+   */
+  pullCredentials(opts: {
+    readonly context?: PinContext;
+    readonly signal: AbortSignal;
+  }): PullCredentialsSource | undefined;
   close(): Promise<void>;
 }
 
@@ -59,6 +68,7 @@ export function createRegistryPinner(opts: RegistryPinnerOptions): RegistryPinne
   const kube = ownKube ? createInClusterKubeClient({ config: opts.registries.pullSecrets }) : opts.kube;
   return {
     resolver,
+    pullCredentials: ({ context, signal }) => pullSource(kube, context, signal),
     pin: ({ images, signal, context }) => {
       const pull = pullSource(kube, context, signal);
       return Promise.all(images.map((ref) => pinOne(resolver, ref, signal, pull)));

@@ -37,12 +37,26 @@ export interface RegistryResolverOptions {
 /** Credentials of the object under review (its pull secrets), read once per pin call. */
 export type PullCredentialsSource = () => Promise<PullCredentials>;
 
+/**
+ * `validUntil`: the clock time (ms, the resolver's Clock) after which this answer is no longer the
+ * one served: a resolution's cache entry expires (registries.cacheTtlMs), a remembered failure's
+ * (failureTtlMs) does, or at once for what is not cached (timeouts). An untrusted host's refusal
+ * depends only on the configuration, so it holds for good (Infinity).
+ */
 export type ResolveResult =
-  | { readonly ok: true; readonly resolution: Resolution; readonly registry: string; readonly cached: boolean }
-  | { readonly ok: false; readonly error: ImagegateError };
+  | {
+      readonly ok: true;
+      readonly resolution: Resolution;
+      readonly registry: string;
+      readonly cached: boolean;
+      readonly validUntil: number;
+    }
+  | { readonly ok: false; readonly error: ImagegateError; readonly validUntil: number };
 
 /** Resolves tags of trusted registries to digests, with caching and single-flight. */
 export interface RegistryResolver {
+  /** The clock `validUntil` and every TTL of this resolver are measured on. */
+  readonly clock: Clock;
   /** Never rejects; an image on an untrusted host fails without any network I/O. */
   resolve(opts: {
     readonly ref: ImageRef;
@@ -145,6 +159,7 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
   }
 
   return {
+    clock,
     async resolve({ ref, signal, pullCredentials }) {
       const started = clock.now();
       const route = table.route(ref);
@@ -153,6 +168,7 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
         return finish(started, UNTRUSTED_HOST_LABEL, {
           ok: false,
           error: imageError({ image: ref.original, registry: route.host, problem: p }),
+          validUntil: Infinity,
         });
       }
       const host = hosts.get(route.settings.host);
@@ -180,11 +196,15 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
           ),
       });
       const registry = route.settings.host;
-      if (settled.ok)
-        return finish(started, registry, { ok: true, resolution: settled.value, registry, cached: settled.cached });
+      const validUntil = settled.expiresAt;
+      if (settled.ok) {
+        const { value: resolution, cached } = settled;
+        return finish(started, registry, { ok: true, resolution, registry, cached, validUntil });
+      }
       return finish(started, registry, {
         ok: false,
         error: failure(ref, registry, settled.error, job.credentials === undefined ? pull : undefined),
+        validUntil,
       });
     },
     async close() {

@@ -13,6 +13,7 @@ import {
   type AdmissionRequest,
   type AdmissionReviewResponse,
   type Decider,
+  type FactGatherer,
   type Pinner,
   type ReviewIntake,
   type ReviewSummary,
@@ -36,6 +37,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly decider: Decider;
   readonly pinner?: Pinner;
+  /** The facts stage of /validate; absent: policies decide on image strings alone. */
+  readonly gatherer?: FactGatherer;
   readonly metrics: Metrics;
   /** Absent: plain HTTP, for inject() tests only; `imagegate serve` always passes TLS. */
   readonly tls?: TlsMaterial;
@@ -60,8 +63,10 @@ export function buildApp(opts: AppOptions) {
     // Requests that arrive while closing get the one envelope from the hook below, not fastify's own 503 body.
     return503OnClosing: false,
     // Bad URLs and over-long parameters answer in the one error envelope as well.
-    frameworkErrors: (err, req, reply) =>
-      rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }),
+    // fastify ignores what this returns; the reply (a thenable) is sent by rejectRequest itself.
+    frameworkErrors: (err, req, reply) => {
+      void rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes });
+    },
     ...(opts.tls === undefined ? {} : { https: httpsOptions(opts.tls, limits) }),
   });
   app.server.headersTimeout = limits.headersTimeoutMs;
@@ -187,7 +192,11 @@ async function answer(args: {
       ? await validateRequest({
           summary,
           signal,
-          deps: { decider: opts.decider, failurePolicy: admission.failurePolicy },
+          deps: {
+            decider: opts.decider,
+            failurePolicy: admission.failurePolicy,
+            ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
+          },
         })
       : await mutateRequest({
           summary,
