@@ -82,15 +82,15 @@ function bandOf(f: Finding, now: number, bands: Bands): Grade {
   return 'F';
 }
 
-/** The first instant after `now` at which the finding moves to a worse band; undefined if never. */
-function nextEdge(f: Finding, now: number, bands: Bands): number | undefined {
-  if (f.fixedAt === undefined) return undefined;
+/** The instants after `now` at which the finding moves to a worse band. */
+function edgesAfter(f: Finding, now: number, bands: Bands): number[] {
+  const fixedAt = f.fixedAt;
+  if (fixedAt === undefined) return [];
   const limits = bands[f.severity];
-  const edges = BAND_ORDER.flatMap((g) => {
+  return BAND_ORDER.flatMap((g) => {
     const days = limits[g];
-    return days === undefined ? [] : [f.fixedAt === undefined ? 0 : f.fixedAt + days * DAY_MS];
-  });
-  return edges.filter((at) => at > now).sort((a, b) => a - b)[0];
+    return days === undefined ? [] : [fixedAt + days * DAY_MS];
+  }).filter((at) => at > now);
 }
 
 function gradeAt(findings: readonly Finding[], now: number, bands: Bands): { grade: Grade; finding?: Finding } {
@@ -114,8 +114,7 @@ export function computeGrade(opts: {
   const { findings, now, bands } = opts;
   const current = gradeAt(findings, now, bands);
   const at = findings
-    .map((f) => nextEdge(f, now, bands))
-    .filter((e): e is number => e !== undefined)
+    .flatMap((f) => edgesAfter(f, now, bands))
     .sort((a, b) => a - b)
     .find((e) => rank(gradeAt(findings, e, bands).grade) > rank(current.grade));
   const base = current.finding === undefined ? { grade: current.grade } : current;
