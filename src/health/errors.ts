@@ -1,4 +1,4 @@
-import { ImagegateError } from '../errors/index.js';
+import { ImagegateError, type ErrorCode } from '../errors/index.js';
 
 /** Why a health lookup gave no grade; each kind is one stable code (docs/errors.md). */
 export type HealthFailure =
@@ -24,7 +24,7 @@ const CODES = {
   timeout: 'IMAGEGATE_HEALTH_TIMEOUT',
   protocol: 'IMAGEGATE_HEALTH_PROTOCOL',
   config: 'IMAGEGATE_HEALTH_CONFIG_INVALID',
-} as const satisfies Record<HealthFailure, `IMAGEGATE_HEALTH_${string}`>;
+} as const satisfies Record<HealthFailure, ErrorCode>;
 
 export type HealthErrorCode = (typeof CODES)[HealthFailure];
 
