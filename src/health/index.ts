@@ -3,5 +3,5 @@
  * catalog (Pyxis), a Clair matcher, Quay's security API or a static grades file, chosen per
  * repository pattern (config `health`). One fact source, `health`, for the facts stage.
  */
-export { createHealthSource, type HealthSource, type HealthSourceOptions } from './create.js';
-export type { FactSource, FactAnswer, FactLookup, HealthFact } from './source.js';
+export { createHealthSource, type HealthSource } from './create.js';
+export type { FactSource, FactAnswer } from './source.js';

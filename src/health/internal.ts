@@ -6,3 +6,5 @@ export { computeGrade, DEFAULT_BANDS, DAY_MS, GRADES, type Finding, type Grade, 
 export { clairFindings, clairToken } from './clair.js';
 export { parseStaticGrades } from './static.js';
 export { matchesPattern } from './patterns.js';
+export type { HealthSourceOptions } from './create.js';
+export type { FactLookup, HealthFact } from './source.js';
