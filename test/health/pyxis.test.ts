@@ -102,6 +102,13 @@ t.test("the reference schedule's grades by date, by per-arch digest", async (t) 
   t.notMatch(f.value, { nextDrop: {} }, 'F has no next drop');
 });
 
+t.test('a schedule with no entry covering now is unknown, not its first or nearest grade', async (t) => {
+  const { source } = await setup(t, { at: '2025-03-01T00:00:00Z' });
+  t.match(await failure(source.lookup({ digest: DIGESTS.ubiAmd64, repository: REPO, signal: signal() })), {
+    code: 'IMAGEGATE_HEALTH_UNKNOWN',
+  });
+});
+
 t.test('ungraded, unknown and malformed catalog answers are errors, never grades', async (t) => {
   const { fake, source } = await setup(t, { at: '2025-04-15T00:00:00Z' });
   t.match(
