@@ -95,7 +95,9 @@ export const ERROR_CODES = {
   // health grades (fact source 'health')
   IMAGEGATE_HEALTH_NO_SOURCE: { meaning: "no health.sources entry covers the image's repository" },
   IMAGEGATE_HEALTH_NOT_FOUND: { meaning: 'the health source does not know the digest (not in the catalog)' },
-  IMAGEGATE_HEALTH_NOT_SCANNED: { meaning: 'the scanner has not scanned the digest yet (202, 404 not indexed, queued)' },
+  IMAGEGATE_HEALTH_NOT_SCANNED: {
+    meaning: 'the scanner has not scanned the digest yet (202, 404 not indexed, queued)',
+  },
   IMAGEGATE_HEALTH_UNKNOWN: { meaning: 'the source knows the image but gives no grade for now' },
   IMAGEGATE_HEALTH_UNAUTHORIZED: { meaning: 'the health source refused the credentials (401/403)' },
   IMAGEGATE_HEALTH_RATE_LIMITED: { meaning: 'the health source answered 429' },
