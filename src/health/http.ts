@@ -68,7 +68,12 @@ export async function getJson(opts: {
   readonly signal: AbortSignal;
 }): Promise<JsonReply> {
   const { endpoint: e } = opts;
-  const url = new URL(e.base.href.replace(/\/$/, '') + opts.path);
+  const basePath = e.base.pathname.replace(/\/$/, '');
+  const url = new URL(`${e.base.origin}${basePath}${opts.path}`);
+  // Paths carry parts of the image's name: a `..` or `%2e%2e` segment must not climb out of the
+  // configured base (to another API of the same host).
+  if (url.origin !== e.base.origin || !url.pathname.startsWith(`${basePath}/`) || /\/\.\.?(\/|$)/i.test(opts.path))
+    throw healthError('protocol', `${e.label}: refused to request a path outside ${e.base.href}`);
   for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
   const deadline = startDeadline({
     ms: e.timeoutMs,

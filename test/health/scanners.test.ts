@@ -155,6 +155,15 @@ t.test('Quay: a fixable High without a date counts as oldest: F; queued and unsu
     await failure(source.lookup({ digest: DIGESTS.app, repository: 'quay.example.com/other/app', signal })),
     'IMAGEGATE_HEALTH_UNKNOWN',
   );
+  const sent = fake.requests.length;
+  t.equal(
+    await failure(
+      source.lookup({ digest: DIGESTS.app, repository: 'quay.example.com/other/../../../superuser', signal }),
+    ),
+    'IMAGEGATE_HEALTH_PROTOCOL',
+    'a name with dot segments cannot climb out of the security API',
+  );
+  t.equal(fake.requests.length, sent, 'and nothing was sent');
   t.notOk(
     fake.requests.some((r) => r.path.includes('/clair/') && r.authorization?.startsWith('Basic ') === true),
     'the robot credentials never went to the Clair source',
