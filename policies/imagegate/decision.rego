@@ -8,6 +8,10 @@ import rego.v1
 
 violations contains v if some v in data.imagegate.registries.violation
 
+violations contains v if some v in data.imagegate.health.violation
+
 warnings contains w if some w in data.imagegate.registries.warning
+
+warnings contains w if some w in data.imagegate.health.warning
 
 decision := {"violations": violations, "warnings": warnings}

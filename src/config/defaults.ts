@@ -52,7 +52,18 @@ export const defaultConfig: Config = {
       timeoutMs: 2_000,
     },
   },
+  health: {
+    sources: [],
+    ttlMs: 6 * 3_600_000,
+    timeoutMs: 3_000,
+    maxResponseBytes: 8 * 1024 * 1024,
+    // Red Hat's Container Health Index; 12 months taken as 365 days. Important never reaches E.
+    bands: { critical: { B: 7, C: 30, D: 90, E: 365 }, important: { B: 30, C: 90, D: 365 } },
+  },
 };
+
+/** The Red Hat Ecosystem Catalog's REST API, the default `url` of a pyxis health source. */
+export const PYXIS_URL = 'https://catalog.redhat.com/api/containers';
 
 /** Per-registry settings a `registries.hosts` entry leaves out. */
 export const defaultRegistryHost = {

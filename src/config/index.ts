@@ -6,6 +6,8 @@ export type {
   RegistriesConfig,
   RegistryHostConfig,
   PullSecretsConfig,
+  HealthConfig,
+  HealthSourceConfig,
 } from './types.js';
-export { defaultConfig } from './defaults.js';
+export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { loadConfigFile } from './load.js';

@@ -87,6 +87,12 @@ function withDefaults(input: ConfigInput): Config {
       hosts: (input.registries?.hosts ?? d.registries.hosts).map((h) => ({ ...defaultRegistryHost, ...h })),
       pullSecrets: { ...d.registries.pullSecrets, ...input.registries?.pullSecrets },
     },
+    health: {
+      ...d.health,
+      ...input.health,
+      // A severity given replaces its default bands whole: mixing would make edges nobody wrote.
+      bands: { ...d.health.bands, ...input.health?.bands },
+    },
   };
 }
 

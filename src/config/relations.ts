@@ -1,4 +1,4 @@
-import type { Config } from './types.js';
+import type { Config, HealthConfig, HealthSourceConfig, HealthSourceKind } from './types.js';
 
 /**
  * Checks between keys that the schema cannot express. Each problem names every key involved,
@@ -36,6 +36,58 @@ export function relationProblems(config: Config): string[] {
       `/server/maxParsingBytes (${s.maxParsingBytes}) must be at least /server/bodyLimitBytes (${s.bodyLimitBytes}), ` +
         'or a body of the largest accepted size could never be parsed; raise maxParsingBytes or lower bodyLimitBytes',
     );
+  }
+  problems.push(...healthProblems(config.health));
+  return problems;
+}
+
+type SourceKey = 'url' | 'caFile' | 'credentials' | 'psk' | 'file';
+
+/** Per kind: the keys it requires and the keys it takes at all. */
+const SOURCE_KEYS: Readonly<
+  Record<HealthSourceKind, { required: readonly SourceKey[]; allowed: readonly SourceKey[] }>
+> = {
+  pyxis: { required: [], allowed: ['url', 'caFile'] },
+  clair: { required: ['url'], allowed: ['url', 'caFile', 'psk'] },
+  quay: { required: ['url'], allowed: ['url', 'caFile', 'credentials'] },
+  static: { required: ['file'], allowed: ['file'] },
+};
+
+function sourceProblems(s: HealthSourceConfig, at: string): string[] {
+  const { required, allowed } = SOURCE_KEYS[s.kind];
+  const problems: string[] = [];
+  for (const key of required)
+    if (s[key] === undefined) problems.push(`${at}/${key}: required for a source of kind ${s.kind}`);
+  for (const key of ['url', 'caFile', 'credentials', 'psk', 'file'] as const)
+    if (s[key] !== undefined && !allowed.includes(key))
+      problems.push(`${at}/${key}: a source of kind ${s.kind} takes only ${allowed.join(', ')}; remove it`);
+  const c = s.credentials;
+  if (c !== undefined && (c.password === undefined) === (c.passwordFile === undefined))
+    problems.push(`${at}/credentials: set exactly one of password and passwordFile`);
+  if ((c !== undefined || s.psk !== undefined) && s.url?.startsWith('http://') === true)
+    problems.push(`${at}/url: credentials are never sent over plain http; use https`);
+  return problems;
+}
+
+/** Kind-specific keys, unique names, and bands that increase (B < C < D < E) per severity. */
+function healthProblems(h: HealthConfig): string[] {
+  const problems = h.sources.flatMap((s, i) => sourceProblems(s, `/health/sources/${i}`));
+  const names = h.sources.map((s) => s.name ?? s.kind);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i)
+      problems.push(`/health/sources/${i}: the name ${JSON.stringify(n)} is used twice; give each source its own name`);
+  });
+  for (const severity of ['critical', 'important'] as const) {
+    let last = 0;
+    for (const g of ['B', 'C', 'D', 'E'] as const) {
+      const days = h.bands[severity][g];
+      if (days === undefined) continue;
+      if (days <= last)
+        problems.push(
+          `/health/bands/${severity}/${g} (${days}) must be greater than the band before it (${last}): bands are upper age limits in days, increasing`,
+        );
+      last = days;
+    }
   }
   return problems;
 }

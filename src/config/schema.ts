@@ -29,6 +29,36 @@ const credentials = {
   },
 } as const;
 
+const bandDays = { type: 'integer', minimum: 1, maximum: 36_500 } as const;
+/** Upper age limits in days of the bands B..E of one severity (increasing: checked in relations.ts). */
+const severityBands = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { B: bandDays, C: bandDays, D: bandDays, E: bandDays },
+} as const;
+/** `*` or a repository prefix `host[:port][/path]`, as trusted registries. */
+const repositoryPattern = { anyOf: [{ const: '*' }, repositoryPrefix] } as const;
+const healthSource = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'repositories'],
+  properties: {
+    kind: { enum: ['pyxis', 'clair', 'quay', 'static'] },
+    name: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },
+    repositories: { type: 'array', minItems: 1, maxItems: 1_000, items: repositoryPattern },
+    url: { type: 'string', maxLength: 2048, pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$' },
+    caFile: path,
+    credentials,
+    psk: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keyFile', 'issuer'],
+      properties: { keyFile: path, issuer: { type: 'string', minLength: 1, maxLength: 255 } },
+    },
+    file: path,
+  },
+} as const;
+
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
@@ -148,6 +178,21 @@ export const configSchema = {
             cacheTtlMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
             timeoutMs: positiveMs,
           },
+        },
+      },
+    },
+    health: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        sources: { type: 'array', maxItems: 100, items: healthSource },
+        ttlMs: { type: 'integer', minimum: 1_000, maximum: 7 * 86_400_000 },
+        timeoutMs: positiveMs,
+        maxResponseBytes: { type: 'integer', minimum: 1_024, maximum: 256 * 1024 * 1024 },
+        bands: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { critical: severityBands, important: severityBands },
         },
       },
     },

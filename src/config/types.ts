@@ -139,12 +139,56 @@ export interface RegistriesConfig {
   readonly pullSecrets: PullSecretsConfig;
 }
 
+/** Upper age limits in days of the health bands B..E of one severity; a band left out is skipped. */
+export interface SeverityBandsConfig {
+  readonly B?: number;
+  readonly C?: number;
+  readonly D?: number;
+  readonly E?: number;
+}
+
+export type HealthSourceKind = 'pyxis' | 'clair' | 'quay' | 'static';
+
+/**
+ * One grade source for the repositories its patterns cover (the first entry covering an image
+ * grades it). Which keys each kind takes is checked in relations.ts.
+ */
+export interface HealthSourceConfig {
+  readonly kind: HealthSourceKind;
+  /** Names the source in the fact (`source`) and in messages; default the kind. */
+  readonly name?: string;
+  /** `*` or repository prefixes `host[:port][/path]`, matched at whole segments. */
+  readonly repositories: readonly string[];
+  /** Base URL: pyxis (default https://catalog.redhat.com/api/containers), clair, quay (required). The only host contacted. */
+  readonly url?: string;
+  /** PEM CA bundle for `url` instead of the system store. */
+  readonly caFile?: string;
+  /** quay: a robot account, sent as HTTP Basic to `url` only. */
+  readonly credentials?: RegistryCredentialsConfig;
+  /** clair: the pre-shared key file (base64, as Clair's auth.psk.key) and the issuer Clair accepts. */
+  readonly psk?: { readonly keyFile: string; readonly issuer: string };
+  /** static: the grades file (YAML or JSON), read at start-up. */
+  readonly file?: string;
+}
+
+export interface HealthConfig {
+  readonly sources: readonly HealthSourceConfig[];
+  /** Longest a grade is reused (ms, default 6 h); a scheduled drop ends it sooner. */
+  readonly ttlMs: number;
+  /** Deadline of one grade lookup, all its pages included (ms, default 3000); the review's deadline also applies. */
+  readonly timeoutMs: number;
+  /** A source's answer larger than this is refused (bytes, default 8 MiB). */
+  readonly maxResponseBytes: number;
+  readonly bands: { readonly critical: SeverityBandsConfig; readonly important: SeverityBandsConfig };
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly admission: AdmissionConfig;
   readonly log: { readonly level: LogLevel };
   readonly policy: PolicyConfig;
   readonly registries: RegistriesConfig;
+  readonly health: HealthConfig;
 }
 
 /** What a config file may say: any key may be left out. */
@@ -157,4 +201,5 @@ export interface ConfigInput {
     readonly hosts?: readonly (Partial<Omit<RegistryHostConfig, 'host'>> & { readonly host: string })[];
     readonly pullSecrets?: Partial<PullSecretsConfig>;
   };
+  readonly health?: Partial<Omit<HealthConfig, 'bands'>> & { readonly bands?: Partial<HealthConfig['bands']> };
 }

@@ -95,6 +95,19 @@ export const ERROR_CODES = {
   IMAGEGATE_KUBE_PROTOCOL: { meaning: 'the answer is not a v1 object or exceeds 2 MiB' },
   IMAGEGATE_KUBE_INVALID_NAME: { meaning: 'a namespace or secret name is not a valid Kubernetes name' },
   IMAGEGATE_KUBE_CONFIG_INVALID: { meaning: 'pull secrets are enabled but there is no API server address or CA' },
+  // health grades (fact source 'health')
+  IMAGEGATE_HEALTH_NO_SOURCE: { meaning: "no health.sources entry covers the image's repository" },
+  IMAGEGATE_HEALTH_NOT_FOUND: { meaning: 'the health source does not know the digest (not in the catalog)' },
+  IMAGEGATE_HEALTH_NOT_SCANNED: {
+    meaning: 'the scanner has not scanned the digest yet (202, 404 not indexed, queued)',
+  },
+  IMAGEGATE_HEALTH_UNKNOWN: { meaning: 'the source knows the image but gives no grade for now' },
+  IMAGEGATE_HEALTH_UNAUTHORIZED: { meaning: 'the health source refused the credentials (401/403)' },
+  IMAGEGATE_HEALTH_RATE_LIMITED: { meaning: 'the health source answered 429' },
+  IMAGEGATE_HEALTH_UNAVAILABLE: { meaning: 'the health source answered 5xx or cannot be reached' },
+  IMAGEGATE_HEALTH_TIMEOUT: { meaning: 'no complete answer within health.timeoutMs or the review deadline' },
+  IMAGEGATE_HEALTH_PROTOCOL: { meaning: 'the answer is malformed, too large, a redirect or an unexpected status' },
+  IMAGEGATE_HEALTH_CONFIG_INVALID: { meaning: 'a health source file (grades, PSK, password) is unreadable or invalid' },
   // Rego compiler
   IMAGEGATE_REGO_PARSE: { meaning: 'Rego that does not parse' },
   IMAGEGATE_REGO_COMPILE: { meaning: 'Rego that parses but does not compile' },

@@ -1,0 +1,10 @@
+/**
+ * The health room's internals for its tests: names no other room imports.
+ * src/ never imports this file (test/package/doors.test.ts checks); other rooms use index.ts.
+ */
+export { computeGrade, DEFAULT_BANDS, DAY_MS, GRADES, type Finding, type Grade, type Bands } from './grade.js';
+export { clairFindings, clairToken } from './clair.js';
+export { parseStaticGrades } from './static.js';
+export { matchesPattern } from './patterns.js';
+export type { HealthSourceOptions } from './create.js';
+export type { FactLookup, HealthFact } from './source.js';
