@@ -61,6 +61,8 @@ export class FlightCache<T, E> {
     readonly toError: (err: unknown) => E;
     readonly cacheable: (error: E) => boolean;
     readonly onAbort: () => E;
+    /** How long (ms) this value may be reused, when sooner than the cache's `ttlMs` (e.g. a grade's next drop). */
+    readonly ttlOf?: (value: T) => number | undefined;
   }): Promise<Served<T, E>> {
     const hit = this.ok.get(opts.key);
     if (hit !== undefined) return { ok: true, value: hit.value, cached: true, expiresAt: hit.expiresAt };
@@ -77,9 +79,10 @@ export class FlightCache<T, E> {
     const promise = opts.work(controller.signal).then(
       (value): Landed<T, E> => {
         const now = clock.now();
-        if (ttlMs <= 0) return { ok: true, value, expiresAt: now };
-        const expiresAt = now + ttlMs;
-        this.ok.set(opts.key, { value, expiresAt });
+        const ttl = Math.min(ttlMs, opts.ttlOf?.(value) ?? Infinity);
+        if (!(ttl > 0)) return { ok: true, value, expiresAt: now };
+        const expiresAt = now + ttl;
+        this.ok.set(opts.key, { value, expiresAt }, { ttl });
         return { ok: true, value, expiresAt };
       },
       (err: unknown): Landed<T, E> => {

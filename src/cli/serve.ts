@@ -3,21 +3,21 @@ import { createLogger } from '../log/index.js';
 import { createMetrics, registryMetricsSink, startServer } from '../server/index.js';
 import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
-import { createFactGatherer, type FactSource } from '../facts/index.js';
-
-/** The fact sources /validate asks about every image digest. None ship yet: `facts` is `{}`. */
-const factSources: readonly FactSource[] = [];
+import { createFactGatherer } from '../facts/index.js';
+import { createHealthSource } from '../health/index.js';
+import { isRecord } from '../guards/index.js';
 
 /** `imagegate serve [--config FILE]`: runs the webhook until SIGTERM/SIGINT. */
 export async function serveCommand(opts: { readonly configFile?: string }): Promise<void> {
   const config: Config = opts.configFile === undefined ? defaultConfig : await loadConfigFile(opts.configFile);
   const logger = createLogger({ level: config.log.level });
-  const decider = await loadDecider({ policy: config.policy });
+  const decider = await loadDecider({ policy: derivedPolicy(config) });
   // Only registries.hosts are ever contacted; with none, every tag stays unpinned with a warning.
   const metrics = createMetrics();
   const pinner = createRegistryPinner({ registries: config.registries, metrics: registryMetricsSink(metrics) });
   // One resolver for both webhooks: /validate judges the digest /mutate pins (same cache, same credentials).
-  const gatherer = createFactGatherer({ registry: pinner, sources: factSources });
+  const health = config.health.sources.length > 0 ? createHealthSource({ config: config.health }) : undefined;
+  const gatherer = createFactGatherer({ registry: pinner, sources: health === undefined ? [] : [health] });
   const running = await startServer({ config, logger, decider, pinner, gatherer, metrics });
   logger.info(
     {
@@ -35,11 +35,30 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
       running
         .close()
         .then(async () => {
-          await Promise.all([pinner.close(), decider.close()]);
+          await Promise.all([pinner.close(), decider.close(), health?.close()]);
         })
         .then(resolve, resolve);
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+}
+
+/**
+ * The policy settings with what the config implies for the shipped rules: configured
+ * `health.sources` turn the health-grade rule on (`data.imagegate.config.health.enabled`),
+ * unless `policy.data` says otherwise.
+ */
+export function derivedPolicy(config: Config): Config['policy'] {
+  if (config.health.sources.length === 0) return config.policy;
+  const data = config.policy.data ?? {};
+  const imagegate = isRecord(data.imagegate) ? data.imagegate : {};
+  const settings = isRecord(imagegate.config) ? imagegate.config : {};
+  const health = isRecord(settings.health) ? settings.health : {};
+  if ('enabled' in health) return config.policy;
+  const enabled = {
+    ...data,
+    imagegate: { ...imagegate, config: { ...settings, health: { ...health, enabled: true } } },
+  };
+  return { ...config.policy, data: enabled };
 }

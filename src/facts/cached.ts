@@ -1,6 +1,6 @@
 import { FlightCache, type Clock } from '../cache/index.js';
 import { errorMessage, isImagegateError, type ErrorCode } from '../errors/index.js';
-import type { FactSource } from './source.js';
+import type { FactAnswer, FactSource } from './source.js';
 import { checkFactValue } from './value.js';
 
 /** A failed lookup as the policy sees it, under `facts.<name>.error`. */
@@ -10,7 +10,7 @@ export interface FactError {
 }
 
 /** One fact for the policy (the value, or `{ error }`) and the clock time after which it is stale. */
-export interface FactAnswer {
+export interface GatheredFact {
   readonly fact: unknown;
   readonly validUntil: number;
 }
@@ -26,7 +26,7 @@ const MAX_MESSAGE = 1_000;
  * Failures are never cached: the next review asks again.
  */
 export class CachedSource {
-  private readonly cache: FlightCache<unknown, FactError>;
+  private readonly cache: FlightCache<FactAnswer, FactError>;
 
   constructor(
     readonly source: FactSource,
@@ -44,7 +44,7 @@ export class CachedSource {
     readonly digest: string;
     readonly repository: string;
     readonly signal: AbortSignal;
-  }): Promise<FactAnswer> {
+  }): Promise<GatheredFact> {
     const { source } = this;
     const { digest, repository } = opts;
     const settled = await this.cache.get({
@@ -52,10 +52,11 @@ export class CachedSource {
       key: JSON.stringify([source.revision, repository, digest]),
       signal: opts.signal,
       work: async (signal) => {
-        const value = await source.lookup({ digest, repository, signal });
-        checkFactValue(source.name, value);
-        return value;
+        const answer = await source.lookup({ digest, repository, signal });
+        checkFactValue(source.name, answer.value);
+        return answer;
       },
+      ttlOf: (answer) => answer.ttlMs,
       toError: (err) => factError(source.name, digest, err),
       cacheable: () => false,
       onAbort: () => ({
@@ -63,7 +64,7 @@ export class CachedSource {
         message: `fact source ${source.name}: no answer for ${digest} within the review deadline`,
       }),
     });
-    const fact = settled.ok ? settled.value : { error: settled.error };
+    const fact = settled.ok ? settled.value.value : { error: settled.error };
     return { fact, validUntil: settled.expiresAt };
   }
 }

@@ -18,19 +18,31 @@ export interface FactSource {
   /** How long (ms) an answer for one digest is reused; 0: asked again by every review. */
   readonly ttlMs: number;
   /**
-   * The fact about `digest` (an image in `repository`, e.g. `registry.example.com/team/app`). Must
-   * resolve with a JSON value (not undefined, and not an object with a top-level `error` key,
+   * The fact about `digest` (an image in `repository`, e.g. `registry.example.com/team/app`). Its
+   * `value` must be a JSON value (not undefined, and not an object with a top-level `error` key,
    * which is how the policy sees a failure). Throws, preferably an ImagegateError with its code,
    * when it cannot tell; `signal` aborts when no review waits for the answer any more.
    * An image that carries its digest is looked up whatever its host: a source that reads from
    * the image's own registry must do so through the registry room, which refuses hosts outside
    * registries.hosts without any I/O (SSRF through an image name).
    */
-  lookup(opts: {
-    readonly digest: string;
-    readonly repository: string;
-    readonly signal: AbortSignal;
-  }): Promise<unknown>;
+  lookup(opts: FactLookup): Promise<FactAnswer>;
+}
+
+export interface FactLookup {
+  /** The digest judged (`sha256:<64 hex>` or `sha512:<128 hex>`). */
+  readonly digest: string;
+  /** The normalised repository, e.g. registry.access.redhat.com/ubi9/ubi-minimal. */
+  readonly repository: string;
+  /** The review's deadline: the lookup ends when it aborts. */
+  readonly signal: AbortSignal;
+}
+
+/** A source's answer: the fact's value, and how long it holds when sooner than the source's `ttlMs`. */
+export interface FactAnswer {
+  readonly value: unknown;
+  /** Until stale (ms from now), e.g. a grade's next drop or a certificate's expiry; capped by `ttlMs`. */
+  readonly ttlMs?: number;
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;

@@ -11,7 +11,8 @@ import type { Endpoint } from './http.js';
 import { matchesPattern } from './patterns.js';
 import { createPyxisBackend } from './pyxis.js';
 import { createQuayBackend } from './quay.js';
-import type { FactAnswer, FactSource, HealthFact } from './source.js';
+import type { FactAnswer, FactSource } from '../facts/index.js';
+import type { HealthFact } from './source.js';
 import { createStaticBackend, loadStaticGrades } from './static.js';
 
 export interface HealthSourceOptions {

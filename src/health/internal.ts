@@ -7,4 +7,5 @@ export { clairFindings, clairToken } from './clair.js';
 export { parseStaticGrades } from './static.js';
 export { matchesPattern } from './patterns.js';
 export type { HealthSourceOptions } from './create.js';
-export type { FactLookup, HealthFact } from './source.js';
+export type { HealthFact } from './source.js';
+export type { FactLookup } from '../facts/index.js';

@@ -86,7 +86,7 @@ const signatures: FactSource = {
   lookup: async ({ repository }) => {
     if (repository.endsWith('/team/dark'))
       throw new ImagegateError('IMAGEGATE_REGISTRY_UNAVAILABLE', 'sigstore is down');
-    return { signed: !repository.endsWith('/team/unsigned') };
+    return { value: { signed: !repository.endsWith('/team/unsigned') } };
   },
 };
 

@@ -47,6 +47,8 @@ function testSource(
     readonly revision?: string;
     readonly ttlMs?: number;
     readonly answer?: (call: Call & { readonly signal: AbortSignal }) => Promise<unknown>;
+    /** The answer's own reuse time (ms), e.g. until a grade drops. */
+    readonly answerTtlMs?: number;
   } = {},
 ): FactSource & { calls: Call[]; revision: string } {
   const calls: Call[] = [];
@@ -57,7 +59,8 @@ function testSource(
     calls,
     lookup: async (call) => {
       calls.push({ digest: call.digest, repository: call.repository });
-      return opts.answer === undefined ? { seen: call.digest } : opts.answer(call);
+      const value = opts.answer === undefined ? { seen: call.digest } : await opts.answer(call);
+      return { value, ...(opts.answerTtlMs === undefined ? {} : { ttlMs: opts.answerTtlMs }) };
     },
   };
 }
@@ -220,6 +223,26 @@ t.test('answers are cached per source revision, repository and digest, for the s
   t.equal(probe.calls.length, 4, 'asked again after the TTL');
 });
 
+
+t.test("an answer's own reuse time (a grade's next drop) wins when sooner than the source TTL", async (t) => {
+  const soon = testSource({ ttlMs: 60_000, answerTtlMs: 500 });
+  const late = testSource({ name: 'late', ttlMs: 1_000, answerTtlMs: 90_000 });
+  const { clock, gatherer } = stage(t, [soon, late]);
+  const image = `${reg.host}/team/app@${D1}`;
+  const first = await gatherOne(gatherer, image);
+  t.equal(first.validUntil, clock.now() + 500, 'the evidence is stale when the soonest answer is');
+  clock.advance(500);
+  await gatherOne(gatherer, image);
+  t.equal(soon.calls.length, 1, 'served up to its own reuse time');
+  t.equal(late.calls.length, 1);
+  clock.advance(1);
+  await gatherOne(gatherer, image);
+  t.equal(soon.calls.length, 2, 'asked again once its answer is stale');
+  t.equal(late.calls.length, 1, 'an answer never outlives its source TTL, however long it says it holds');
+  clock.advance(500);
+  await gatherOne(gatherer, image);
+  t.equal(late.calls.length, 2);
+});
 t.test('a failing source gives {error: {code, message}}, is not cached, and stales the evidence', async (t) => {
   let mode: 'imagegate' | 'plain' | 'fine' = 'imagegate';
   const flaky = testSource({
