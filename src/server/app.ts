@@ -60,8 +60,10 @@ export function buildApp(opts: AppOptions) {
     // Requests that arrive while closing get the one envelope from the hook below, not fastify's own 503 body.
     return503OnClosing: false,
     // Bad URLs and over-long parameters answer in the one error envelope as well.
-    frameworkErrors: (err, req, reply) =>
-      rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes }),
+    // Fastify awaits nothing from this hook: the reply (a thenable) is sent, not returned.
+    frameworkErrors: (err, req, reply) => {
+      void rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes });
+    },
     ...(opts.tls === undefined ? {} : { https: httpsOptions(opts.tls, limits) }),
   });
   app.server.headersTimeout = limits.headersTimeoutMs;

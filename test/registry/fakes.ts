@@ -60,7 +60,7 @@ export async function startFake(handler: Handler, opts: { readonly plain?: boole
     },
     async close() {
       for (const s of sockets) s.destroy();
-      server.closeAllConnections?.();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
