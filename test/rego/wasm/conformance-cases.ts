@@ -175,3 +175,13 @@ export async function runCase(c: Case): Promise<Verdict> {
   const want = 'want_result' in e ? JSON.stringify(e.want_result) : `error ${String(e.want_error_code)}`;
   return { kind: 'fail', detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}` };
 }
+
+/** Case ids: the note, with ` #2`, ` #3`… on its later repeats in load order, so that each id names one case. */
+export function caseIds(cases: readonly Case[]): string[] {
+  const seen = new Map<string, number>();
+  return cases.map((c) => {
+    const n = (seen.get(c.note) ?? 0) + 1;
+    seen.set(c.note, n);
+    return n === 1 ? c.note : `${c.note} #${n}`;
+  });
+}
