@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'certs/**', 'src/rego/wasm/runtime/**', 'test/fixtures/**', '.tap/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'certs/**', 'src/rego/wasm/runtime/**', '.tap/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
@@ -21,6 +21,13 @@ export default tseslint.config(
         'error',
         { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true },
       ],
+      // As only-throw-error's defaults: forwarding a caught value or a signal's reason (lib types it any) unchanged.
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
+      // `const { a: _a, ...rest } = o` is how a copy without some keys is made.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       // tap collects every subtest promise itself: `t.test(...)` is awaited by the runner.
       '@typescript-eslint/no-floating-promises': [
         'error',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one test command (README, CI): builds, typechecks, runs every tap test, and ends with a
-# line "tests: N passed, M failed". Exits non-zero on any failure or when no test ran.
+# The one test command (README, CI): builds, typechecks (host and AssemblyScript runtime), lints,
+# checks formatting, runs every tap test, and ends with a line "tests: N passed, M failed".
+# Exits non-zero on any failure or when no test ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +32,17 @@ if ! command -v docker-registry >/dev/null 2>&1 && [ ! -x /usr/bin/docker-regist
   fi
 fi
 
-npm run --silent build || { echo "tests: 0 passed, 1 failed (build)"; exit 1; }
-npx tsc --noEmit || { echo "tests: 0 passed, 1 failed (typecheck)"; exit 1; }
+# Each step before the tap run fails the whole command with one summary line naming it.
+step() {
+  local name=$1
+  shift
+  "$@" || { echo "tests: 0 passed, 1 failed ($name)"; exit 1; }
+}
+step build npm run --silent build
+step typecheck npx tsc --noEmit
+step typecheck:runtime npm run --silent typecheck:runtime
+step lint npm run --silent lint
+step format npm run --silent format:check
 
 log=$(mktemp)
 npx tap "$@" 2>&1 | tee "$log"

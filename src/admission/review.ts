@@ -68,11 +68,11 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   if (!isRecord(body)) throw malformed('body must be a JSON object of kind AdmissionReview');
   const { apiVersion, kind, request } = body;
   if (kind !== 'AdmissionReview') {
-    throw malformed(`kind must be "AdmissionReview", got ${JSON.stringify(kind ?? null)?.slice(0, 100)}`);
+    throw malformed(`kind must be "AdmissionReview", got ${JSON.stringify(kind ?? null).slice(0, 100)}`);
   }
   if (!isReviewApiVersion(apiVersion)) {
     throw malformed(
-      `apiVersion must be "admission.k8s.io/v1" or "admission.k8s.io/v1beta1", got ${JSON.stringify(apiVersion ?? null)?.slice(0, 100)}`,
+      `apiVersion must be "admission.k8s.io/v1" or "admission.k8s.io/v1beta1", got ${JSON.stringify(apiVersion ?? null).slice(0, 100)}`,
     );
   }
   if (!isRecord(request))
@@ -84,7 +84,7 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   const operation = request.operation;
   if (!isOperation(operation)) {
     throw malformed(
-      `request.operation must be one of ${OPERATIONS.join(', ')}, got ${JSON.stringify(operation ?? null)?.slice(0, 100)}`,
+      `request.operation must be one of ${OPERATIONS.join(', ')}, got ${JSON.stringify(operation ?? null).slice(0, 100)}`,
     );
   }
   return {

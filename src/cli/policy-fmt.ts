@@ -88,8 +88,7 @@ function withImports(module: Module, opts: { readonly version: 0 | 1; readonly d
 }
 
 function importPath(i: Import): string {
-  const head = i.path.head.type === 'var' ? i.path.head.name : '';
-  return [head, ...i.path.path.map((p) => p.value)].join('.');
+  return [i.path.head.name, ...i.path.path.map((p) => p.value)].join('.');
 }
 
 function regoV1Import(loc: Import['loc']): Import {

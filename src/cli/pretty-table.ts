@@ -3,7 +3,7 @@
  * header centred, cells left-aligned, one space of padding, widths in code points.
  */
 export function prettyTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const width = (s: string) => [...s].length;
+  const width = (s: string) => Array.from(s).length;
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const centre = (s: string, w: number) => {

@@ -1,8 +1,10 @@
 /**
- * The catalogue of every error code imagegate reports: code → short meaning, and the HTTP status
- * where the code ends an HTTP request before (or instead of) an AdmissionReview. docs/errors.md
- * gives each code's fix; test/errors/catalogue.test.ts keeps both in agreement and checks that
- * every code used in src/ is listed here. Codes are stable: never renamed once released.
+ * The catalogue of every error code imagegate reports: code → short meaning, the HTTP status
+ * where the code ends an HTTP request before (or instead of) an AdmissionReview, and, for the
+ * codes whose messages end in a fix from this table (registry and Kubernetes API failures),
+ * that fix. docs/errors.md gives each code's fix (the same text where the table has one);
+ * test/errors/catalogue.test.ts keeps both in agreement and checks that every code used in src/
+ * is listed here. Codes are stable: never renamed once released.
  */
 export const ERROR_CODES = {
   // start-up and CLI
@@ -63,38 +65,107 @@ export const ERROR_CODES = {
   IMAGEGATE_REGISTRY_NOT_CONFIGURED: {
     meaning: 'no registry is configured for tag resolution; tags are left as they are',
   },
-  IMAGEGATE_REGISTRY_UNTRUSTED: { meaning: "the image's registry is not in registries.hosts" },
-  IMAGEGATE_REGISTRY_TIMEOUT: { meaning: 'no complete answer within timeoutMs or the review deadline' },
-  IMAGEGATE_REGISTRY_UNAUTHORIZED: { meaning: 'the registry or its token service refused the credentials' },
-  IMAGEGATE_REGISTRY_NOT_FOUND: { meaning: 'the tag or manifest does not exist' },
-  IMAGEGATE_REGISTRY_DIGEST_MISMATCH: { meaning: 'the body does not hash to the digest the registry claimed' },
-  IMAGEGATE_REGISTRY_LIMIT_EXCEEDED: { meaning: 'manifest over maxManifestBytes or index over maxIndexEntries' },
-  IMAGEGATE_REGISTRY_REDIRECT_REFUSED: { meaning: 'more than 3 redirects, https to http, or a host not allowed' },
-  IMAGEGATE_REGISTRY_REALM_REFUSED: { meaning: 'the token realm is on a host not allowed, or not https' },
+  IMAGEGATE_REGISTRY_UNTRUSTED: {
+    meaning: "the image's registry is not in registries.hosts",
+    fix: 'use an image from a trusted registry, or add the host to registries.hosts in the config',
+  },
+  IMAGEGATE_REGISTRY_TIMEOUT: {
+    meaning: 'no complete answer within timeoutMs or the review deadline',
+    fix: 'retry later, or raise registries.hosts[].timeoutMs (maxConcurrency if no request slot was free) and the webhook timeoutSeconds',
+  },
+  IMAGEGATE_REGISTRY_UNAUTHORIZED: {
+    meaning: 'the registry or its token service refused the credentials',
+    fix: 'set registries.hosts[].credentials (or an imagePullSecret) with pull access to this repository',
+  },
+  IMAGEGATE_REGISTRY_NOT_FOUND: {
+    meaning: 'the tag or manifest does not exist',
+    fix: 'check that the repository and tag exist in the registry, or fix the image reference',
+  },
+  IMAGEGATE_REGISTRY_DIGEST_MISMATCH: {
+    meaning: 'the body does not hash to the digest the registry claimed',
+    fix: 'the registry served content that does not hash to its digest: ask its operator to investigate',
+  },
+  IMAGEGATE_REGISTRY_LIMIT_EXCEEDED: {
+    meaning: 'manifest over maxManifestBytes or index over maxIndexEntries',
+    fix: 'raise registries.maxManifestBytes or registries.maxIndexEntries if the image is legitimate',
+  },
+  IMAGEGATE_REGISTRY_REDIRECT_REFUSED: {
+    meaning: 'more than 3 redirects, https to http, or a host not allowed',
+    fix: 'add the redirect target to registries.hosts[].allowedHosts if it is legitimate',
+  },
+  IMAGEGATE_REGISTRY_REALM_REFUSED: {
+    meaning: 'the token realm is on a host not allowed, or not https',
+    fix: 'add the token service host to registries.hosts[].allowedHosts if it is legitimate',
+  },
   IMAGEGATE_REGISTRY_CREDENTIALS_WITHHELD: {
     meaning: 'the token realm is not in credentialRealms and the anonymous request was refused',
+    fix: "if the registry's operator runs that token service (auth.docker.io for docker.io), list its host in registries.hosts[].credentialRealms",
   },
-  IMAGEGATE_REGISTRY_TLS: { meaning: 'certificate or handshake failure' },
-  IMAGEGATE_REGISTRY_UNAVAILABLE: { meaning: '5xx or connection errors after retries' },
-  IMAGEGATE_REGISTRY_RATE_LIMITED: { meaning: '429 whose Retry-After does not fit the deadline' },
-  IMAGEGATE_REGISTRY_PROTOCOL: { meaning: 'the registry did not answer as an OCI distribution registry' },
-  IMAGEGATE_REGISTRY_CONFIG_INVALID: { meaning: 'the registries section of the config is invalid' },
-  IMAGEGATE_REGISTRY_PULL_SECRET_INVALID: { meaning: 'a .dockerconfigjson pull secret is malformed' },
-  IMAGEGATE_REGISTRY_PULL_SECRET_UNAVAILABLE: { meaning: 'a pull secret named by the pod could not be read' },
+  IMAGEGATE_REGISTRY_TLS: {
+    meaning: 'certificate or handshake failure',
+    fix: 'set registries.hosts[].caFile to the CA bundle that signed the registry certificate',
+  },
+  IMAGEGATE_REGISTRY_UNAVAILABLE: {
+    meaning: '5xx or connection errors after retries',
+    fix: 'retry later, and check that the registry is up and reachable from the webhook',
+  },
+  IMAGEGATE_REGISTRY_RATE_LIMITED: {
+    meaning: '429 whose Retry-After does not fit the deadline',
+    fix: 'retry later, or resolve through a mirror (registries.mirrors)',
+  },
+  IMAGEGATE_REGISTRY_PROTOCOL: {
+    meaning: 'the registry did not answer as an OCI distribution registry',
+    fix: 'the registry did not answer as an OCI distribution registry: check the host in registries.hosts',
+  },
+  IMAGEGATE_REGISTRY_CONFIG_INVALID: {
+    meaning: 'the registries section of the config is invalid',
+    fix: 'fix the registries section of the config',
+  },
+  IMAGEGATE_REGISTRY_PULL_SECRET_INVALID: {
+    meaning: 'a .dockerconfigjson pull secret is malformed',
+    fix: 'recreate the secret with `kubectl create secret docker-registry`',
+  },
+  IMAGEGATE_REGISTRY_PULL_SECRET_UNAVAILABLE: {
+    meaning: 'a pull secret named by the pod could not be read',
+    fix: 'fix the imagePullSecrets named by the pod or its service account, or let the webhook read them (RBAC get on secrets and serviceaccounts)',
+  },
   IMAGEGATE_REGISTRY_ADDRESS_BLOCKED: {
     meaning: 'the registry host or an address it resolves to is in registries.blockedCidrs',
+    fix: 'registries never resolve to internal ranges (cloud metadata, link-local, multicast); fix the registry DNS, or change registries.blockedCidrs if the address is intended',
   },
   // Kubernetes API (pull secrets)
-  IMAGEGATE_KUBE_NOT_FOUND: { meaning: 'a secret or service account the pod names does not exist' },
-  IMAGEGATE_KUBE_FORBIDDEN: { meaning: 'the API server refused the read (403)' },
-  IMAGEGATE_KUBE_UNAUTHORIZED: { meaning: 'the token file is unreadable or the API server refused the token' },
+  IMAGEGATE_KUBE_NOT_FOUND: {
+    meaning: 'a secret or service account the pod names does not exist',
+    fix: 'create it in that namespace, or remove it from imagePullSecrets',
+  },
+  IMAGEGATE_KUBE_FORBIDDEN: {
+    meaning: 'the API server refused the read (403)',
+    fix: "grant the webhook's service account get on secrets and serviceaccounts (RBAC)",
+  },
+  IMAGEGATE_KUBE_UNAUTHORIZED: {
+    meaning: 'the token file is unreadable or the API server refused the token',
+    fix: "check that the webhook's service account token is mounted and valid",
+  },
   IMAGEGATE_KUBE_TIMEOUT: {
     meaning: 'the API server did not answer within pullSecrets.timeoutMs or the review deadline',
+    fix: 'retry later, or raise registries.pullSecrets.timeoutMs',
   },
-  IMAGEGATE_KUBE_UNAVAILABLE: { meaning: 'the API server cannot be reached or answered another status' },
-  IMAGEGATE_KUBE_PROTOCOL: { meaning: 'the answer is not a v1 object or exceeds 2 MiB' },
-  IMAGEGATE_KUBE_INVALID_NAME: { meaning: 'a namespace or secret name is not a valid Kubernetes name' },
-  IMAGEGATE_KUBE_CONFIG_INVALID: { meaning: 'pull secrets are enabled but there is no API server address or CA' },
+  IMAGEGATE_KUBE_UNAVAILABLE: {
+    meaning: 'the API server cannot be reached or answered another status',
+    fix: 'retry later, and check that the Kubernetes API server is reachable from the webhook',
+  },
+  IMAGEGATE_KUBE_PROTOCOL: {
+    meaning: 'the answer is not a v1 object or exceeds 2 MiB',
+    fix: 'check registries.pullSecrets.apiServer: the answer is not a Kubernetes API object',
+  },
+  IMAGEGATE_KUBE_INVALID_NAME: {
+    meaning: 'a namespace or secret name is not a valid Kubernetes name',
+    fix: 'fix the name: Kubernetes names are lowercase DNS names',
+  },
+  IMAGEGATE_KUBE_CONFIG_INVALID: {
+    meaning: 'pull secrets are enabled but there is no API server address or CA',
+    fix: 'run in a pod (KUBERNETES_SERVICE_HOST/PORT set, service account token mounted), or set registries.pullSecrets.apiServer, tokenFile and caFile',
+  },
   // health grades (fact source 'health')
   IMAGEGATE_HEALTH_NO_SOURCE: { meaning: "no health.sources entry covers the image's repository" },
   IMAGEGATE_HEALTH_NOT_FOUND: { meaning: 'the health source does not know the digest (not in the catalog)' },
@@ -119,7 +190,14 @@ export const ERROR_CODES = {
   IMAGEGATE_WASM_RUNTIME_MISSING: { meaning: 'runtime.wasm is not next to the emitter' },
   IMAGEGATE_WASM_RUNTIME_INVALID: { meaning: 'runtime.wasm is damaged or lacks an export' },
   IMAGEGATE_WASM_INVALID_MODULE: { meaning: 'the emitted module fails validation (an imagegate bug)' },
-} as const satisfies Readonly<Record<`IMAGEGATE_${string}`, { readonly meaning: string; readonly status?: number }>>;
+} as const satisfies Readonly<Record<`IMAGEGATE_${string}`, CatalogueEntry>>;
+
+interface CatalogueEntry {
+  readonly meaning: string;
+  readonly status?: number;
+  /** The fix a message of this code ends with: what to change, naming the config key. */
+  readonly fix?: string;
+}
 
 /** One of the catalogued codes; a code not in ERROR_CODES does not compile. */
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -129,8 +207,18 @@ export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CODES, value);
 }
 
+/** The codes whose table entry carries a fix; an error class that appends fixes takes only these. */
+export type CodeWithFix = {
+  [C in ErrorCode]: (typeof ERROR_CODES)[C] extends { readonly fix: string } ? C : never;
+}[ErrorCode];
+
 /** The HTTP status a code answers with when it ends a request, else undefined. */
 export function httpStatusOf(code: ErrorCode): number | undefined {
-  const entry: { readonly meaning: string; readonly status?: number } = ERROR_CODES[code];
+  const entry: CatalogueEntry = ERROR_CODES[code];
   return entry.status;
+}
+
+/** The fix the catalogue gives for `code` (the text messages of that code end with). */
+export function fixOf(code: CodeWithFix): string {
+  return ERROR_CODES[code].fix;
 }

@@ -1,6 +1,6 @@
 import type { ErrorCode } from './codes.js';
 
-export { httpStatusOf, isErrorCode, type ErrorCode } from './codes.js';
+export { fixOf, httpStatusOf, isErrorCode, type ErrorCode } from './codes.js';
 
 /**
  * The one error base class of imagegate. Every error a user can see carries a stable `code`

@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { startDeadline, untilAborted } from '../admission/index.js';
 import { FlightCache, type Clock } from '../cache/index.js';
+import { readBounded } from '../net/index.js';
 import { KubeError } from './errors.js';
 import { parseServiceAccount, parseSecret, type KubeSecret, type KubeServiceAccount } from './objects.js';
 import { TokenFile, type TokenFileSystem } from './token.js';
@@ -56,21 +57,6 @@ function objectPath(kind: 'secrets' | 'serviceaccounts', namespace: string, name
   return `/api/v1/namespaces/${namespace}/${kind}/${name}`;
 }
 
-async function readBody(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    total += buf.length;
-    if (total > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new KubeError('protocol', `the API server answer exceeds ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-}
-
 function statusError(status: number, what: string): KubeError {
   switch (status) {
     case 401:
@@ -119,7 +105,14 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
       await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
       return { status: res.statusCode, body: Buffer.alloc(0) };
     }
-    return { status: 200, body: await readBody(res.body) };
+    const length = res.headers['content-length'];
+    const body = await readBounded({
+      body: res.body,
+      maxBytes: MAX_BODY_BYTES,
+      declaredLength: typeof length === 'string' ? length : undefined,
+      tooLarge: () => new KubeError('protocol', `the API server answer exceeds ${MAX_BODY_BYTES} bytes`),
+    });
+    return { status: 200, body };
   }
 
   async function fetchObject(path: string, what: string, outer: AbortSignal): Promise<unknown> {

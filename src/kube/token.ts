@@ -39,11 +39,7 @@ export class TokenFile {
   async token(): Promise<string> {
     try {
       const v = await this.fs.stat(this.file);
-      const same =
-        this.version !== undefined &&
-        v.mtimeMs === this.version.mtimeMs &&
-        v.size === this.version.size &&
-        v.ino === this.version.ino;
+      const same = v.mtimeMs === this.version?.mtimeMs && v.size === this.version.size && v.ino === this.version.ino;
       if (same && this.value !== undefined) return this.value;
       const text = (await this.fs.readFile(this.file)).trim();
       if (text === '' || text.length > MAX_TOKEN_CHARS || !/^[\x21-\x7e]+$/.test(text)) {

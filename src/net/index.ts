@@ -146,3 +146,5 @@ export function formatAddress(ip: IpAddress): string {
 export function formatRange(r: IpRange): string {
   return `${formatAddress(r.base)}/${r.prefix}`;
 }
+
+export { readBounded } from './body.js';

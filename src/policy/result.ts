@@ -1,4 +1,4 @@
-import { ImagegateError } from '../errors/index.js';
+import { ImagegateError, isImagegateError } from '../errors/index.js';
 import type { Verdict, Violation } from '../admission/index.js';
 import { isRecord } from '../guards/index.js';
 
@@ -22,7 +22,7 @@ export function verdictFromResult(opts: { readonly resultSet: unknown; readonly 
   try {
     return fromDecision(decision, entrypoint);
   } catch (err) {
-    if (err instanceof ImagegateError) return { kind: 'undecided', error: err };
+    if (isImagegateError(err)) return { kind: 'undecided', error: err };
     throw err;
   }
 }

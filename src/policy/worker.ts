@@ -42,7 +42,8 @@ try {
   port.on('message', (msg: unknown) => {
     if (!isRecord(msg) || typeof msg.id !== 'number') return;
     try {
-      port.postMessage({ id: msg.id, ok: true, result: policy.evaluate(msg.input, entrypoint) });
+      const result: unknown = policy.evaluate(msg.input, entrypoint);
+      port.postMessage({ id: msg.id, ok: true, result });
     } catch (err) {
       port.postMessage({ id: msg.id, ok: false, message: message(err) });
     }

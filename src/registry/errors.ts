@@ -1,8 +1,8 @@
-import { ImagegateError } from '../errors/index.js';
+import { fixOf, ImagegateError } from '../errors/index.js';
 
 /**
- * Stable codes of registry failures. Each failure carries the cause (`problem`) and the fix
- * separately, so the resolver can prefix the image and registry it was looking up.
+ * Stable codes of registry failures; their fixes are in ERROR_CODES. Each failure carries the
+ * cause (`problem`) and the fix separately, so the resolver can prefix the image and registry.
  */
 export const REGISTRY_CODES = {
   untrusted: 'IMAGEGATE_REGISTRY_UNTRUSTED',
@@ -26,30 +26,6 @@ export const REGISTRY_CODES = {
 
 export type RegistryFailureKind = keyof typeof REGISTRY_CODES;
 
-const FIXES: Record<RegistryFailureKind, string> = {
-  untrusted: 'use an image from a trusted registry, or add the host to registries.hosts in the config',
-  timeout:
-    'retry later, or raise registries.hosts[].timeoutMs (maxConcurrency if no request slot was free) and the webhook timeoutSeconds',
-  unauthorized: 'set registries.hosts[].credentials (or an imagePullSecret) with pull access to this repository',
-  notFound: 'check that the repository and tag exist in the registry, or fix the image reference',
-  digestMismatch: 'the registry served content that does not hash to its digest: ask its operator to investigate',
-  limitExceeded: 'raise registries.maxManifestBytes or registries.maxIndexEntries if the image is legitimate',
-  redirectRefused: 'add the redirect target to registries.hosts[].allowedHosts if it is legitimate',
-  realmRefused: 'add the token service host to registries.hosts[].allowedHosts if it is legitimate',
-  credentialsWithheld:
-    "if the registry's operator runs that token service (auth.docker.io for docker.io), list its host in registries.hosts[].credentialRealms",
-  tls: 'set registries.hosts[].caFile to the CA bundle that signed the registry certificate',
-  unavailable: 'retry later, and check that the registry is up and reachable from the webhook',
-  rateLimited: 'retry later, or resolve through a mirror (registries.mirrors)',
-  protocol: 'the registry did not answer as an OCI distribution registry: check the host in registries.hosts',
-  configInvalid: 'fix the registries section of the config',
-  pullSecretInvalid: 'recreate the secret with `kubectl create secret docker-registry`',
-  pullSecretUnavailable:
-    'fix the imagePullSecrets named by the pod or its service account, or let the webhook read them (RBAC get on secrets and serviceaccounts)',
-  addressBlocked:
-    'registries never resolve to internal ranges (cloud metadata, link-local, multicast); fix the registry DNS, or change registries.blockedCidrs if the address is intended',
-};
-
 /** A registry failure before the image is known; `problem` never contains upstream bodies. */
 export class RegistryProblem extends ImagegateError {
   readonly kind: RegistryFailureKind;
@@ -64,10 +40,11 @@ export class RegistryProblem extends ImagegateError {
     readonly retryable?: boolean;
     readonly cause?: unknown;
   }) {
-    super(REGISTRY_CODES[opts.kind], `${opts.problem}: ${FIXES[opts.kind]}`, { cause: opts.cause });
+    const fix = fixOf(REGISTRY_CODES[opts.kind]);
+    super(REGISTRY_CODES[opts.kind], `${opts.problem}: ${fix}`, { cause: opts.cause });
     this.kind = opts.kind;
     this.problem = opts.problem;
-    this.fix = FIXES[opts.kind];
+    this.fix = fix;
     this.retryable = opts.retryable ?? false;
     this.name = 'RegistryProblem';
   }
@@ -97,7 +74,7 @@ export function imageError(opts: {
 }
 
 export function configError(text: string): ImagegateError {
-  return new ImagegateError(REGISTRY_CODES.configInvalid, `${text}: ${FIXES.configInvalid}`);
+  return new ImagegateError(REGISTRY_CODES.configInvalid, `${text}: ${fixOf(REGISTRY_CODES.configInvalid)}`);
 }
 
 /** Quotes a short value from an upstream header only when it is plain printable text. */

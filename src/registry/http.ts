@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { untilAborted } from '../admission/index.js';
 import type { Clock } from '../cache/index.js';
+import { readBounded } from '../net/index.js';
 import { problem } from './errors.js';
 import { classify } from './failures.js';
 import type { Semaphore } from './limiter.js';
@@ -50,29 +51,6 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
 
 function timeoutText(ctx: LookupContext): string {
   return `within the deadline (at most registries.hosts[].timeoutMs = ${ctx.settings.timeoutMs} ms)`;
-}
-
-async function readCapped(
-  body: Dispatcher.ResponseData['body'],
-  maxBytes: number,
-  declared: string | undefined,
-): Promise<Buffer> {
-  if (declared !== undefined && Number(declared) > maxBytes) {
-    body.destroy();
-    throw problem('limitExceeded', `the response declares ${declared} bytes, over the limit of ${maxBytes}`);
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    total += buf.length;
-    if (total > maxBytes) {
-      body.destroy();
-      throw problem('limitExceeded', `the response exceeds the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Checks a redirect target: scheme never downgraded, host the origin's or an allowed one. */
@@ -134,11 +112,18 @@ async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolea
     });
     const res = await untilAborted({ work: pending, signal: ctx.signal });
     const limit = REDIRECT_STATUSES.has(res.statusCode) ? 64 * 1024 : ex.maxBytes;
-    const body = await readCapped(
-      res.body,
-      limit,
-      ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'),
-    );
+    const body = await readBounded({
+      body: res.body,
+      maxBytes: limit,
+      declaredLength: ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'),
+      tooLarge: ({ declared, maxBytes }) =>
+        problem(
+          'limitExceeded',
+          declared === undefined
+            ? `the response exceeds the limit of ${maxBytes} bytes`
+            : `the response declares ${declared} bytes, over the limit of ${maxBytes}`,
+        ),
+    });
     return { status: res.statusCode, headers: res.headers, body, url };
   } catch (err) {
     throw classify(err, ctx.signal, timeoutText(ctx));

@@ -1,5 +1,5 @@
 import type { PinContext } from '../admission/index.js';
-import { ImagegateError, errorMessage } from '../errors/index.js';
+import { ImagegateError, errorMessage, isImagegateError } from '../errors/index.js';
 import { parseDockerConfigJson, type Credentials } from './credentials.js';
 import { REGISTRY_CODES } from './errors.js';
 import { KubeError, type KubeClient, type KubeSecret } from '../kube/index.js';
@@ -46,7 +46,7 @@ function credentialsOfSecret(secret: KubeSecret, what: string): ReadonlyMap<stri
 }
 
 function asProblem(err: unknown): ImagegateError {
-  return err instanceof ImagegateError
+  return isImagegateError(err)
     ? err
     : new KubeError('unavailable', `reading pull secrets failed: ${errorMessage(err)}`, { cause: err });
 }

@@ -102,20 +102,21 @@ function operatorName(ref: Term): string | undefined {
 
 /** OPA's `iteration`: a ref with a variable key, `some … in`, or a relation built-in; comprehensions excluded. */
 function iterates(body: Body): boolean {
-  let found = false;
-  for (const expr of body) {
-    if (expr.type === 'someIn') return true;
-    walkTerms(expr, (t) => {
-      if (found) return false;
-      if (t.type === 'arrayComprehension' || t.type === 'setComprehension' || t.type === 'objectComprehension')
-        return false;
-      if (t.type === 'ref' && t.path.some((p) => p.type === 'var')) found = true;
-      if (t.type === 'call' && RELATION_BUILTINS.has(operatorName(t.operator) ?? '')) found = true;
-      return !found;
-    });
-    if (found) return true;
-  }
-  return false;
+  return body.some((expr) => expr.type === 'someIn' || termsIterate(expr));
+}
+
+function termsIterate(expr: Expr): boolean {
+  const seen = { iteration: false };
+  walkTerms(expr, (t) => {
+    if (seen.iteration) return false;
+    if (t.type === 'arrayComprehension' || t.type === 'setComprehension' || t.type === 'objectComprehension')
+      return false;
+    seen.iteration =
+      (t.type === 'ref' && t.path.some((p) => p.type === 'var')) ||
+      (t.type === 'call' && RELATION_BUILTINS.has(operatorName(t.operator) ?? ''));
+    return !seen.iteration;
+  });
+  return seen.iteration;
 }
 
 function call(name: string, args: readonly Term[], loc: Loc): Term {

@@ -63,7 +63,7 @@ export function buildApp(opts: AppOptions) {
     // Requests that arrive while closing get the one envelope from the hook below, not fastify's own 503 body.
     return503OnClosing: false,
     // Bad URLs and over-long parameters answer in the one error envelope as well.
-    // fastify ignores what this returns; the reply (a thenable) is sent by rejectRequest itself.
+    // Fastify awaits nothing from this hook: the reply (a thenable) is sent, not returned.
     frameworkErrors: (err, req, reply) => {
       void rejectRequest({ err, req, reply, metrics: opts.metrics, bodyLimitBytes: server.bodyLimitBytes });
     },

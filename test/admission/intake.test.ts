@@ -180,9 +180,20 @@ t.test('server.maxConcurrentReviews: one review too many is refused at once, and
   await t.rejects(intake.accept({ segments: [bytesOf('{')], signal: never() }), {
     code: 'IMAGEGATE_REQUEST_MALFORMED',
   });
-  const d = await intake.accept({ segments: [body()], signal: never() });
-  const e = await intake.accept({ segments: [body()], signal: never() });
-  t.pass('a review that failed to parse gave its slot back');
+  const d = await intake.accept({
+    segments: [bytesOf(review(podCase, { uid: 'after-malformed-1' }))],
+    signal: never(),
+  });
+  const e = await intake.accept({
+    segments: [bytesOf(review(podCase, { uid: 'after-malformed-2' }))],
+    signal: never(),
+  });
+  t.same(
+    [d.summary.request.uid, e.summary.request.uid],
+    ['after-malformed-1', 'after-malformed-2'],
+    'a review that failed to parse gave its slot back: both slots admit again',
+  );
+  await t.rejects(intake.accept({ segments: [body()], signal: never() }), { code: 'IMAGEGATE_SERVER_BUSY' });
   d.release();
   e.release();
 });

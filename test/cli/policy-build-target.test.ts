@@ -58,7 +58,9 @@ t.test('the default target uses imagegate.* aliases, which a host with only OPA 
   t.ok(Buffer.from(wasm).includes('imagegate.sprintf'), 'sprintf goes by its alias');
   t.same((await loadPolicy(wasm, undefined, hostBuiltins())).evaluate({}, 't/p'), EXPECTED);
   const bare = await loadPolicy(wasm, undefined, opaNamesOnly());
-  t.throws(() => bare.evaluate({}, 't/p'), /imagegate\./);
+  t.throws(() => {
+    bare.evaluate({}, 't/p');
+  }, /imagegate\./);
 });
 
 t.test('an unknown target is a usage error naming the choices', async (t) => {

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { httpStatusOf, ImagegateError, isErrorCode, isImagegateError } from '../../src/errors/index.js';
+import { fixOf, httpStatusOf, ImagegateError, isErrorCode, isImagegateError } from '../../src/errors/index.js';
+import { KubeError } from '../../src/kube/index.js';
 import { ERROR_CODES } from '../../src/errors/internal.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -65,6 +66,28 @@ t.test('the HTTP status of a code is the one its documented row names', async (t
     const named = [...new Set([...(docs.get(code) ?? '').matchAll(/HTTP (\d{3})/g)].map((m) => Number(m[1])))];
     t.same(named, status === undefined ? [] : [status], code);
   }
+});
+
+t.test('a fix in the table is the fix its documented row gives (backquotes aside)', async (t) => {
+  const docs = documented();
+  const plain = (s: string) => s.replaceAll('`', '');
+  const withFix = Object.entries(ERROR_CODES).flatMap(([code, entry]) =>
+    'fix' in entry ? [{ code, fix: entry.fix }] : [],
+  );
+  t.ok(withFix.length >= 25, `${withFix.length} codes carry their fix in the table`);
+  for (const { code, fix } of withFix) {
+    const cells = (docs.get(code) ?? '').split(' | ');
+    t.equal(plain(cells[3]?.replace(/ \|$/, '') ?? ''), plain(fix), code);
+  }
+});
+
+t.test('a Kubernetes API error ends its message with the catalogued fix', async (t) => {
+  const kube = new KubeError('forbidden', 'reading secret team-a/pull: HTTP 403');
+  t.equal(kube.code, 'IMAGEGATE_KUBE_FORBIDDEN');
+  t.equal(kube.message, `reading secret team-a/pull: HTTP 403: ${fixOf('IMAGEGATE_KUBE_FORBIDDEN')}`);
+  t.match(kube.message, /grant the webhook's service account get on secrets/);
+  // @ts-expect-error a code without a catalogued fix cannot be asked for one
+  t.throws(() => fixOf('IMAGEGATE_CLI_USAGE').length);
 });
 
 t.test('isErrorCode refuses strings outside the table, prototype names included', async (t) => {

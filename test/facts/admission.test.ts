@@ -142,10 +142,7 @@ async function validate(w: Webhook, image: string): Promise<Answer> {
 async function mutate(w: Webhook, image: string): Promise<string> {
   const res = await w.server.post('/mutate', review(podCase, { object: pod(image) }));
   const ops = decodePatch(reviewResponse(res.json));
-  const replaced = ops.find(
-    (op): op is { path: string; value: string } =>
-      typeof op === 'object' && op !== null && 'path' in op && op.path === '/spec/containers/0/image',
-  );
+  const replaced = ops.find((op) => op.path === '/spec/containers/0/image');
   return replaced?.value ?? image;
 }
 

@@ -63,7 +63,9 @@ function edgesOf(file: string): Edge[] {
     const spec = st.moduleSpecifier;
     if (spec === undefined || !ts.isStringLiteral(spec) || !spec.text.startsWith('.')) continue;
     const to = relative(repoRoot, resolve(repoRoot, dirname(file), spec.text)).replace(/\.js$/, '.ts');
-    const typeOnly = ts.isExportDeclaration(st) ? st.isTypeOnly : st.importClause?.isTypeOnly === true;
+    const typeOnly = ts.isExportDeclaration(st)
+      ? st.isTypeOnly
+      : st.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword;
     edges.push({ from: file, to, names: namesOf(st), typeOnly });
   }
   return edges;
@@ -141,7 +143,9 @@ t.test('the host built-ins door loads no part of the compiler', async (t) => {
       if (!ts.isImportDeclaration(st) && !ts.isExportDeclaration(st)) continue;
       const spec = st.moduleSpecifier;
       if (spec === undefined || !ts.isStringLiteral(spec)) continue;
-      const typeOnly = ts.isExportDeclaration(st) ? st.isTypeOnly : st.importClause?.isTypeOnly === true;
+      const typeOnly = ts.isExportDeclaration(st)
+        ? st.isTypeOnly
+        : st.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword;
       if (typeOnly) continue;
       if (spec.text.startsWith('.'))
         queue.push(relative(repoRoot, resolve(repoRoot, dirname(file), spec.text)).replace(/\.js$/, '.ts'));

@@ -37,11 +37,10 @@ t.test(
   async (t) => {
     let healthy = false;
     let slow: Promise<ResolveResult> | undefined;
-    let p: RegistryPinner | undefined;
     const f = await fake(t, (req, res) => {
       if (healthy) return serveManifest(res, req, goodImage);
       if (req.url?.includes('/team/slow/') === true) return; // holds the only slot until its own deadline
-      if (slow === undefined && p !== undefined) {
+      if (slow === undefined) {
         // While app's first HEAD holds the slot, a lookup that never gets an answer queues behind it;
         // the 503 then sends app into a retry back-off, and its retry queues behind that lookup.
         slow = p.resolver.resolve({ ref: ref(`${f.host}/team/slow:1`), signal: longSignal() });
@@ -50,7 +49,8 @@ t.test(
       }
       res.writeHead(500).end();
     });
-    p = pinner(t, [{ host: f.host, maxConcurrency: 1, timeoutMs: TIMEOUT_MS }]);
+    // Declared after the fake because it needs its host; the fake sees no request before `p` is used.
+    const p = pinner(t, [{ host: f.host, maxConcurrency: 1, timeoutMs: TIMEOUT_MS }]);
     const image = ref(`${f.host}/team/app:1`);
 
     const started = performance.now();

@@ -37,6 +37,8 @@ export interface Fake {
   connections: number;
   /** Resolves when every accepted socket has closed. */
   allClosed(): Promise<void>;
+  /** Waits up to `ms` for every connection to the fake to close; answers how many are still open. */
+  openAfter(ms: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -58,9 +60,14 @@ export async function startFake(handler: Handler, opts: { readonly plain?: boole
     async allClosed() {
       while (sockets.size > 0) await new Promise((r) => setTimeout(r, 10));
     },
+    async openAfter(ms) {
+      const until = performance.now() + ms;
+      while (sockets.size > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
+      return sockets.size;
+    },
     async close() {
       for (const s of sockets) s.destroy();
-      server.closeAllConnections?.();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -66,7 +66,7 @@ t.test('/mutate over real HTTPS pins a pod to the real registry digests', async 
   t.equal(res.allowed, true);
   t.same(res.warnings ?? [], [], 'no warnings');
   const ops = decodePatch(res);
-  const after = fjp.applyPatch(fjp.deepClone(pod), fjp.deepClone(ops), true, false).newDocument;
+  const after = fjp.applyPatch(structuredClone(pod), structuredClone(ops), true, false).newDocument;
   t.same(
     fjp.compare(pod, after),
     [
@@ -159,7 +159,7 @@ t.test('/mutate after another mutator added a tagged sidecar pins only the sidec
   t.equal(res.allowed, true);
   t.same(res.warnings ?? [], []);
   const ops = decodePatch(res);
-  const after = fjp.applyPatch(fjp.deepClone(pod), fjp.deepClone(ops), true, false).newDocument;
+  const after = fjp.applyPatch(structuredClone(pod), structuredClone(ops), true, false).newDocument;
   const sidecar = `${reg.host}/mesh/proxy:1.2@${side.manifest.digest}`;
   t.same(
     fjp.compare(pod, after).sort((a, b) => a.path.localeCompare(b.path)),

@@ -264,7 +264,27 @@ t.test('registries.blockedCidrs entries are validated', async (t) => {
   t.throws(() => registriesConfig({ blockedCidrs: ['example.com/8'] }), {
     message: /blockedCidrs\/0: must match pattern/,
   });
-  const r = createRegistryResolver({ registries: registriesConfig({ blockedCidrs: ['10.0.0.1', '2001:db8::/32'] }) });
-  await r.close();
-  t.pass('a bare address and an IPv6 prefix are accepted');
+  // A bare address and an IPv6 prefix are accepted, and block what they name without a connection.
+  const { dispatcher, seen } = recording();
+  const dns = scripted([['10.0.0.1'], ['2001:db8::5']]);
+  const p = pinner(
+    t,
+    {
+      blockedCidrs: ['10.0.0.1', '2001:db8::/32'],
+      hosts: [{ host: 'four.example.test' }, { host: 'six.example.test' }],
+    },
+    { dispatcher, resolveHost: dns.resolve },
+  );
+  const codes: string[] = [];
+  for (const host of ['four.example.test', 'six.example.test']) {
+    const r = await p.resolver.resolve({ ref: ref(`${host}/team/app:1`), signal: longSignal() });
+    codes.push(r.ok ? 'resolved' : r.error.code);
+    if (!r.ok)
+      t.match(
+        r.error.message,
+        host === 'four.example.test' ? /blocked range 10\.0\.0\.1/ : /blocked range 2001:db8::\/32/,
+      );
+  }
+  t.same(codes, ['IMAGEGATE_REGISTRY_ADDRESS_BLOCKED', 'IMAGEGATE_REGISTRY_ADDRESS_BLOCKED']);
+  t.same(seen, [], 'no connection was made');
 });

@@ -31,7 +31,7 @@ t.test('entrypoints inside partial objects and generic ref heads', async (t) => 
   const wasm = compileEntrypoints({ sources: [{ file: 'ep.rego', text: policySource }], entrypoints });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
   const input = { m: { k1: 1 }, xs: ['x1'] };
-  const results = entrypoints.map((e) => policy.evaluate(input, e));
+  const results = entrypoints.map((e): unknown => policy.evaluate(input, e));
   t.same(results, [
     [{ result: 1 }],
     [],
@@ -78,7 +78,7 @@ t.test('with inside a template string part applies to that part', async (t) => {
   const wasm = compileEntrypoints({ sources: [{ file: 'tw.rego', text }], entrypoints });
   const policy = await loadPolicy(wasm, undefined, hostBuiltins({}));
   t.same(
-    entrypoints.map((e) => policy.evaluate({ x: 0 }, e)),
+    entrypoints.map((e): unknown => policy.evaluate({ x: 0 }, e)),
     [[{ result: 'v=1' }], [{ result: 'v=2' }], [{ result: 'v=101, plain=11' }], [{ result: 'v=10, plain=2' }]],
   );
 });

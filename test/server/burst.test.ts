@@ -17,8 +17,9 @@ import { startTestServer, reviewResponse, type TestServer } from '../fixtures/se
 // print the real figures.
 setFlagsFromString('--expose-gc');
 const gc: unknown = runInNewContext('gc');
+const isThunk = (f: unknown): f is () => void => typeof f === 'function';
 const collect = (): void => {
-  if (typeof gc === 'function') gc();
+  if (isThunk(gc)) gc();
 };
 const MB = 1024 * 1024;
 /**
@@ -132,11 +133,11 @@ t.test('a burst of 20 large key-heavy bodies neither stalls /healthz nor keeps i
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  let bursting = true;
+  const burst = new AbortController();
   const probes: number[] = [];
   const runs = watchLongestRun();
   const pinger = (async () => {
-    while (bursting) {
+    while (!burst.signal.aborted) {
       probes.push(await probeHealthz(srv).catch(() => Number.POSITIVE_INFINITY));
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -146,7 +147,7 @@ t.test('a burst of 20 large key-heavy bodies neither stalls /healthz nor keeps i
   const cpu0 = process.cpuUsage();
   const answers = await burstFromChildProcess({ srv, count: 20 });
   const burstMs = performance.now() - started;
-  bursting = false;
+  burst.abort();
   const longestRun = runs.stop();
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);

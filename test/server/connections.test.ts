@@ -173,7 +173,7 @@ t.test('connections beyond server.maxConnections are refused; open ones keep wor
       s.destroy();
       resolve('handshaken');
     });
-    s.once('error', (err) => resolve(`refused: ${err.message}`));
+    s.once('error', (err: Error) => resolve(`refused: ${err.message}`));
     s.once('close', () => resolve('refused: closed'));
   });
   t.match(refused, /^refused/, `the fourth connection is closed on accept (${refused})`);

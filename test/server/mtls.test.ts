@@ -15,7 +15,7 @@ function exchange(opts: ConnectionOptions): Promise<{ ok: boolean; text: string;
       socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     });
     socket.on('data', (d: Buffer) => (text += d.toString()));
-    socket.once('error', (err) => resolve({ ok: false, text, error: err.message }));
+    socket.once('error', (err: Error) => resolve({ ok: false, text, error: err.message }));
     socket.once('close', () => resolve({ ok: text.startsWith('HTTP/1.1 200'), text }));
   });
 }

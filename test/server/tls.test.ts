@@ -16,7 +16,7 @@ function handshake(
       resolve({ ok: true, alpn: socket.alpnProtocol ?? false, fingerprint });
       socket.end();
     });
-    socket.once('error', (err) => resolve({ ok: false, error: err.message }));
+    socket.once('error', (err: Error) => resolve({ ok: false, error: err.message }));
   });
 }
 

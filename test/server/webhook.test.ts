@@ -3,8 +3,9 @@ import fjp from 'fast-json-patch';
 import { kindCases, podCase, review, samplePodSpec } from '../fixtures/reviews.js';
 import { recordingDecider, fakePinner } from '../fixtures/deciders.js';
 import { decodePatch, reviewResponse, startTestServer } from '../fixtures/server.js';
+import { isRecord } from '../../src/guards/index.js';
 
-const { applyPatch, deepClone } = fjp;
+const { applyPatch } = fjp;
 
 t.test('every workload kind: images, pointers, patches over real HTTPS', async (t) => {
   const { decider, calls } = recordingDecider({ deniedRegistry: 'evil.example.com' });
@@ -39,8 +40,9 @@ t.test('every workload kind: images, pointers, patches over real HTTPS', async (
       const request = body.request;
       if (typeof request !== 'object' || request === null || !('object' in request)) throw new Error('bad fixture');
       const before: unknown = request.object;
-      const after = applyPatch(deepClone(before), fjp.deepClone(ops), true, false).newDocument;
-      const changed = fjp.compare(before as object, after as object).map((op) => op.path);
+      if (!isRecord(before)) throw new Error('bad fixture: request.object is not an object');
+      const after = applyPatch(structuredClone(before), structuredClone(ops), true, false).newDocument;
+      const changed = fjp.compare(before, after).map((op) => op.path);
       t.same(
         changed.sort(),
         [
@@ -70,7 +72,9 @@ t.test('denials name the container, the rule, why and the fix', async (t) => {
     message:
       /container "log" image "busybox" violates trusted-registries: registry docker\.io is not trusted \(fix: use an image from registry\.example\.com\)/,
   });
-  const decision = srv.logs.map((l) => JSON.parse(l)).find((l) => l.event === 'admission.decision');
+  const decision = srv.logs
+    .map((l): unknown => JSON.parse(l))
+    .find((l) => isRecord(l) && l.event === 'admission.decision');
   t.match(decision, {
     uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
     verdict: 'deny',
@@ -79,7 +83,7 @@ t.test('denials name the container, the rule, why and the fix', async (t) => {
     allowed: false,
   });
   t.notMatch(srv.logs.join('\n'), /hunter2/, 'objects (and the secrets in them) are never logged');
-  const metrics = await await fetchText(srv, '/metrics');
+  const metrics = await fetchText(srv, '/metrics');
   t.match(metrics, /imagegate_admission_reviews_total\{endpoint="validate",verdict="deny"\} 1/);
 });
 

@@ -76,7 +76,8 @@ export function formatValue(v: unknown): string {
     return `{${sortedKeys(v)
       .map((k) => `${goQuote(k)}: ${formatValue(v[k])}`)
       .join(', ')}}`;
-  return String(v);
+  // Not a Rego value (a symbol, function or host object): its kind, never `[object Object]`.
+  return `<${typeof v}>`;
 }
 
 /** Strings as is, everything else in Rego syntax (template strings, print). */

@@ -124,7 +124,7 @@ function blocks(lo: bigint, hi: bigint, bits: 32 | 128): IpRange[] {
 /** A bare IPv4 address takes its classful default mask (Go's IP.DefaultMask), as OPA does; bare IPv6 is an error. */
 function classful(a: string): IpRange | undefined {
   const ip = parseIp(a);
-  if (ip === undefined || ip.bits !== 32 || a.includes(':')) return undefined;
+  if (ip?.bits !== 32 || a.includes(':')) return undefined;
   const first = Number(ip.value >> 24n);
   const prefix = first < 128 ? 8 : first < 192 ? 16 : first < 224 ? 24 : undefined;
   return prefix === undefined ? undefined : parseRange(`${a}/${prefix}`);

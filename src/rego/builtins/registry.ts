@@ -23,6 +23,7 @@ import { printBuiltin, type PrintSink } from './print.js';
 import { bitsBuiltins } from './bits.js';
 import { jwtBuiltins } from './jwt.js';
 import { HOST_ALIASES, HOST_TEXT_ARGS, HOST_TEXT_RESULTS } from '../catalogue/index.js';
+import { jsonTextOf } from '../../guards/index.js';
 
 /**
  * f reading the string arguments at `positions` as Rego value text (unreadable text: undefined
@@ -100,7 +101,7 @@ function exactJson(v: unknown): string {
     return `{${Object.entries(v)
       .map(([k, x]) => `${goJsonString(k)}:${exactJson(x)}`)
       .join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
+  return jsonTextOf(v) ?? 'null';
 }
 
 /**

@@ -11,7 +11,8 @@ import { isArray, isObject, isRegoSet, RegoSet, setOwn } from './values.js';
 
 const MAX_DEPTH = 512;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+/** A JSON string: any code unit but `"`, `\` and controls (U+0000–U+001F), or an escape. */
+const STRING = /"(?:[\u0020\u0021\u0023-\u005b\u005d-\uffff]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 class Reader {
   pos = 0;

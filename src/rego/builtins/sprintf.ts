@@ -195,11 +195,7 @@ function formatString(s: string, verb: string, spec: Spec): string | undefined {
     case 's':
       return pad(cut, spec, false);
     case 'q':
-      return pad(
-        spec.sharp && !/[`\u0000-\u0008\u000a-\u001f\u007f]/.test(cut) ? `\`${cut}\`` : quoteMaybeAscii(cut, spec.plus),
-        spec,
-        false,
-      );
+      return pad(spec.sharp && canBackquote(cut) ? `\`${cut}\`` : quoteMaybeAscii(cut, spec.plus), spec, false);
     case 'x':
     case 'X':
       return pad(hexBytes(cut, verb === 'X', spec), spec, false);
@@ -249,6 +245,15 @@ function formatArg(a: Arg, verb: string, spec: Spec): string {
   return `%!${verb}(${big ? 'big.Int' : typeName(a)}=${plainV(a)})`;
 }
 
+/** Go's strconv.CanBackquote on valid text: no backquote, and no control character but tab. */
+function canBackquote(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x60 || c === 0x7f || (c < 0x20 && c !== 0x09)) return false;
+  }
+  return true;
+}
+
 /** Go's fmt.Sprintf over already converted arguments. */
 function goSprintf(format: string, args: readonly Arg[]): string {
   let out = '';
@@ -282,15 +287,15 @@ function goSprintf(format: string, args: readonly Arg[]): string {
       else if (c === '0') spec.zero = true;
       else break;
     }
-    const idx = (): void => {
+    /** Reads an explicit argument index `[n]`; true when there was one. */
+    const idx = (): boolean => {
       const m = /^\[(\d+)\]/.exec(format.slice(i));
-      if (m !== null) {
-        argNum = Number(m[1]) - 1;
-        reordered = true;
-        i += m[0].length;
-      }
+      if (m === null) return false;
+      argNum = Number(m[1]) - 1;
+      i += m[0].length;
+      return true;
     };
-    idx();
+    if (idx()) reordered = true;
     if (format.charAt(i) === '*') {
       i++;
       const a = args[argNum++];
@@ -307,7 +312,7 @@ function goSprintf(format: string, args: readonly Arg[]): string {
     }
     if (format.charAt(i) === '.') {
       i++;
-      idx();
+      if (idx()) reordered = true;
       if (format.charAt(i) === '*') {
         i++;
         const a = args[argNum++];
@@ -319,7 +324,7 @@ function goSprintf(format: string, args: readonly Arg[]): string {
         if (m !== null) i += m[0].length;
       }
     }
-    idx();
+    if (idx()) reordered = true;
     if (i >= n) {
       out += '%!(NOVERB)';
       break;

@@ -44,8 +44,10 @@ function simpleMapping(cp: number, upper: boolean): number {
   const exception = SIMPLE_EXCEPTIONS.get(cp);
   if (exception !== undefined) return (upper ? exception.upper : exception.lower) ?? cp;
   const ch = String.fromCodePoint(cp);
-  const mapped = [...(upper ? ch.toUpperCase() : ch.toLowerCase())];
-  return mapped.length === 1 ? (mapped[0]?.codePointAt(0) ?? cp) : cp;
+  // A mapping to several code points (ß → SS) is not a simple mapping: the code point stays.
+  const mapped = upper ? ch.toUpperCase() : ch.toLowerCase();
+  const first = mapped.codePointAt(0) ?? cp;
+  return String.fromCodePoint(first) === mapped ? first : cp;
 }
 
 /**
@@ -66,12 +68,12 @@ export function deriveCaseTable(upper: boolean): number[] {
   while (i < deltas.length) {
     const [lo, d] = deltas[i] ?? [0, 0];
     const next = deltas[i + 1];
-    const stride = next !== undefined && next[1] === d && next[0] === lo + 2 && !mapped.has(lo + 1) ? 2 : 1;
+    const stride = next?.[1] === d && next[0] === lo + 2 && !mapped.has(lo + 1) ? 2 : 1;
     let hi = lo;
     i++;
     for (;;) {
       const n = deltas[i];
-      if (n === undefined || n[1] !== d || n[0] !== hi + stride || (stride === 2 && mapped.has(hi + 1))) break;
+      if (n?.[1] !== d || n[0] !== hi + stride || (stride === 2 && mapped.has(hi + 1))) break;
       hi = n[0];
       i++;
     }

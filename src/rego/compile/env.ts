@@ -102,7 +102,7 @@ export function userFunctionPath(env: PackageEnv, parts: readonly string[]): rea
   if (head === undefined) return null;
   if (head === 'data') return rest;
   const imp = env.imports.get(head);
-  if (imp !== undefined && imp.root === 'data') return [...imp.path, ...rest];
+  if (imp?.root === 'data') return [...imp.path, ...rest];
   if (env.ruleNames.has(head)) return [...env.pkg, head, ...rest];
   const local = [...env.pkg, ...parts];
   if (env.globals.functions.has(joinPath(local))) return local;

@@ -21,7 +21,7 @@ export function ruleShape(rule: Rule, pkg: readonly string[]): Shape {
   let i = 0;
   for (; i < rest.length; i++) {
     const t = rest[i];
-    if (t === undefined || t.type !== 'string') break;
+    if (t?.type !== 'string') break;
     path.push(t.value);
   }
   const keys = rest.slice(i);

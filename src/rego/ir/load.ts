@@ -8,7 +8,7 @@
  */
 import { ImagegateError } from '../../errors/index.js';
 import type { Block, BuiltinFunc, Func, IrPolicy, Location, Operand, Plan, Stmt } from './types.js';
-import { isRecord } from '../../guards/index.js';
+import { isRecord, jsonTextOf } from '../../guards/index.js';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -20,7 +20,7 @@ class Ctx {
 }
 
 function fail(where: string, expected: string, got: unknown): never {
-  const shown = got === undefined ? 'nothing' : (JSON.stringify(got)?.slice(0, 80) ?? String(got));
+  const shown = got === undefined ? 'nothing' : (jsonTextOf(got)?.slice(0, 80) ?? typeof got);
   throw new ImagegateError(
     'IMAGEGATE_IR_INVALID',
     `invalid IR at ${where}: expected ${expected}, got ${shown}; regenerate the plan with a matching planner`,

@@ -107,7 +107,7 @@ export interface MakeObjectStmt extends S<'MakeObjectStmt'> {
 export interface MakeSetStmt extends S<'MakeSetStmt'> {
   readonly target: number;
 }
-export interface NopStmt extends S<'NopStmt'> {}
+export type NopStmt = S<'NopStmt'>;
 export interface NotEqualStmt extends S<'NotEqualStmt'> {
   readonly a: Operand;
   readonly b: Operand;

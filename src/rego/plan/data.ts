@@ -77,7 +77,7 @@ export abstract class DataPlanner extends TermPlanner {
   /** Like `walk`, for base documents: ground number keys also match their string form. */
   private walkBase(src: Operand, path: readonly CTerm[], k: KOp): void {
     const [first, ...rest] = path;
-    if (first === undefined || first.type !== 'number') return this.walk(src, path, k);
+    if (first?.type !== 'number') return this.walk(src, path, k);
     this.dotNumber(this.e.toLocal(src), first.text, (v) => this.walkBase(v, rest, k));
   }
 

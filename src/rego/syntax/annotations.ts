@@ -43,7 +43,7 @@ function findBlocks(comments: readonly Comment[]): Block[] {
     const lines: string[] = [];
     for (
       let next = comments[i + 1], prev = header;
-      next !== undefined && next.loc.row === prev.loc.row + 1 && next.loc.col === 1;
+      next?.loc.row === prev.loc.row + 1 && next.loc.col === 1;
       next = comments[i + 1]
     ) {
       members.push(next);

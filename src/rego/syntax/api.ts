@@ -117,7 +117,7 @@ function collectErrors(lexErrors: readonly RegoError[], p: Parser, max: number):
 function parseQueryBody(p: Parser): Expr[] | null {
   const exprs: Expr[] = [];
   let failed = false;
-  while (p.kind() !== Tk.EOF && !p.aborted) {
+  while (p.kind() !== Tk.EOF && !p.isAborted()) {
     const start = p.pos;
     const expr = parseLiteral(p);
     if (expr !== null) {
@@ -130,6 +130,6 @@ function parseQueryBody(p: Parser): Expr[] | null {
     do p.next();
     while (p.kind() !== Tk.EOF && !p.tok.nl);
   }
-  if (!failed && exprs.length === 0 && !p.aborted) p.error(p.loc(p.tok), 'empty query');
-  return failed || p.aborted ? null : exprs;
+  if (!failed && exprs.length === 0 && !p.isAborted()) p.error(p.loc(p.tok), 'empty query');
+  return failed || p.isAborted() ? null : exprs;
 }

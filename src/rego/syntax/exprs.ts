@@ -181,7 +181,7 @@ function everyParts(p: Parser, term: Term): EveryParts | null {
     p.unexpected('illegal domain');
     return null;
   }
-  const [k, v, d] = arity === 3 ? args : [null, args[0], args[1]];
+  const [k, v, d] = arity === 3 ? [args[0], args[1], args[2]] : [null, args[0], args[1]];
   if (k !== null && k?.type !== 'var') {
     p.unexpected('expected key to be a variable');
     return null;
@@ -190,7 +190,7 @@ function everyParts(p: Parser, term: Term): EveryParts | null {
     p.unexpected('expected value to be a variable');
     return null;
   }
-  if (d === undefined || d === null) {
+  if (d === undefined) {
     p.unexpected(shape);
     return null;
   }

@@ -140,7 +140,7 @@ function sequence(openRow: number, items: readonly { readonly row: number; reado
   const groups: { row: number; texts: string[] }[] = [];
   for (const item of items) {
     const last = groups.at(-1);
-    if (last !== undefined && last.row === item.row) last.texts.push(item.text);
+    if (last?.row === item.row) last.texts.push(item.text);
     else groups.push({ row: item.row, texts: [item.text] });
   }
   const first = groups[0];

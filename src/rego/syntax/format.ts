@@ -57,7 +57,7 @@ class CommentQueue {
   /** Comments on `row` (after the code that starts there), as a ` # text` suffix. */
   trailing(row: number): string {
     let text = '';
-    for (let c = this.comments[this.next]; c !== undefined && c.loc.row === row; c = this.comments[this.next]) {
+    for (let c = this.comments[this.next]; c?.loc.row === row; c = this.comments[this.next]) {
       text += ` #${c.text}`;
       this.next++;
     }

@@ -22,12 +22,12 @@ interface Statements {
  */
 export function parseModuleStatements(p: Parser, comments: readonly Comment[]): Module | null {
   const s: Statements = { packages: [], imports: [], rules: [], syntax: [], first: null, firstIsPackage: false };
-  while (p.kind() !== Tk.EOF && !p.aborted) {
+  while (p.kind() !== Tk.EOF && !p.isAborted()) {
     const start = p.pos;
     const errors = p.errors.length;
     p.forgetTerms();
     if (parseStatement(p, s)) continue;
-    if (p.errors.length === errors && !p.aborted && p.kind() !== Tk.Illegal) p.unexpected();
+    if (p.errors.length === errors && !p.isAborted() && p.kind() !== Tk.Illegal) p.unexpected();
     recover(p, start);
   }
   return assemble(p, s, comments);
@@ -73,7 +73,7 @@ function startsStatement(p: Parser): boolean {
 function assemble(p: Parser, s: Statements, comments: readonly Comment[]): Module | null {
   const [pkg] = s.packages;
   if (s.first === null) {
-    if (p.errors.length === 0 && !p.aborted) p.error({ file: p.file, row: 1, col: 1 }, 'empty module');
+    if (p.errors.length === 0 && !p.isAborted()) p.error({ file: p.file, row: 1, col: 1 }, 'empty module');
     return null;
   }
   if (!s.firstIsPackage) p.error(s.first, 'package expected');

@@ -90,7 +90,8 @@ export class Parser {
     return t.loc;
   }
 
-  get aborted(): boolean {
+  /** A method, not a getter: parsing calls change it, and a getter would be narrowed across them. */
+  isAborted(): boolean {
     return this.fatal !== null;
   }
 
@@ -144,7 +145,7 @@ export class Parser {
    */
   hint(note: string, t: Token): void {
     const last = this.errors[this.errors.length - 1];
-    if (last === undefined || last.loc !== t.loc || t.kind === Tk.Illegal) return;
+    if (last?.loc !== t.loc || t.kind === Tk.Illegal) return;
     const kw = this.keyword(t);
     const bare = `unexpected ${kw !== null ? `${kw} keyword` : `${tokenName(t.kind)} token`}`;
     if (last.message === bare) this.errors[this.errors.length - 1] = { ...last, message: `${bare}: ${note}` };

@@ -1,6 +1,7 @@
 import { assertNever, type Body, type Expr, type Rule, type Term } from './ast.js';
 
-type Visit = (t: Term) => boolean | void;
+/** Returns false to skip the term's children; anything else (or nothing) walks on. */
+type Visit = (t: Term) => boolean | undefined;
 
 /**
  * Calls `visit` on every term under `node`, parents before children, in source order. Return

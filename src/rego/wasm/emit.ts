@@ -4,6 +4,7 @@
  */
 import binaryen from 'binaryen';
 import { ImagegateError } from '../../errors/index.js';
+import { isRecord } from '../../guards/index.js';
 import type { Block, Func, IrPolicy, Plan, Stmt } from '../ir/index.js';
 import { MAX_HOST_ARITY, nativeExportName } from './builtins.js';
 import { hostCallShape, type EmitTarget } from './host-calls.js';
@@ -54,7 +55,7 @@ const ABI_EXPORTS: ReadonlySet<string> = new Set([
 ]);
 
 /** Features the runtime (AssemblyScript defaults) uses; all supported by Node 20. */
-const FEATURES =
+const FEATURES: binaryen.Features =
   binaryen.Features.MutableGlobals |
   binaryen.Features.NontrappingFPToInt |
   binaryen.Features.BulkMemory |
@@ -78,7 +79,8 @@ function maxLocal(blocks: readonly Block[], floor: number): number {
     for (const s of b.stmts) visitStmt(s);
   };
   const visitStmt = (s: Stmt): void => {
-    for (const [k, v] of Object.entries(s)) {
+    for (const [k, field] of Object.entries(s)) {
+      const v: unknown = field;
       if (k === 'file' || k === 'row' || k === 'col' || k === 'index' || k === 'capacity') continue;
       if (k === 'value' && (s.type === 'AssignIntStmt' || s.type === 'MakeNumberIntStmt')) continue;
       if (k === 'path' && s.type === 'WithStmt') continue;
@@ -86,15 +88,7 @@ function maxLocal(blocks: readonly Block[], floor: number): number {
       else if (Array.isArray(v)) {
         for (const e of v) if (typeof e === 'number' && s.type === 'CallDynamicStmt') see(e);
       }
-      if (
-        typeof v === 'object' &&
-        v !== null &&
-        'type' in v &&
-        v.type === 'local' &&
-        'value' in v &&
-        typeof v.value === 'number'
-      )
-        see(v.value);
+      if (isRecord(v) && v.type === 'local' && typeof v.value === 'number') see(v.value);
     }
     switch (s.type) {
       case 'BlockStmt':

@@ -7,7 +7,9 @@ import { sharedOrSkip } from '../../fixtures/shared-skip.js';
 /**
  * Runs the direct built-in calls of OPA's conformance cases: modules whose only rule is
  * `p := f(literal args)`, `p := x if { x = f(args) }` or `p := x if { f(args, x) }` with
- * JSON-literal arguments and a single expected value. Everything else is skipped.
+ * JSON-literal arguments and a single expected value. Everything else is skipped. Each call is
+ * a subtest that must pass, and the notes of the calls run must be exactly the committed
+ * conformance-calls.json, so a call that stops being run (or a new one) is seen.
  */
 const TOPICS = [
   'strings',
@@ -112,12 +114,16 @@ function casesOf(doc: unknown): Case[] {
   return Array.isArray(cases) ? cases.filter(isCase) : [];
 }
 
+/** The committed, sorted notes of the calls run (a repeated note gets ` #2`, ` #3`… in run order). */
+const CALLS_FILE = new URL('./conformance-calls.json', import.meta.url);
+
 const shared = sharedOrSkip('conformance/opa/v1');
 if (shared !== undefined) runCases(shared);
 
 function runCases(root: string): void {
   const b = rawHostBuiltins();
-  let ran = 0;
+  const ran: string[] = [];
+  const times = new Map<string, number>();
 
   for (const topic of TOPICS) {
     let files: string[];
@@ -135,7 +141,9 @@ function runCases(root: string): void {
         const errs = c.want_error_code !== undefined || c.strict_error === true;
         const want = c.want_result;
         if (!errs && (want === undefined || want.length > 1)) continue;
-        ran++;
+        const n = (times.get(c.note) ?? 0) + 1;
+        times.set(c.note, n);
+        ran.push(n === 1 ? c.note : `${c.note} #${n}`);
         t.test(c.note, async (tt) => {
           const got = comparable(f(...call.args));
           if (errs) {
@@ -153,7 +161,12 @@ function runCases(root: string): void {
     }
   }
 
-  t.test('extracted enough conformance calls', async (tt) => {
-    tt.ok(ran >= 60, `ran ${ran} direct calls`);
+  t.test('the direct calls run are exactly the committed list', async (tt) => {
+    const expected: unknown = JSON.parse(readFileSync(CALLS_FILE, 'utf8'));
+    tt.same(
+      [...ran].sort(),
+      expected,
+      `${ran.length} direct calls ran; a call that starts or stops being run must change test/rego/builtins/conformance-calls.json in the same commit`,
+    );
   });
 }

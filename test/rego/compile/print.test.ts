@@ -34,14 +34,14 @@ t.test('enabled, print(a, b, c) becomes internal.print of one set comprehension 
   const b = body(true);
   t.equal(b.length, 3);
   const call = b.find((e) => e.core.type === 'call');
-  if (call === undefined || call.core.type !== 'call') {
+  if (call?.core.type !== 'call') {
     t.fail('no call left in the body');
     return;
   }
   t.same(call.core.target, { kind: 'builtin', name: 'internal.print' });
   t.equal(call.core.output, null, 'a statement whose result only has to be not false');
   const [arg] = call.core.args;
-  if (arg === undefined || arg.type !== 'array') {
+  if (arg?.type !== 'array') {
     t.fail('the argument is not an array');
     return;
   }

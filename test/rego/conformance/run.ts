@@ -12,6 +12,7 @@ import { planPolicy } from '../../../src/rego/plan/index.js';
 import { isRegoParseError, parseModule, parseQuery, parseTerm, type Term } from '../../../src/rego/syntax/index.js';
 import { emitWasm } from '../../../src/rego/wasm/index.js';
 import { requireShared } from '../../fixtures/shared.js';
+import { canonRows } from '../canon.js';
 
 /** One clock for all cases, latched before each evaluation (time.now_ns is per evaluation). */
 const clock = evaluationClock();
@@ -93,37 +94,6 @@ export function loadCases(): readonly Case[] {
     }
   }
   return out;
-}
-
-/** Canonical JSON (sorted keys) for order-insensitive comparison. */
-function canon(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (isRecord(v))
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
-
-/** Numbers compare by value (OPA's wasm may print `3.0` where Go prints `3`). */
-function normaliseNumbers(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normaliseNumbers);
-  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseNumbers(x)]));
-  return v;
-}
-
-function normalise(rows: unknown, sortBindings: boolean): string {
-  const v = normaliseNumbers(rows);
-  if (!Array.isArray(v) || !sortBindings) return canon(v);
-  const norm = v.map((r) => {
-    if (!isRecord(r)) return canon(r);
-    const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(r))
-      o[k] = Array.isArray(x) ? [...x].sort((a, b) => (canon(a) < canon(b) ? -1 : canon(a) > canon(b) ? 1 : 0)) : x;
-    return canon(o);
-  });
-  return `[${norm.sort().join(',')}]`;
 }
 
 /** A ground Rego term as JSON (sets become arrays), or undefined when not ground. */
@@ -254,9 +224,9 @@ export async function runCase(c: Case): Promise<Verdict> {
     return { kind: 'fail', detail: `threw: ${text.slice(0, 300)}`, ...outcome(got) };
   }
   const sortBindings = raw.sort_bindings === true;
-  const got = normalise(result, sortBindings);
+  const got = canonRows(result, sortBindings);
   const produced = outcome(got === '[]' ? 'undefined' : 'result');
-  if ('want_result' in raw && got === normalise(raw.want_result, sortBindings)) return { kind: 'pass', ...produced };
+  if ('want_result' in raw && got === canonRows(raw.want_result, sortBindings)) return { kind: 'pass', ...produced };
   if (raw.strict_error === true && got === '[]') return { kind: 'pass', ...produced };
   const want = 'want_result' in raw ? JSON.stringify(raw.want_result) : `error ${String(wantCode)}`;
   return {

@@ -12,6 +12,7 @@ import { lookupBuiltin } from '../../../src/rego/catalogue/index.js';
 import { parseTerm, type Term } from '../../../src/rego/syntax/index.js';
 import { emitWasm, hostBuiltinName, nativeBuiltins } from '../../../src/rego/wasm/index.js';
 import { sharedDir } from '../../fixtures/shared.js';
+import { canonRows } from '../canon.js';
 
 export const CONFORMANCE_ROOT = join(sharedDir, 'conformance');
 
@@ -55,31 +56,6 @@ export function loadCases(): readonly Case[] {
     }
   }
   return out;
-}
-
-/** Canonical JSON text (object keys sorted) for order-insensitive comparison. */
-function canon(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (isRecord(v))
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
-
-/** With sort_bindings, rows and top-level array values of each binding are order-insensitive. */
-function normalise(rows: unknown, sortBindings: boolean): string {
-  if (!Array.isArray(rows)) return canon(rows);
-  if (!sortBindings) return canon(rows);
-  const norm = rows.map((r) => {
-    if (!isRecord(r)) return canon(r);
-    const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r))
-      o[k] = Array.isArray(v) ? [...v].sort((a, b) => (canon(a) < canon(b) ? -1 : canon(a) > canon(b) ? 1 : 0)) : v;
-    return canon(o);
-  });
-  return `[${norm.sort().join(',')}]`;
 }
 
 /** One clock for all cases, latched before each evaluation (time.now_ns is per evaluation). */
@@ -193,9 +169,19 @@ export async function runCase(c: Case): Promise<Verdict> {
   }
   if (wantConflict) return { kind: 'fail', detail: `expected a conflict error, got ${JSON.stringify(result)}` };
   const sortBindings = e.sort_bindings === true;
-  const got = normalise(result, sortBindings);
-  if ('want_result' in e && got === normalise(e.want_result, sortBindings)) return { kind: 'pass' };
+  const got = canonRows(result, sortBindings);
+  if ('want_result' in e && got === canonRows(e.want_result, sortBindings)) return { kind: 'pass' };
   if (e.strict_error === true && got === '[]') return { kind: 'pass' };
   const want = 'want_result' in e ? JSON.stringify(e.want_result) : `error ${String(e.want_error_code)}`;
   return { kind: 'fail', detail: `got ${JSON.stringify(result).slice(0, 300)}, want ${want.slice(0, 300)}` };
+}
+
+/** Case ids: the note, with ` #2`, ` #3`… on its later repeats in load order, so that each id names one case. */
+export function caseIds(cases: readonly Case[]): string[] {
+  const seen = new Map<string, number>();
+  return cases.map((c) => {
+    const n = (seen.get(c.note) ?? 0) + 1;
+    seen.set(c.note, n);
+    return n === 1 ? c.note : `${c.note} #${n}`;
+  });
 }

@@ -11,6 +11,7 @@ import { rawHostBuiltins } from '../../../src/rego/builtins/index.js';
 import { emitWasm, nativeBuiltins } from '../../../src/rego/wasm/index.js';
 import { at, planPolicy } from './ir-builders.js';
 import { importNames } from './raw-module.js';
+import { isRecord } from '../../../src/guards/index.js';
 
 const loc = (n: number): Operand => ({ type: 'local', value: n });
 const str = (i: number): Operand => ({ type: 'string_index', value: i });
@@ -72,8 +73,9 @@ async function native(name: string, args: readonly string[]): Promise<unknown> {
   });
   if (importNames(wasm).some((n) => n.includes('opa_builtin'))) throw new Error(`${name} is not native`);
   const p = await loadPolicy(wasm);
-  const rs = p.evaluate(Object.fromEntries(keys.map((k, i) => [k, args[i]])));
-  return Array.isArray(rs) && rs.length === 1 ? (rs[0] as { x?: unknown }).x : undefined;
+  const rs: unknown = p.evaluate(Object.fromEntries(keys.map((k, i) => [k, args[i]])));
+  const row: unknown = Array.isArray(rs) && rs.length === 1 ? rs[0] : undefined;
+  return isRecord(row) ? row.x : undefined;
 }
 
 t.test('the runtime implements them natively', async (t) => {
