@@ -3,10 +3,25 @@ import type { ImageRef } from '../images/index.js';
 import type { AdmissionRequest } from './review.js';
 import type { ImageSite } from './extract.js';
 
+/** What the facts stage learned about one image; everything keyed by the digest judged. */
+export interface ImageFacts {
+  /** The digest judged: written in the image, or what its tag resolved to; absent if unresolved. */
+  readonly digest?: string;
+  /** The tag the digest was resolved from; absent when the image carried its digest. */
+  readonly resolvedFrom?: string;
+  /** Present only when no digest could be had: the resolution failure. */
+  readonly resolutionError?: { readonly code: ErrorCode; readonly message: string };
+  /** One entry per configured fact source, by source name: its value, or { error: { code, message } }. */
+  readonly facts: Readonly<Record<string, unknown>>;
+  /** Clock time (ms, the injected Clock of src/cache) after which some of this evidence is stale; Infinity if none. */
+  readonly validUntil: number;
+}
+
 /** An image that parsed, at the place it was found. */
 export interface ImageUnderReview {
   readonly site: ImageSite;
   readonly ref: ImageRef;
+  readonly facts?: ImageFacts;
 }
 
 /** Why one container's image is refused; every field is shown to the developer. */
@@ -35,6 +50,8 @@ export interface Decider {
     readonly request: AdmissionRequest;
     readonly images: readonly ImageUnderReview[];
     readonly signal: AbortSignal;
+    /** Fact sources' revisions joined; part of a cache key. */
+    readonly evidenceRevision?: string;
   }): Promise<Verdict>;
 }
 

@@ -39,6 +39,12 @@ export interface PolicyImage {
     readonly digest?: string;
     readonly canonical: string;
   };
+  /** The digest judged: the image's own, or the one its tag resolved to (absent when unresolved or not looked up). */
+  readonly digest?: string;
+  /** The tag `digest` was resolved from; absent when the image carried its digest. */
+  readonly resolvedFrom?: string;
+  /** Per fact source: its value for `digest`, or `{error: {code, message}}`. */
+  readonly facts?: Readonly<Record<string, unknown>>;
 }
 
 export function policyInput(opts: {
@@ -57,7 +63,7 @@ export function policyInput(opts: {
       dryRun: r.dryRun,
       userInfo: { username: r.username },
     },
-    images: opts.images.map(({ site, ref }) => ({
+    images: opts.images.map(({ site, ref, facts }) => ({
       container: site.container,
       field: site.field,
       pointer: site.pointer,
@@ -70,6 +76,9 @@ export function policyInput(opts: {
         ...(ref.digest === undefined ? {} : { digest: ref.digest }),
         canonical: ref.canonical,
       },
+      ...(facts?.digest === undefined ? {} : { digest: facts.digest }),
+      ...(facts?.resolvedFrom === undefined ? {} : { resolvedFrom: facts.resolvedFrom }),
+      ...(facts === undefined ? {} : { facts: facts.facts }),
     })),
   };
 }
