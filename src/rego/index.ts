@@ -8,11 +8,9 @@ export {
   compileEntrypoints,
   compilePolicy,
   compileQuery,
-  type CompiledPolicy,
   type RegoSource,
   type RegoVersion,
 } from './pipeline.js';
-export type { InputPath } from './ir/index.js';
 export { instrumentQuery, evalRows, functionArities, EXPR_VAR_PREFIX, type EvalRow } from './query.js';
 export { regoEvalError } from './eval-error.js';
 export { runRegoTests, type RegoTestResult } from './testing.js';
