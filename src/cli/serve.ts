@@ -19,6 +19,22 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
   const health = config.health.sources.length > 0 ? createHealthSource({ config: config.health }) : undefined;
   const gatherer = createFactGatherer({ registry: pinner, sources: health === undefined ? [] : [health] });
   const running = await startServer({ config, logger, decider, pinner, gatherer, metrics });
+  const keying = decider.verdictKeying;
+  if (keying.kind === 'input-paths')
+    logger.info(
+      { event: 'policy.verdict_cache', keying: keying.kind, inputPaths: keying.paths.length },
+      `verdicts are cached, keyed on the ${keying.paths.length} input path(s) the policy reads`,
+    );
+  else if (keying.kind === 'whole-input')
+    logger.warn(
+      { event: 'policy.verdict_cache', keying: keying.kind, reason: keying.reason },
+      `verdicts are cached keyed on the whole input except request.uid: ${keying.reason}; rebuild the bundle with \`imagegate policy build\` to key on the paths it reads`,
+    );
+  else
+    logger.info(
+      { event: 'policy.verdict_cache', keying: keying.kind, reason: keying.reason },
+      `verdicts are not cached: ${keying.reason}`,
+    );
   logger.info(
     {
       event: 'server.started',

@@ -25,7 +25,12 @@ export const defaultConfig: Config = {
     maxTimeoutMs: 30_000,
   },
   log: { level: 'info' },
-  policy: { entrypoint: 'imagegate/decision', evaluators: Math.min(64, availableParallelism()), maxQueued: 1_024 },
+  policy: {
+    entrypoint: 'imagegate/decision',
+    evaluators: Math.min(64, availableParallelism()),
+    maxQueued: 1_024,
+    verdictCache: { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxTtlMs: 60_000 },
+  },
   registries: {
     hosts: [],
     mirrors: [],

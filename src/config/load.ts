@@ -80,7 +80,11 @@ function withDefaults(input: ConfigInput): Config {
     server: { ...d.server, ...input.server, tls: { ...d.server.tls, ...input.server?.tls } },
     admission: { ...d.admission, ...input.admission },
     log: { ...d.log, ...input.log },
-    policy: { ...d.policy, ...input.policy },
+    policy: {
+      ...d.policy,
+      ...input.policy,
+      verdictCache: { ...d.policy.verdictCache, ...input.policy?.verdictCache },
+    },
     registries: {
       ...d.registries,
       ...input.registries,

@@ -121,6 +121,15 @@ export const configSchema = {
         data: { type: 'object' },
         evaluators: { type: 'integer', minimum: 1, maximum: 64 },
         maxQueued: { type: 'integer', minimum: 0, maximum: 100_000 },
+        verdictCache: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            maxEntries: { type: 'integer', minimum: 0, maximum: 10_000_000 },
+            maxBytes: { type: 'integer', minimum: 0, maximum: 4 * 1024 * 1024 * 1024 },
+            maxTtlMs: { type: 'integer', minimum: 0, maximum: 86_400_000 },
+          },
+        },
       },
     },
     registries: {

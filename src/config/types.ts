@@ -63,6 +63,18 @@ export interface PolicyConfig {
   readonly evaluators: number;
   /** Reviews that may wait for a free evaluator; past it a review is undecided at once (IMAGEGATE_POLICY_QUEUE_FULL, default 1024). */
   readonly maxQueued: number;
+  /** Bounds of the verdict cache; any of them 0 turns it off. */
+  readonly verdictCache: VerdictCacheConfig;
+}
+
+/** policy.verdictCache: allow/deny verdicts kept by review key (src/policy/verdict-cache.ts). */
+export interface VerdictCacheConfig {
+  /** Verdicts kept at most (default 10000). */
+  readonly maxEntries: number;
+  /** Approximate bytes of keys and verdicts kept at most (default 16 MiB). */
+  readonly maxBytes: number;
+  /** Longest a verdict is reused, in ms, whatever its evidence allows (default 60000). */
+  readonly maxTtlMs: number;
 }
 
 /** Static credentials for one registry; exactly one of password and passwordFile is set. */
@@ -196,7 +208,9 @@ export interface ConfigInput {
   readonly server?: Partial<Omit<ServerConfig, 'tls'>> & { readonly tls?: Partial<TlsConfig> };
   readonly admission?: Partial<AdmissionConfig>;
   readonly log?: { readonly level?: LogLevel };
-  readonly policy?: Partial<PolicyConfig>;
+  readonly policy?: Partial<Omit<PolicyConfig, 'verdictCache'>> & {
+    readonly verdictCache?: Partial<VerdictCacheConfig>;
+  };
   readonly registries?: Partial<Omit<RegistriesConfig, 'hosts' | 'pullSecrets'>> & {
     readonly hosts?: readonly (Partial<Omit<RegistryHostConfig, 'host'>> & { readonly host: string })[];
     readonly pullSecrets?: Partial<PullSecretsConfig>;

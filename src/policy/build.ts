@@ -1,5 +1,6 @@
-import { compileEntrypoints, type EmitTarget, type RegoSource, type RegoVersion } from '../rego/index.js';
+import { compilePolicy, type EmitTarget, type RegoSource, type RegoVersion } from '../rego/index.js';
 import { writeBundle, type BundleManifest } from './bundle.js';
+import { withInputPaths } from './paths.js';
 
 /** Entrypoint the webhook evaluates when none is named. */
 export const DEFAULT_ENTRYPOINT = 'imagegate/decision';
@@ -36,13 +37,14 @@ export interface BuiltBundle {
 
 /**
  * Compiles sources into an OPA wasm bundle (as `opa build -t wasm -e ...`), with the details
- * `imagegate policy build` reports. Throws the compiler's errors (parse, compile, unknown
+ * `imagegate policy build` reports. The manifest's `metadata.imagegate` records the input paths
+ * the entrypoints can read (paths.ts). Throws the compiler's errors (parse, compile, unknown
  * entrypoint) listing every problem.
  */
 export async function compileBundle(opts: BuildBundleOptions): Promise<BuiltBundle> {
   const entrypoints = opts.entrypoints ?? [DEFAULT_ENTRYPOINT];
   const regoVersion = opts.regoVersion ?? 1;
-  const wasm = compileEntrypoints({
+  const { wasm, inputPaths } = compilePolicy({
     sources: opts.sources,
     entrypoints,
     regoVersion,
@@ -55,6 +57,8 @@ export async function compileBundle(opts: BuildBundleOptions): Promise<BuiltBund
     roots: [''],
     rego_version: regoVersion,
     wasm: entrypoints.map((entrypoint) => ({ entrypoint, module: '/policy.wasm' })),
+    // The input paths the entrypoints read: what imagegate's verdict cache keys on.
+    metadata: withInputPaths({ wasm, paths: inputPaths }),
   };
   const files = new Map(opts.sources.map((s) => [s.file, Buffer.from(s.text)]));
   const bytes = await writeBundle({ manifest, wasm, data: opts.data ?? {}, files });

@@ -13,6 +13,8 @@ export interface BundleManifest {
   readonly roots: readonly string[];
   readonly wasm: readonly { readonly entrypoint: string; readonly module: string }[];
   readonly rego_version?: number;
+  /** Free-form, as OPA allows; imagegate keeps its input-path record under `imagegate` (paths.ts). */
+  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
 export interface Bundle {
@@ -124,11 +126,13 @@ function parseManifest(bytes: Uint8Array, source: string): BundleManifest {
   });
   const roots = Array.isArray(m.roots) ? m.roots.filter((r): r is string => typeof r === 'string') : [''];
   const version = m.rego_version;
+  const metadata = m.metadata;
   return {
     revision: typeof m.revision === 'string' ? m.revision : '',
     roots,
     wasm: entries,
     ...(typeof version === 'number' ? { rego_version: version } : {}),
+    ...(isRecord(metadata) ? { metadata } : {}),
   };
 }
 

@@ -2,7 +2,18 @@
  * The policy room's internals for its tests (and benchmarks): names no other room imports.
  * src/ never imports this file (test/package/doors.test.ts checks); other rooms use index.ts.
  */
-export { createBundleDecider, MAX_MEMORY_PAGES, type BundleDecider } from './decider.js';
+export {
+  createBundleDecider,
+  DEFAULT_VERDICT_CACHE,
+  MAX_MEMORY_PAGES,
+  type BundleDecider,
+  type DeciderStatus,
+  type VerdictCacheLimits,
+} from './decider.js';
+export { restrictedInputKey } from './input-key.js';
+export { recordedInputPaths, withInputPaths, type InputPath, type InputPathRecord } from './paths.js';
+export { reviewKeyer, type VerdictKeying } from './review-key.js';
+export { VerdictCache, type VerdictCacheStatus } from './verdict-cache.js';
 export type { PoolStatus } from './pool.js';
 export { writeBundle, mergeAt } from './bundle.js';
 export { policyInput, type PolicyInput, type PolicyImage } from './input.js';

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import type { PolicyConfig } from '../config/index.js';
-import { compileEntrypoints } from '../rego/index.js';
+import type { Clock } from '../cache/index.js';
+import { compilePolicy } from '../rego/index.js';
 import { readBundle, type Bundle } from './bundle.js';
 import { createBundleDecider, type BundleDecider } from './decider.js';
 import { embeddedPolicyDir } from './embedded.js';
 import { loadPolicySources } from './sources.js';
+import { withInputPaths } from './paths.js';
 import { isRecord } from '../guards/index.js';
 
 /**
@@ -16,6 +18,8 @@ import { isRecord } from '../guards/index.js';
  */
 export async function loadDecider(opts: {
   readonly policy: PolicyConfig;
+  /** The clock facts' `validUntil` is on, for the verdict cache (ms). Default performance. */
+  readonly clock?: Clock;
 }): Promise<BundleDecider & { readonly source: string }> {
   const { policy } = opts;
   const { bundle, source } =
@@ -27,6 +31,8 @@ export async function loadDecider(opts: {
     source,
     evaluators: policy.evaluators,
     maxQueued: policy.maxQueued,
+    verdictCache: policy.verdictCache,
+    ...(opts.clock === undefined ? {} : { clock: opts.clock }),
   });
   return { ...decider, source };
 }
@@ -54,12 +60,13 @@ export async function embeddedBundle(entrypoint: string): Promise<{ bundle: Bund
     .filter((m) => !m.file.endsWith('_test.rego'))
     .map((m) => ({ ...m, file: relative(dirname(dir), m.file) }));
   // print() is erased, as `opa build` does: admission decisions write nothing per request.
-  const wasm = compileEntrypoints({ sources, entrypoints: [entrypoint], enablePrint: false });
+  const { wasm, inputPaths } = compilePolicy({ sources, entrypoints: [entrypoint], enablePrint: false });
   const manifest = {
     revision: 'embedded',
     roots: [''],
     wasm: [{ entrypoint, module: '/policy.wasm' }],
     rego_version: 1,
+    metadata: withInputPaths({ wasm, paths: inputPaths }),
   };
   return { bundle: { manifest, wasm, data, files: new Map() }, source: `${dir} (embedded)` };
 }

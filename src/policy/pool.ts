@@ -1,9 +1,13 @@
 import { ImagegateError, type ErrorCode } from '../errors/index.js';
 import { EvaluatorThread, type ThreadInit, type ThreadReply } from './thread.js';
 
-/** An evaluation's outcome: the SDK's result set, or why there is none (always undecided). */
+/**
+ * An evaluation's outcome: the SDK's result set (and whether it consulted the clock, so may
+ * differ for the same input later), or why there is none (always undecided).
+ */
 export type PoolOutcome =
-  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ImagegateError };
+  | { readonly ok: true; readonly result: unknown; readonly clockRead: boolean }
+  | { readonly ok: false; readonly error: ImagegateError };
 
 /** A snapshot for tests, logs and metrics. */
 export interface PoolStatus {
@@ -16,6 +20,8 @@ export interface PoolStatus {
   readonly queued: number;
   /** Threads terminated at a deadline or lost to a crash, each replaced since start-up. */
   readonly replaced: number;
+  /** Reviews handed to a thread since start-up (each one policy evaluation). */
+  readonly evaluations: number;
 }
 
 interface Job {
@@ -50,6 +56,7 @@ export class EvaluatorPool {
   private readonly queue = new Set<Job>();
   private nextId = 0;
   private replaced = 0;
+  private evaluations = 0;
   private closed = false;
 
   private constructor(
@@ -121,6 +128,7 @@ export class EvaluatorPool {
       busy: count('busy'),
       queued: this.queue.size,
       replaced: this.replaced,
+      evaluations: this.evaluations,
     };
   }
 
@@ -171,6 +179,7 @@ export class EvaluatorPool {
     if (slot?.state !== 'idle') return;
     const id = this.nextId++;
     this.slots[index] = { state: 'busy', thread: slot.thread, job, id };
+    this.evaluations++;
     slot.thread.post(id, job.input);
   }
 

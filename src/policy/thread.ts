@@ -20,7 +20,8 @@ export interface ThreadInit {
 
 /** One evaluation's answer from the thread: the SDK's result set, or why it threw. */
 export type ThreadReply =
-  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly message: string };
+  | { readonly ok: true; readonly result: unknown; readonly clockRead: boolean }
+  | { readonly ok: false; readonly message: string };
 
 /** How a thread reports back to its pool after it is ready. */
 export interface ThreadEvents {
@@ -94,7 +95,13 @@ export class EvaluatorThread {
 }
 
 function toReply(msg: object): ThreadReply {
-  if ('ok' in msg && msg.ok === true) return { ok: true, result: 'result' in msg ? msg.result : undefined };
+  if ('ok' in msg && msg.ok === true)
+    return {
+      ok: true,
+      result: 'result' in msg ? msg.result : undefined,
+      // Unknown means read: a verdict is cached only when the thread says the clock was not consulted.
+      clockRead: !('clockRead' in msg) || msg.clockRead !== false,
+    };
   return {
     ok: false,
     message: 'message' in msg && typeof msg.message === 'string' ? msg.message : 'evaluation failed',

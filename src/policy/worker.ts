@@ -6,7 +6,9 @@
  *
  * workerData: { wasm: Uint8Array, data: object, entrypoint: string, maxMemoryPages: number }.
  * Messages in: { id, input } (input structured-cloned, never re-serialised by the pool).
- * Out: { type: 'ready' } | { type: 'failed', message } | { id, ok: true, result } | { id, ok: false, message }.
+ * Out: { type: 'ready' } | { type: 'failed', message } | { id, ok: true, result, clockRead } | { id, ok: false, message }.
+ * `clockRead`: the evaluation called time.now_ns, so its result may differ for the same input
+ * later (the verdict cache never keeps it). The clock is read once per evaluation, as in OPA.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 // The host built-ins' sub-room door (src/rego/builtins/index.ts), not the rego room's: that one
@@ -38,12 +40,20 @@ try {
   if (!(wasm instanceof Uint8Array) || !isRecord(data) || typeof entrypoint !== 'string' || typeof pages !== 'number') {
     throw new Error('worker started without wasm, data, entrypoint and maxMemoryPages');
   }
-  const policy = await loadRegoPolicy({ wasm, data, memory: { initial: 5, maximum: pages } });
+  let clock: bigint | undefined;
+  let clockReads = 0;
+  const now = (): bigint => {
+    clockReads++;
+    return (clock ??= BigInt(Date.now()) * 1_000_000n);
+  };
+  const policy = await loadRegoPolicy({ wasm, data, memory: { initial: 5, maximum: pages }, builtins: { now } });
   port.on('message', (msg: unknown) => {
     if (!isRecord(msg) || typeof msg.id !== 'number') return;
+    clock = undefined;
+    clockReads = 0;
     try {
       const result: unknown = policy.evaluate(msg.input, entrypoint);
-      port.postMessage({ id: msg.id, ok: true, result });
+      port.postMessage({ id: msg.id, ok: true, result, clockRead: clockReads > 0 });
     } catch (err) {
       port.postMessage({ id: msg.id, ok: false, message: message(err) });
     }

@@ -3,7 +3,14 @@
  * ir/) → emit (wasm/, OPA's wasm ABI), plus the host built-ins (builtins/) the emitted modules
  * call through the SDK. This door offers the whole pipeline; the stages' own doors offer more.
  */
-export { parseSources, compileEntrypoints, compileQuery, type RegoSource, type RegoVersion } from './pipeline.js';
+export {
+  parseSources,
+  compileEntrypoints,
+  compilePolicy,
+  compileQuery,
+  type RegoSource,
+  type RegoVersion,
+} from './pipeline.js';
 export { instrumentQuery, evalRows, functionArities, EXPR_VAR_PREFIX, type EvalRow } from './query.js';
 export { regoEvalError } from './eval-error.js';
 export { runRegoTests, type RegoTestResult } from './testing.js';

@@ -10,6 +10,7 @@ import {
 import { compileProgram } from './compile/index.js';
 import { planPolicy, type Entrypoint } from './plan/index.js';
 import { emitWasm, type EmitTarget } from './wasm/index.js';
+import { inputPaths, type InputPath } from './ir/index.js';
 
 /** One Rego source file. */
 export interface RegoSource {
@@ -39,12 +40,8 @@ export function parseSources(opts: {
   return modules;
 }
 
-/**
- * Compiles modules to one wasm module with an entrypoint per `pkg/rule` path (as
- * `opa build -t wasm -e pkg/rule`); each evaluates to `[{"result": value}]` or `[]`.
- * Throws RegoParseError or RegoCompileError listing every problem.
- */
-export function compileEntrypoints(opts: {
+/** What compileEntrypoints takes. */
+export interface CompileEntrypointsOptions {
   readonly sources: readonly RegoSource[];
   readonly entrypoints: readonly string[];
   readonly regoVersion?: RegoVersion;
@@ -57,16 +54,33 @@ export function compileEntrypoints(opts: {
    * hostBuiltins()) or `opa` (only OPA's built-in names, for OPA's Go or Rust SDK).
    */
   readonly target?: EmitTarget;
-}): Uint8Array {
+}
+
+/** A compiled module with what the plan says about it. */
+export interface CompiledPolicy {
+  readonly wasm: Uint8Array;
+  /** The `input` paths the entrypoints can read (ir/input-paths.ts); `[[]]` is the whole input. */
+  readonly inputPaths: readonly InputPath[];
+}
+
+/**
+ * Compiles modules to one wasm module with an entrypoint per `pkg/rule` path (as
+ * `opa build -t wasm -e pkg/rule`); each evaluates to `[{"result": value}]` or `[]`.
+ * Throws RegoParseError or RegoCompileError listing every problem.
+ */
+export function compileEntrypoints(opts: CompileEntrypointsOptions): Uint8Array {
+  return compilePolicy(opts).wasm;
+}
+
+/** compileEntrypoints, also reporting the input paths the module's entrypoints can read. */
+export function compilePolicy(opts: CompileEntrypointsOptions): CompiledPolicy {
   const modules = parseSources(opts);
   checkEntrypoints(modules, opts.entrypoints);
   const program = compileProgram({ modules, enablePrint: opts.enablePrint ?? false });
   const entrypoints: Entrypoint[] = opts.entrypoints.map((path) => ({ kind: 'path', path }));
-  return emitWasm({
-    policy: planPolicy({ program, entrypoints }),
-    optimize: opts.optimize ?? false,
-    target: opts.target ?? 'imagegate',
-  });
+  const policy = planPolicy({ program, entrypoints });
+  const wasm = emitWasm({ policy, optimize: opts.optimize ?? false, target: opts.target ?? 'imagegate' });
+  return { wasm, inputPaths: inputPaths(policy) };
 }
 
 /** Compiles a query (as `opa eval QUERY` takes it) against modules; rows bind its named vars. */

@@ -66,6 +66,24 @@ t.test('the evaluator pool: one thread per core by default, at most 64; the queu
   });
 });
 
+t.test('the verdict cache: bounds validated, partial settings keep the other defaults', async (t) => {
+  t.same(defaultConfig.policy.verdictCache, { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxTtlMs: 60_000 });
+  t.same(
+    parseConfig({ text: 'policy:\n  verdictCache:\n    maxTtlMs: 5000\n', source: 'c.yaml' }).policy.verdictCache,
+    {
+      maxEntries: 10_000,
+      maxBytes: 16 * 1024 * 1024,
+      maxTtlMs: 5_000,
+    },
+  );
+  t.throws(() => parseConfig({ text: 'policy:\n  verdictCache:\n    maxBytes: -1\n', source: 'c.yaml' }), {
+    message: /\/policy\/verdictCache\/maxBytes: must be >= 0/,
+  });
+  t.throws(() => parseConfig({ text: 'policy:\n  verdictCache:\n    ttl: 1\n', source: 'c.yaml' }), {
+    message: /\/policy\/verdictCache\/ttl: unknown key "ttl"/,
+  });
+});
+
 t.test('YAML errors and duplicate keys name file, line and column', async (t) => {
   t.throws(() => parseConfig({ text: 'server:\n  port: 1\n  port: 2\n', source: 'dup.yaml' }), {
     code: 'IMAGEGATE_CONFIG_INVALID',

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { gzipSync } from 'node:zlib';
 import tarStream from 'tar-stream';
-import { readBundle } from '../../src/policy/index.js';
-import { writeBundle } from '../../src/policy/internal.js';
+import { compileBundle, readBundle } from '../../src/policy/index.js';
+import { recordedInputPaths, writeBundle } from '../../src/policy/internal.js';
 
 const wasm = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 
@@ -73,4 +73,21 @@ t.test('hostile or broken bundles are refused with the reason', async (t) => {
     { message: /within 268435456 bytes/ },
     'a gzip bomb stops at the cap',
   );
+});
+
+t.test('policy build records the input paths its entrypoints read, for the module it built', async (t) => {
+  const text =
+    'package imagegate\n\nimport rego.v1\n\ndecision := {"violations": [], "warnings": [w | w := input.images[_].digest]}\n';
+  const built = await compileBundle({ sources: [{ file: 'p.rego', text }] });
+  const bundle = await readBundle({ bytes: built.bytes, source: 'built' });
+  t.same(recordedInputPaths(bundle), { kind: 'recorded', paths: [['images', null, 'digest']] });
+  t.match(bundle.manifest.metadata, { imagegate: { wasm_sha256: /^[0-9a-f]{64}$/ } });
+  const tampered = new Uint8Array(bundle.wasm);
+  tampered.set([(tampered.at(-1) ?? 0) ^ 1], tampered.length - 1);
+  t.match(recordedInputPaths({ manifest: bundle.manifest, wasm: tampered }), { kind: 'unrecorded' });
+  const garbled = { ...bundle.manifest, metadata: { imagegate: { input_paths: [[1]] } } };
+  t.match(recordedInputPaths({ manifest: garbled, wasm: bundle.wasm }), {
+    kind: 'unrecorded',
+    reason: /not a list of paths/,
+  });
 });
