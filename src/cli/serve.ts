@@ -8,7 +8,10 @@ import { createRegistryPinner } from '../registry/index.js';
 export async function serveCommand(opts: { readonly configFile?: string }): Promise<void> {
   const config: Config = opts.configFile === undefined ? defaultConfig : await loadConfigFile(opts.configFile);
   const logger = createLogger({ level: config.log.level });
-  const decider = await loadDecider({ policy: config.policy });
+  const decider = await loadDecider({
+    policy: config.policy,
+    note: (message) => logger.warn({ event: 'policy.compiling' }, message),
+  });
   // Only registries.hosts are ever contacted; with none, every tag stays unpinned with a warning.
   const metrics = createMetrics();
   const pinner = createRegistryPinner({ registries: config.registries, metrics: registryMetricsSink(metrics) });

@@ -87,6 +87,8 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         bundle: path,
+        /** Exactly one of bundle and dir (relations.ts). */
+        dir: path,
         entrypoint: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)+$' },
         data: { type: 'object' },
         evaluators: { type: 'integer', minimum: 1, maximum: 64 },

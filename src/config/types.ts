@@ -53,8 +53,10 @@ export interface AdmissionConfig {
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface PolicyConfig {
-  /** An OPA bundle (bundle.tar.gz with /policy.wasm). Absent: the policies shipped in policies/. */
+  /** An OPA bundle (bundle.tar.gz with /policy.wasm). Absent (and no dir): the policies shipped in policies/. */
   readonly bundle?: string;
+  /** A directory of .rego and data files compiled at start-up (tests left out); never together with bundle. */
+  readonly dir?: string;
   /** The entrypoint evaluated, "pkg/rule" as in `opa build -e` (default imagegate/decision). */
   readonly entrypoint: string;
   /** Laid over the bundle's data, winning on conflicts (e.g. imagegate.config.trusted_registries). */

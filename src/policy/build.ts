@@ -1,4 +1,4 @@
-import { compileEntrypoints, type EmitTarget, type RegoSource, type RegoVersion } from '../rego/index.js';
+import type { EmitTarget, RegoSource, RegoVersion } from '../rego/index.js';
 import { writeBundle, type BundleManifest } from './bundle.js';
 
 /** Entrypoint the webhook evaluates when none is named. */
@@ -42,6 +42,9 @@ export interface BuiltBundle {
 export async function compileBundle(opts: BuildBundleOptions): Promise<BuiltBundle> {
   const entrypoints = opts.entrypoints ?? [DEFAULT_ENTRYPOINT];
   const regoVersion = opts.regoVersion ?? 1;
+  // Loaded on first use: the policy room's door is on `imagegate serve`'s path, which never
+  // compiles in its own thread (compile-thread.ts), so the compiler and binaryen stay unloaded there.
+  const { compileEntrypoints } = await import('../rego/index.js');
   const wasm = compileEntrypoints({
     sources: opts.sources,
     entrypoints,
