@@ -55,16 +55,6 @@ t.test('the directory is compiled at start-up and decides reviews', async (t) =>
   t.match(denied.status, { code: 403, message: /nginx:1 is not under registry\.example\.com\// });
 });
 
-t.test('policy.data is laid over the directory data', async (t) => {
-  const dir = await policyDir(t, { 'decision.rego': DECISION, 'data.json': JSON.stringify({ prefix: 'a/' }) });
-  const decider = await loadDecider({ policy: { ...defaultConfig.policy, dir, data: { prefix: 'nginx' } } });
-  t.teardown(() => decider.close());
-  const srv = await startTestServer({ decider });
-  t.teardown(() => srv.close());
-  const pod = review(podCase, { object: podCase.wrap({ containers: [{ name: 'app', image: 'nginx:1' }] }) });
-  t.equal(reviewResponse((await srv.post('/validate', pod)).json).allowed, true);
-});
-
 t.test(
   'a directory that does not compile stops start-up with the Rego code and the file, row and column',
   async (t) => {
