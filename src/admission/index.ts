@@ -1,7 +1,17 @@
 export type { AdmissionRequest } from './review.js';
 export type { ReviewSummary } from './summary.js';
 export { createReviewIntake, type ReviewIntake } from './intake.js';
-export type { Decider, Pinner, PinContext, PinOutcome, Verdict, Violation, ImageUnderReview } from './ports.js';
+export type {
+  Decider,
+  Pinner,
+  PinContext,
+  PinOutcome,
+  Verdict,
+  Violation,
+  ImageUnderReview,
+  NamespaceLabels,
+  NamespaceLabelsReader,
+} from './ports.js';
 export type { AdmissionOutcome } from './outcome.js';
 export { validateRequest } from './validate.js';
 export { mutateRequest } from './mutate.js';

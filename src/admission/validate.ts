@@ -2,14 +2,17 @@ import { ImagegateError, isImagegateError } from '../errors/index.js';
 import { tryParseImageReference } from '../images/index.js';
 import type { FailurePolicy } from '../config/index.js';
 import type { ReviewSummary } from './summary.js';
-import type { Decider, ImageUnderReview, Verdict, Violation } from './ports.js';
+import type { Decider, ImageUnderReview, NamespaceLabelsReader, Verdict, Violation } from './ports.js';
 import type { AdmissionOutcome } from './outcome.js';
 import { denialMessage } from './messages.js';
 import { withDeadline } from './deadline.js';
+import { readNamespaceLabels } from './namespace.js';
 
 export interface ValidateDeps {
   readonly decider: Decider;
   readonly failurePolicy: FailurePolicy;
+  /** Reads `request.namespaceLabels` for the policy (admission.namespaceLabels); absent: not read. */
+  readonly namespaceLabels?: NamespaceLabelsReader;
 }
 
 /** The validating webhook: every new or changed image is parsed, then decided by policy. */
@@ -46,11 +49,24 @@ export async function validateRequest(opts: {
       });
   }
   const verdict =
-    parsed.length === 0 ? allowAll : await decideSafely(deps.decider, { request, images: parsed, signal: opts.signal });
+    parsed.length === 0 ? allowAll : await decideWithLabels({ deps, request, images: parsed, signal: opts.signal });
   return combine({ verdict, violations, images, failurePolicy: deps.failurePolicy });
 }
 
 const allowAll: Verdict = { kind: 'allow', warnings: [] };
+
+/** The decision, with the namespace's labels when they are configured to be read. */
+async function decideWithLabels(args: {
+  readonly deps: ValidateDeps;
+  readonly request: ReviewSummary['request'];
+  readonly images: readonly ImageUnderReview[];
+  readonly signal: AbortSignal;
+}): Promise<Verdict> {
+  const { request, images, signal } = args;
+  const labels = await readNamespaceLabels({ reader: args.deps.namespaceLabels, namespace: request.namespace, signal });
+  const namespaceLabels = labels === undefined ? {} : { namespaceLabels: labels };
+  return decideSafely(args.deps.decider, { request, images, signal, ...namespaceLabels });
+}
 
 /** A decider that throws is undecided, never an allow. */
 async function decideSafely(decider: Decider, args: Parameters<Decider['decide']>[0]): Promise<Verdict> {

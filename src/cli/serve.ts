@@ -3,6 +3,7 @@ import { createLogger } from '../log/index.js';
 import { createMetrics, registryMetricsSink, startServer } from '../server/index.js';
 import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
+import { createNamespaceLabelsReader } from '../kube/index.js';
 
 /** `imagegate serve [--config FILE]`: runs the webhook until SIGTERM/SIGINT. */
 export async function serveCommand(opts: { readonly configFile?: string }): Promise<void> {
@@ -15,7 +16,18 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
   // Only registries.hosts are ever contacted; with none, every tag stays unpinned with a warning.
   const metrics = createMetrics();
   const pinner = createRegistryPinner({ registries: config.registries, metrics: registryMetricsSink(metrics) });
-  const running = await startServer({ config, logger, decider, pinner, metrics });
+  const { namespaceLabels: labelsConfig } = config.admission;
+  const namespaceLabels = labelsConfig.enabled
+    ? createNamespaceLabelsReader({ config: labelsConfig, connection: config.registries.pullSecrets })
+    : undefined;
+  const running = await startServer({
+    config,
+    logger,
+    decider,
+    pinner,
+    metrics,
+    ...(namespaceLabels === undefined ? {} : { namespaceLabels }),
+  });
   logger.info(
     {
       event: 'server.started',
@@ -32,7 +44,7 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
       running
         .close()
         .then(async () => {
-          await Promise.all([pinner.close(), decider.close()]);
+          await Promise.all([pinner.close(), decider.close(), namespaceLabels?.close()]);
         })
         .then(resolve, resolve);
     };

@@ -6,6 +6,7 @@ export type {
   RegistriesConfig,
   RegistryHostConfig,
   PullSecretsConfig,
+  NamespaceLabelsConfig,
 } from './types.js';
 export { defaultConfig } from './defaults.js';
 export { loadConfigFile } from './load.js';

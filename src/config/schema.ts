@@ -73,6 +73,15 @@ export const configSchema = {
         defaultTimeoutMs: apiServerMs,
         minTimeoutMs: apiServerMs,
         maxTimeoutMs: apiServerMs,
+        namespaceLabels: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            cacheTtlMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
+            timeoutMs: apiServerMs,
+          },
+        },
       },
     },
     log: {

@@ -32,11 +32,17 @@ export class KubeError extends ImagegateError {
   readonly problem: string;
   readonly fix: string;
 
-  constructor(kind: KubeFailureKind, text: string, opts: { readonly cause?: unknown } = {}) {
-    super(KUBE_CODES[kind], `${text}: ${FIXES[kind]}`, { cause: opts.cause });
+  /** `fix` replaces the kind's usual fix where the object read is not a pull secret (e.g. a namespace). */
+  constructor(
+    kind: KubeFailureKind,
+    text: string,
+    opts: { readonly cause?: unknown; readonly fix?: string | undefined } = {},
+  ) {
+    const fix = opts.fix ?? FIXES[kind];
+    super(KUBE_CODES[kind], `${text}: ${fix}`, { cause: opts.cause });
     this.kind = kind;
     this.problem = text;
-    this.fix = FIXES[kind];
+    this.fix = fix;
     this.name = 'KubeError';
   }
 }

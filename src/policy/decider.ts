@@ -61,8 +61,8 @@ export async function createBundleDecider(opts: {
     revision: bundle.manifest.revision,
     status: () => pool.status(),
     close: () => pool.close(),
-    decide: async ({ request, images, signal }): Promise<Verdict> => {
-      const outcome = await pool.evaluate({ input: policyInput({ request, images }), signal });
+    decide: async ({ request, images, signal, namespaceLabels }): Promise<Verdict> => {
+      const outcome = await pool.evaluate({ input: policyInput({ request, images, namespaceLabels }), signal });
       if (outcome.ok) return verdictFromResult({ resultSet: outcome.result, entrypoint });
       return { kind: 'undecided', error: outcome.error };
     },

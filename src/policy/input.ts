@@ -1,4 +1,4 @@
-import type { AdmissionRequest, ImageUnderReview } from '../admission/index.js';
+import type { AdmissionRequest, ImageUnderReview, NamespaceLabels } from '../admission/index.js';
 
 /**
  * The document a policy sees as `input`. It is imagegate's contract with policy authors
@@ -14,6 +14,10 @@ export interface PolicyInput {
     readonly subResource: string;
     readonly dryRun: boolean;
     readonly userInfo: { readonly username: string };
+    /** The namespace's labels, when admission.namespaceLabels is enabled and they could be read. */
+    readonly namespaceLabels?: Readonly<Record<string, string>>;
+    /** When admission.namespaceLabels is enabled and they could not be read: why (never both fields). */
+    readonly namespaceLabelsError?: { readonly code: string; readonly message: string };
   };
   readonly images: readonly PolicyImage[];
 }
@@ -44,6 +48,7 @@ export interface PolicyImage {
 export function policyInput(opts: {
   readonly request: AdmissionRequest;
   readonly images: readonly ImageUnderReview[];
+  readonly namespaceLabels?: NamespaceLabels | undefined;
 }): PolicyInput {
   const r = opts.request;
   return {
@@ -56,6 +61,7 @@ export function policyInput(opts: {
       subResource: r.subResource,
       dryRun: r.dryRun,
       userInfo: { username: r.username },
+      ...namespaceFields(opts.namespaceLabels),
     },
     images: opts.images.map(({ site, ref }) => ({
       container: site.container,
@@ -72,4 +78,18 @@ export function policyInput(opts: {
       },
     })),
   };
+}
+
+function namespaceFields(
+  labels: NamespaceLabels | undefined,
+): Pick<PolicyInput['request'], 'namespaceLabels' | 'namespaceLabelsError'> {
+  if (labels === undefined) return {};
+  switch (labels.kind) {
+    case 'labels':
+      return { namespaceLabels: labels.labels };
+    case 'error':
+      return { namespaceLabelsError: { code: labels.error.code, message: labels.error.message } };
+    default:
+      return labels satisfies never;
+  }
 }

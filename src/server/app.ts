@@ -13,6 +13,7 @@ import {
   type AdmissionRequest,
   type AdmissionReviewResponse,
   type Decider,
+  type NamespaceLabelsReader,
   type Pinner,
   type ReviewIntake,
   type ReviewSummary,
@@ -36,6 +37,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly decider: Decider;
   readonly pinner?: Pinner;
+  /** Reads `request.namespaceLabels` for /validate's policy (admission.namespaceLabels); absent: not read. */
+  readonly namespaceLabels?: NamespaceLabelsReader;
   readonly metrics: Metrics;
   /** Absent: plain HTTP, for inject() tests only; `imagegate serve` always passes TLS. */
   readonly tls?: TlsMaterial;
@@ -187,7 +190,11 @@ async function answer(args: {
       ? await validateRequest({
           summary,
           signal,
-          deps: { decider: opts.decider, failurePolicy: admission.failurePolicy },
+          deps: {
+            decider: opts.decider,
+            failurePolicy: admission.failurePolicy,
+            ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
+          },
         })
       : await mutateRequest({
           summary,

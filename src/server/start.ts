@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import type { Decider, Pinner } from '../admission/index.js';
+import type { Decider, NamespaceLabelsReader, Pinner } from '../admission/index.js';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import {
   ensureDevCertificates,
@@ -20,6 +20,7 @@ export interface StartServerOptions {
   readonly logger: Logger;
   readonly decider: Decider;
   readonly pinner?: Pinner;
+  readonly namespaceLabels?: NamespaceLabelsReader;
   readonly metrics?: Metrics;
 }
 
@@ -50,6 +51,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     metrics,
     tls: { ...pair, ...(clientCA === undefined ? {} : { clientCA }) },
     ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }),
+    ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
   });
   let watcher: CertificatePairWatcher | undefined;
   const server = app.server;
