@@ -42,7 +42,7 @@ export const ERROR_CODES = {
   IMAGEGATE_POLICY_NOT_CONFIGURED: {
     meaning: 'neither policy.bundle nor policy.dir is set and the shipped policies are missing',
   },
-  IMAGEGATE_POLICY_COMPILE_FAILED: { meaning: 'the compiler thread failed otherwise than with a Rego error' },
+  IMAGEGATE_POLICY_COMPILE_FAILED: { meaning: 'the compiler process failed otherwise than with a Rego error' },
   IMAGEGATE_POLICY_EVALUATION_FAILED: { meaning: 'the policy failed or gave no verdict within the deadline' },
   IMAGEGATE_POLICY_QUEUE_FULL: { meaning: 'every evaluator thread was busy and policy.maxQueued reviews were waiting' },
   IMAGEGATE_POLICY_ENTRYPOINT_UNKNOWN: { meaning: 'the bundle has no wasm entrypoint named policy.entrypoint' },

@@ -43,7 +43,7 @@ export async function compileBundle(opts: BuildBundleOptions): Promise<BuiltBund
   const entrypoints = opts.entrypoints ?? [DEFAULT_ENTRYPOINT];
   const regoVersion = opts.regoVersion ?? 1;
   // Loaded on first use: the policy room's door is on `imagegate serve`'s path, which never
-  // compiles in its own thread (compile-thread.ts), so the compiler and binaryen stay unloaded there.
+  // compiles in a process of its own (compile-process.ts), so the compiler and binaryen stay unloaded there.
   const { compileEntrypoints } = await import('../rego/index.js');
   const wasm = compileEntrypoints({
     sources: opts.sources,

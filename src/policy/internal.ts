@@ -11,4 +11,4 @@ export type { PolicySources, RegoFile } from './sources.js';
 export { packageRoot, shippedPolicyDir, SHIPPED_BUNDLE_FILE } from './shipped.js';
 export { shippedBundle, compiledDir, type LoadDeciderOptions } from './load.js';
 export { readPolicyDir, sourcesRevision, type PolicyDirSources } from './dir.js';
-export { compileInThread, type CompileInThreadOptions } from './compile-thread.js';
+export { compileApart, type CompileApartOptions } from './compile-process.js';

@@ -4,7 +4,7 @@ import { ImagegateError, errorMessage } from '../errors/index.js';
 import type { PolicyConfig } from '../config/index.js';
 import { readBundle, type Bundle } from './bundle.js';
 import { createBundleDecider, type BundleDecider } from './decider.js';
-import { compileInThread } from './compile-thread.js';
+import { compileApart } from './compile-process.js';
 import { readPolicyDir } from './dir.js';
 import { packageRoot, SHIPPED_BUNDLE_FILE } from './shipped.js';
 import { isRecord } from '../guards/index.js';
@@ -25,7 +25,7 @@ export interface LoadDeciderOptions {
  * The decider `imagegate serve` uses: `policy.bundle` as it is; `policy.dir` compiled at
  * start-up; else the shipped policies' bundle that `npm run build` wrote. `policy.data` is
  * merged over the bundle's data, so trusted registries and other settings need no rebuild.
- * Nothing on this path imports the compiler: it runs in a thread of its own when needed.
+ * Nothing on this path imports the compiler: it runs in a process of its own when needed.
  */
 export async function loadDecider(opts: LoadDeciderOptions): Promise<BundleDecider & { readonly source: string }> {
   const { policy } = opts;
@@ -65,11 +65,11 @@ async function readOrThrow(file: string, what: string): Promise<Buffer> {
   }
 }
 
-/** `policy.dir`: its `.rego` (without tests) and data files, compiled now in the compiler thread. */
+/** `policy.dir`: its `.rego` (without tests) and data files, compiled now in the compiler process. */
 export async function compiledDir(opts: { readonly dir: string; readonly entrypoint: string }): Promise<LoadedBundle> {
   const { sources, data, revision } = await readPolicyDir({ dir: opts.dir });
   const source = `policy.dir ${opts.dir}`;
-  const bytes = await compileInThread({ sources, data, entrypoint: opts.entrypoint, revision, source });
+  const bytes = await compileApart({ sources, data, entrypoint: opts.entrypoint, revision, source });
   return { bundle: await readBundle({ bytes, source }), source: `${opts.dir} (compiled at start-up)` };
 }
 
@@ -93,7 +93,7 @@ export async function shippedBundle(opts: {
   if (prebuilt !== undefined && stale === undefined) return { bundle: prebuilt, source: `${file} (shipped policies)` };
   opts.note(`${stale ?? `${file} does not exist`}: compiling ${dir} at start-up; run \`npm run build\` to skip this`);
   const source = `${dir} (shipped policies)`;
-  const bytes = await compileInThread({ sources, data, entrypoint: opts.entrypoint, revision, source });
+  const bytes = await compileApart({ sources, data, entrypoint: opts.entrypoint, revision, source });
   return { bundle: await readBundle({ bytes, source }), source: `${dir} (compiled at start-up)` };
 }
 

@@ -1,8 +1,8 @@
 /**
  * `imagegate serve` loads no compiler: the module graph of the bin (src/cli/main.ts), static
  * imports only, reaches no file of the Rego room and not binaryen. The compiler is reached
- * only through dynamic import() (`policy` commands, compileBundle) and the compiler thread
- * (src/policy/compile-worker.ts), which policy.dir and stale shipped policies use.
+ * only through dynamic import() (`policy` commands, compileBundle) and the compiler process
+ * (src/policy/compile-child.ts), which policy.dir and stale shipped policies use.
  */
 import t from 'tap';
 import ts from 'typescript';
@@ -52,14 +52,14 @@ function chain(graph: Graph, file: string): string {
 t.test('the bin that `npm start` runs reaches no part of the Rego room and not binaryen', async (t) => {
   const graph = staticGraph('src/cli/main.ts');
   const rego = [...graph.files.keys()].filter((f) => f.startsWith('src/rego/')).map((f) => chain(graph, f));
-  t.same(rego, [], 'no src/rego file is imported statically (use import() or the compiler thread)');
+  t.same(rego, [], 'no src/rego file is imported statically (use import() or the compiler process)');
   const binaryen = graph.packages.get('binaryen');
   t.equal(binaryen, undefined, `binaryen is not imported (found in ${binaryen ?? ''})`);
-  for (const needed of ['src/cli/serve.ts', 'src/policy/load.ts', 'src/policy/compile-thread.ts', 'src/server/app.ts'])
+  for (const needed of ['src/cli/serve.ts', 'src/policy/load.ts', 'src/policy/compile-process.ts', 'src/server/app.ts'])
     t.ok(graph.files.has(needed), `the walk followed the serve path to ${needed}`);
 });
 
-t.test('the compiler thread does reach the compiler and binaryen (the walk can see them)', async (t) => {
+t.test('the compiler process does reach the compiler and binaryen (the walk can see them)', async (t) => {
   // build.ts reaches the compiler only by import(); the worker's own graph shows that the
   // static walk would report the compiler, were it imported statically on the serve path.
   const graph = staticGraph('src/rego/index.ts');

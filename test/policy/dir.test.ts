@@ -1,5 +1,5 @@
 /**
- * policy.dir: a directory of .rego and data files compiled at start-up in the compiler thread.
+ * policy.dir: a directory of .rego and data files compiled at start-up in the compiler process.
  * The decisions are the directory's; compile errors stop start-up with the compiler's code and
  * a location named from the directory's parent; the test modules are left out.
  */

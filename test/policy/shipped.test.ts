@@ -1,7 +1,7 @@
 /**
  * The shipped policies at start-up: the bundle `npm run build` wrote is loaded as it is when
  * its revision is the hash of the sources in policies/; otherwise (no build, edited sources,
- * another entrypoint) the sources are compiled in the compiler thread, with a one-line note.
+ * another entrypoint) the sources are compiled in the compiler process, with a one-line note.
  * Each case runs in a copy of the package root, so the real dist/ is never touched.
  */
 import t, { type Test } from 'tap';
