@@ -85,7 +85,9 @@ export const ERROR_CODES = {
     meaning: 'the registry host or an address it resolves to is in registries.blockedCidrs',
   },
   // Kubernetes API (pull secrets)
-  IMAGEGATE_KUBE_NOT_FOUND: { meaning: 'a secret or service account the pod names does not exist' },
+  IMAGEGATE_KUBE_NOT_FOUND: {
+    meaning: 'a secret or service account the pod names, or the namespace of the request, does not exist',
+  },
   IMAGEGATE_KUBE_FORBIDDEN: { meaning: 'the API server refused the read (403)' },
   IMAGEGATE_KUBE_UNAUTHORIZED: { meaning: 'the token file is unreadable or the API server refused the token' },
   IMAGEGATE_KUBE_TIMEOUT: {
@@ -94,7 +96,9 @@ export const ERROR_CODES = {
   IMAGEGATE_KUBE_UNAVAILABLE: { meaning: 'the API server cannot be reached or answered another status' },
   IMAGEGATE_KUBE_PROTOCOL: { meaning: 'the answer is not a v1 object or exceeds 2 MiB' },
   IMAGEGATE_KUBE_INVALID_NAME: { meaning: 'a namespace or secret name is not a valid Kubernetes name' },
-  IMAGEGATE_KUBE_CONFIG_INVALID: { meaning: 'pull secrets are enabled but there is no API server address or CA' },
+  IMAGEGATE_KUBE_CONFIG_INVALID: {
+    meaning: 'pull secrets or namespace labels are enabled but there is no API server address or CA',
+  },
   // Rego compiler
   IMAGEGATE_REGO_PARSE: { meaning: 'Rego that does not parse' },
   IMAGEGATE_REGO_COMPILE: { meaning: 'Rego that parses but does not compile' },

@@ -13,7 +13,7 @@ export interface OwnedNamespaceLabelsReader extends NamespaceLabelsReader {
  * `input.request.namespaceLabels` from the Kubernetes API: one GET per namespace, shared by
  * concurrent reviews (single flight) and reused for `cacheTtlMs` (403 and 404 answers too), each
  * read bounded by `timeoutMs` and the review's deadline. Every failure is a value with its
- * IMAGEGATE_KUBE_ code, for the policy's `namespaceLabelsError`.
+ * catalogued code (IMAGEGATE_KUBE_FORBIDDEN, …), for the policy's `namespaceLabelsError`.
  */
 export function namespaceLabelsReader(opts: { readonly kube: KubeClient }): NamespaceLabelsReader {
   return {
