@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { policyInput, reviewKeyer, verdictFromResult, VerdictCache } from '../src/policy/internal.js';
-import { embeddedBundle } from '../src/policy/load.js';
+import { shippedBundle } from '../src/policy/internal.js';
 import { loadRegoPolicy } from '../src/rego/index.js';
 import { parseAdmissionReview, extractImages } from '../src/admission/internal.js';
 import { parseImageReference } from '../src/images/internal.js';
@@ -42,7 +42,7 @@ function pod(uid: string, tag: string) {
 }
 
 async function main(): Promise<void> {
-  const { bundle } = await embeddedBundle(ENTRYPOINT);
+  const { bundle } = await shippedBundle({ entrypoint: ENTRYPOINT, note: () => undefined });
   const data = { imagegate: { config: { trusted_registries: TRUSTED } } };
   const policy = await loadRegoPolicy({ wasm: bundle.wasm, data });
   const keyer = reviewKeyer({ bundle: { ...bundle, data }, entrypoint: ENTRYPOINT, enabled: true });

@@ -5,7 +5,7 @@
  * policyInput). No thread hop, no clone: the policy's own cost.
  */
 import { DEFAULT_ENTRYPOINT } from '../../src/policy/index.js';
-import { embeddedBundle } from '../../src/policy/load.js';
+import { shippedBundle } from '../../src/policy/internal.js';
 import { policyInput, verdictFromResult } from '../../src/policy/internal.js';
 import { summariseReview } from '../../src/admission/internal.js';
 import { parseImageReference } from '../../src/images/internal.js';
@@ -16,7 +16,7 @@ export async function policyEvaluation(opts: {
   readonly body: string;
   readonly trustedRegistries: readonly string[];
 }): Promise<Sample> {
-  const { bundle } = await embeddedBundle(DEFAULT_ENTRYPOINT);
+  const { bundle } = await shippedBundle({ entrypoint: DEFAULT_ENTRYPOINT, note: () => undefined });
   const data = { imagegate: { config: { trusted_registries: opts.trustedRegistries } } };
   const policy = await loadRegoPolicy({ wasm: bundle.wasm, data });
   const summary = summariseReview({

@@ -11,6 +11,8 @@ export type {
   PinOutcome,
   Verdict,
   Violation,
+  NamespaceLabels,
+  NamespaceLabelsReader,
 } from './ports.js';
 export type { AdmissionOutcome } from './outcome.js';
 export { validateRequest } from './validate.js';

@@ -52,7 +52,22 @@ export interface Decider {
     readonly signal: AbortSignal;
     /** The fact sources' revisions joined (FactGatherer.revision), when facts were gathered: part of a cache key. */
     readonly evidenceRevision?: string;
+    /** Present when admission.namespaceLabels is enabled: the labels, or why they could not be read. */
+    readonly namespaceLabels?: NamespaceLabels;
   }): Promise<Verdict>;
+}
+
+/**
+ * The labels of the request's namespace as the policy sees them, or the failure that kept them
+ * from it (a policy must never mistake "could not read" for "no labels").
+ */
+export type NamespaceLabels =
+  | { readonly kind: 'labels'; readonly labels: Readonly<Record<string, string>> }
+  | { readonly kind: 'error'; readonly error: { readonly code: ErrorCode; readonly message: string } };
+
+/** Reads one namespace's labels; resolves with a failure rather than throwing. Implemented by the kube room. */
+export interface NamespaceLabelsReader {
+  read(opts: { readonly namespace: string; readonly signal: AbortSignal }): Promise<NamespaceLabels>;
 }
 
 /**

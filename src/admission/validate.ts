@@ -2,18 +2,29 @@ import { ImagegateError, isImagegateError, type ErrorCode } from '../errors/inde
 import { tryParseImageReference } from '../images/index.js';
 import type { FailurePolicy } from '../config/index.js';
 import type { ReviewSummary } from './summary.js';
-import type { Decider, FactGatherer, ImageUnderReview, PinContext, Verdict, Violation } from './ports.js';
+import type {
+  Decider,
+  FactGatherer,
+  ImageUnderReview,
+  NamespaceLabelsReader,
+  PinContext,
+  Verdict,
+  Violation,
+} from './ports.js';
 import type { AdmissionOutcome } from './outcome.js';
 import { denialMessage } from './messages.js';
 import { withDeadline } from './deadline.js';
 import { pinContext } from './context.js';
 import type { AdmissionRequest } from './review.js';
+import { readNamespaceLabels } from './namespace.js';
 
 export interface ValidateDeps {
   readonly decider: Decider;
   readonly failurePolicy: FailurePolicy;
   /** The facts stage; absent: the policy decides on the image strings alone (no digest, no facts). */
   readonly gatherer?: FactGatherer;
+  /** Reads `request.namespaceLabels` for the policy (admission.namespaceLabels); absent: not read. */
+  readonly namespaceLabels?: NamespaceLabelsReader;
 }
 
 /**
@@ -61,7 +72,10 @@ export async function validateRequest(opts: {
 
 const allowAll: Verdict = { kind: 'allow', warnings: [] };
 
-/** Gathers each image's digest and facts, then decides on them; a gatherer that fails undecides. */
+/**
+ * Gathers each image's digest and facts (and, at the same time, the namespace's labels when they
+ * are configured to be read), then decides on them; a gatherer that fails undecides.
+ */
 async function judge(opts: {
   readonly deps: ValidateDeps;
   readonly request: AdmissionRequest;
@@ -70,15 +84,25 @@ async function judge(opts: {
   readonly context: PinContext | undefined;
 }): Promise<Verdict> {
   const { deps, request, signal } = opts;
+  // Never rejects: a failed read reaches the policy as namespaceLabelsError.
+  const labels = readNamespaceLabels({ reader: deps.namespaceLabels, namespace: request.namespace, signal });
   const { gatherer } = deps;
-  if (gatherer === undefined) return decideSafely(deps.decider, { request, images: opts.images, signal });
-  let images: readonly ImageUnderReview[];
-  try {
-    images = await gatherFacts({ gatherer, images: opts.images, signal, context: opts.context });
-  } catch (err) {
-    return { kind: 'undecided', error: asImagegateError(err, 'IMAGEGATE_INTERNAL', 'fact gathering failed') };
+  let images = opts.images;
+  if (gatherer !== undefined) {
+    try {
+      images = await gatherFacts({ gatherer, images: opts.images, signal, context: opts.context });
+    } catch (err) {
+      return { kind: 'undecided', error: asImagegateError(err, 'IMAGEGATE_INTERNAL', 'fact gathering failed') };
+    }
   }
-  return decideSafely(deps.decider, { request, images, signal, evidenceRevision: gatherer.revision });
+  const read = await labels;
+  return decideSafely(deps.decider, {
+    request,
+    images,
+    signal,
+    ...(gatherer === undefined ? {} : { evidenceRevision: gatherer.revision }),
+    ...(read === undefined ? {} : { namespaceLabels: read }),
+  });
 }
 
 /**

@@ -17,8 +17,6 @@ Commands:
 `;
 
 import type { CliIo } from './io.js';
-import { policyCommand } from './policy.js';
-import { diskSources, formatOpaErrors, opaErrors } from './rego-errors.js';
 import { packageVersion } from './version.js';
 
 export type { CliIo } from './io.js';
@@ -35,8 +33,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'serve':
         await serveCommand(parseServe(rest));
         return 0;
-      case 'policy':
+      case 'policy': {
+        // Loaded only for `policy`: it brings the Rego compiler and binaryen, which `serve` never loads.
+        const { policyCommand } = await import('./policy.js');
         return await policyCommand(rest, io);
+      }
       case 'certs':
         await runCertsCommand({ ...parseCerts(rest), stdout: io.stdout });
         return 0;
@@ -56,14 +57,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 2;
     }
   } catch (err) {
-    const rego = opaErrors(err, diskSources());
-    if (rego !== undefined) {
-      io.stderr(formatOpaErrors(rego));
-      return 1;
-    }
+    if (command === 'policy' && (await printedAsRego(err, io))) return 1;
     io.stderr(isImagegateError(err) ? `imagegate: ${err.code}: ${err.message}` : `imagegate: ${errorMessage(err)}`);
     return isImagegateError(err, 'IMAGEGATE_CLI_USAGE') ? 2 : 1;
   }
+}
+
+/** Prints a Rego parse or compile error in OPA's layout; false for any other error. */
+async function printedAsRego(err: unknown, io: CliIo): Promise<boolean> {
+  const { diskSources, formatOpaErrors, opaErrors } = await import('./rego-errors.js');
+  const rego = opaErrors(err, diskSources());
+  if (rego === undefined) return false;
+  io.stderr(formatOpaErrors(rego));
+  return true;
 }
 
 function usageError(command: string, err: unknown): ImagegateError {

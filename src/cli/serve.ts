@@ -6,19 +6,35 @@ import { createRegistryPinner } from '../registry/index.js';
 import { createFactGatherer } from '../facts/index.js';
 import { createHealthSource } from '../health/index.js';
 import { isRecord } from '../guards/index.js';
+import { createNamespaceLabelsReader } from '../kube/index.js';
 
 /** `imagegate serve [--config FILE]`: runs the webhook until SIGTERM/SIGINT. */
 export async function serveCommand(opts: { readonly configFile?: string }): Promise<void> {
   const config: Config = opts.configFile === undefined ? defaultConfig : await loadConfigFile(opts.configFile);
   const logger = createLogger({ level: config.log.level });
-  const decider = await loadDecider({ policy: derivedPolicy(config) });
+  const decider = await loadDecider({
+    policy: derivedPolicy(config),
+    note: (message) => logger.warn({ event: 'policy.compiling' }, message),
+  });
   // Only registries.hosts are ever contacted; with none, every tag stays unpinned with a warning.
   const metrics = createMetrics();
   const pinner = createRegistryPinner({ registries: config.registries, metrics: registryMetricsSink(metrics) });
+  const { namespaceLabels: labelsConfig } = config.admission;
+  const namespaceLabels = labelsConfig.enabled
+    ? createNamespaceLabelsReader({ config: labelsConfig, connection: config.registries.pullSecrets })
+    : undefined;
   // One resolver for both webhooks: /validate judges the digest /mutate pins (same cache, same credentials).
   const health = config.health.sources.length > 0 ? createHealthSource({ config: config.health }) : undefined;
   const gatherer = createFactGatherer({ registry: pinner, sources: health === undefined ? [] : [health] });
-  const running = await startServer({ config, logger, decider, pinner, gatherer, metrics });
+  const running = await startServer({
+    config,
+    logger,
+    decider,
+    pinner,
+    gatherer,
+    metrics,
+    ...(namespaceLabels === undefined ? {} : { namespaceLabels }),
+  });
   const keying = decider.verdictKeying;
   if (keying.kind === 'input-paths')
     logger.info(
@@ -51,7 +67,7 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
       running
         .close()
         .then(async () => {
-          await Promise.all([pinner.close(), decider.close(), health?.close()]);
+          await Promise.all([pinner.close(), decider.close(), health?.close(), namespaceLabels?.close()]);
         })
         .then(resolve, resolve);
     };

@@ -23,6 +23,7 @@ export const defaultConfig: Config = {
     defaultTimeoutMs: 10_000,
     minTimeoutMs: 1_000,
     maxTimeoutMs: 30_000,
+    namespaceLabels: { enabled: false, cacheTtlMs: 5_000, timeoutMs: 1_000 },
   },
   log: { level: 'info' },
   policy: {

@@ -8,6 +8,7 @@ export type {
   PullSecretsConfig,
   HealthConfig,
   HealthSourceConfig,
+  NamespaceLabelsConfig,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { loadConfigFile } from './load.js';

@@ -78,7 +78,11 @@ function withDefaults(input: ConfigInput): Config {
   const d = defaultConfig;
   return {
     server: { ...d.server, ...input.server, tls: { ...d.server.tls, ...input.server?.tls } },
-    admission: { ...d.admission, ...input.admission },
+    admission: {
+      ...d.admission,
+      ...input.admission,
+      namespaceLabels: { ...d.admission.namespaceLabels, ...input.admission?.namespaceLabels },
+    },
     log: { ...d.log, ...input.log },
     policy: {
       ...d.policy,

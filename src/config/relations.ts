@@ -6,8 +6,14 @@ import type { Config, HealthConfig, HealthSourceConfig, HealthSourceKind } from 
  * admission.maxTimeoutMs (src/server/limits.ts), so they cannot disagree with the review deadline.
  */
 export function relationProblems(config: Config): string[] {
-  const { admission: a, server: s } = config;
+  const { admission: a, server: s, policy: p } = config;
   const problems: string[] = [];
+  if (p.bundle !== undefined && p.dir !== undefined) {
+    problems.push(
+      `/policy/bundle (${JSON.stringify(p.bundle)}) and /policy/dir (${JSON.stringify(p.dir)}) are both set: ` +
+        'give exactly one, a built bundle or a directory of .rego files compiled at start-up',
+    );
+  }
   if (a.deadlineMarginMs >= a.minTimeoutMs) {
     problems.push(
       `/admission/deadlineMarginMs (${a.deadlineMarginMs}) must be less than /admission/minTimeoutMs (${a.minTimeoutMs}): ` +

@@ -103,6 +103,15 @@ export const configSchema = {
         defaultTimeoutMs: apiServerMs,
         minTimeoutMs: apiServerMs,
         maxTimeoutMs: apiServerMs,
+        namespaceLabels: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            cacheTtlMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
+            timeoutMs: apiServerMs,
+          },
+        },
       },
     },
     log: {
@@ -117,6 +126,8 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         bundle: path,
+        /** Exactly one of bundle and dir (relations.ts). */
+        dir: path,
         entrypoint: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)+$' },
         data: { type: 'object' },
         evaluators: { type: 'integer', minimum: 1, maximum: 64 },

@@ -48,13 +48,29 @@ export interface AdmissionConfig {
   readonly minTimeoutMs: number;
   /** Ceiling of ?timeout= (ms, default 30000: the API server's greatest); server timeouts derive from it. */
   readonly maxTimeoutMs: number;
+  readonly namespaceLabels: NamespaceLabelsConfig;
+}
+
+/**
+ * `input.request.namespaceLabels` for policies, read from the Kubernetes API (RBAC get on
+ * namespaces) at the API server, token and CA of registries.pullSecrets.apiServer/tokenFile/caFile.
+ */
+export interface NamespaceLabelsConfig {
+  /** Read the labels (default false: the input has neither namespaceLabels nor namespaceLabelsError). */
+  readonly enabled: boolean;
+  /** How long one namespace's labels (or a 403/404) are reused (ms, default 5000; 0 reads every review). */
+  readonly cacheTtlMs: number;
+  /** Deadline of one read (ms, default 1000); the review's own deadline also applies. */
+  readonly timeoutMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface PolicyConfig {
-  /** An OPA bundle (bundle.tar.gz with /policy.wasm). Absent: the policies shipped in policies/. */
+  /** An OPA bundle (bundle.tar.gz with /policy.wasm). Absent (and no dir): the policies shipped in policies/. */
   readonly bundle?: string;
+  /** A directory of .rego and data files compiled at start-up (tests left out); never together with bundle. */
+  readonly dir?: string;
   /** The entrypoint evaluated, "pkg/rule" as in `opa build -e` (default imagegate/decision). */
   readonly entrypoint: string;
   /** Laid over the bundle's data, winning on conflicts (e.g. imagegate.config.trusted_registries). */
@@ -206,7 +222,9 @@ export interface Config {
 /** What a config file may say: any key may be left out. */
 export interface ConfigInput {
   readonly server?: Partial<Omit<ServerConfig, 'tls'>> & { readonly tls?: Partial<TlsConfig> };
-  readonly admission?: Partial<AdmissionConfig>;
+  readonly admission?: Partial<Omit<AdmissionConfig, 'namespaceLabels'>> & {
+    readonly namespaceLabels?: Partial<NamespaceLabelsConfig>;
+  };
   readonly log?: { readonly level?: LogLevel };
   readonly policy?: Partial<Omit<PolicyConfig, 'verdictCache'>> & {
     readonly verdictCache?: Partial<VerdictCacheConfig>;

@@ -41,7 +41,10 @@ export const ERROR_CODES = {
     status: 503,
   },
   // policy
-  IMAGEGATE_POLICY_NOT_CONFIGURED: { meaning: 'no policy.bundle is set and the shipped policies are missing' },
+  IMAGEGATE_POLICY_NOT_CONFIGURED: {
+    meaning: 'neither policy.bundle nor policy.dir is set and the shipped policies are missing',
+  },
+  IMAGEGATE_POLICY_COMPILE_FAILED: { meaning: 'the compiler process failed otherwise than with a Rego error' },
   IMAGEGATE_POLICY_EVALUATION_FAILED: { meaning: 'the policy failed or gave no verdict within the deadline' },
   IMAGEGATE_POLICY_QUEUE_FULL: { meaning: 'every evaluator thread was busy and policy.maxQueued reviews were waiting' },
   IMAGEGATE_POLICY_ENTRYPOINT_UNKNOWN: { meaning: 'the bundle has no wasm entrypoint named policy.entrypoint' },
@@ -135,7 +138,7 @@ export const ERROR_CODES = {
   },
   // Kubernetes API (pull secrets)
   IMAGEGATE_KUBE_NOT_FOUND: {
-    meaning: 'a secret or service account the pod names does not exist',
+    meaning: 'a secret or service account the pod names, or the namespace of the request, does not exist',
     fix: 'create it in that namespace, or remove it from imagePullSecrets',
   },
   IMAGEGATE_KUBE_FORBIDDEN: {
@@ -163,7 +166,7 @@ export const ERROR_CODES = {
     fix: 'fix the name: Kubernetes names are lowercase DNS names',
   },
   IMAGEGATE_KUBE_CONFIG_INVALID: {
-    meaning: 'pull secrets are enabled but there is no API server address or CA',
+    meaning: 'pull secrets or namespace labels are enabled but there is no API server address or CA',
     fix: 'run in a pod (KUBERNETES_SERVICE_HOST/PORT set, service account token mounted), or set registries.pullSecrets.apiServer, tokenFile and caFile',
   },
   // health grades (fact source 'health')

@@ -2,8 +2,15 @@ import { Agent, type Dispatcher } from 'undici';
 import { startDeadline, untilAborted } from '../admission/index.js';
 import { FlightCache, type Clock } from '../cache/index.js';
 import { readBounded } from '../net/index.js';
-import { KubeError } from './errors.js';
-import { parseServiceAccount, parseSecret, type KubeSecret, type KubeServiceAccount } from './objects.js';
+import { KubeError, type KubeFailureKind } from './errors.js';
+import {
+  parseNamespace,
+  parseServiceAccount,
+  parseSecret,
+  type KubeNamespace,
+  type KubeSecret,
+  type KubeServiceAccount,
+} from './objects.js';
 import { TokenFile, type TokenFileSystem } from './token.js';
 
 /** Kubernetes objects of one namespace the pull-secret lookup reads. */
@@ -12,6 +19,8 @@ export interface KubeClient {
   getSecret(opts: KubeGet): Promise<KubeSecret>;
   /** @throws KubeError */
   getServiceAccount(opts: KubeGet): Promise<KubeServiceAccount>;
+  /** @throws KubeError */
+  getNamespace(opts: { readonly name: string; readonly signal: AbortSignal }): Promise<KubeNamespace>;
   /** Closes the connection pool this client created (not a dispatcher passed in). */
   close(): Promise<void>;
 }
@@ -35,6 +44,8 @@ export interface KubeClientOptions {
   readonly cacheTtlMs: number;
   /** Deadline of one read, retries included, in ms. */
   readonly timeoutMs: number;
+  /** The config section these settings come from, named in timeout messages (default registries.pullSecrets). */
+  readonly settingsKey?: string;
 }
 
 /** Secrets are at most 1 MiB; anything much larger is not an answer we want to buffer. */
@@ -57,7 +68,26 @@ function objectPath(kind: 'secrets' | 'serviceaccounts', namespace: string, name
   return `/api/v1/namespaces/${namespace}/${kind}/${name}`;
 }
 
-function statusError(status: number, what: string): KubeError {
+/** The namespace name comes from the review: validated like any other name put into a path. */
+function namespacePath(name: string): string {
+  if (!DNS_LABEL.test(name))
+    throw new KubeError(
+      'invalidName',
+      `the namespace ${JSON.stringify(name.slice(0, 70))} is not a valid namespace name`,
+    );
+  return `/api/v1/namespaces/${name}`;
+}
+
+/** Fixes that differ from the pull-secret ones (errors.ts) for objects other than secrets. */
+type KubeFixes = Partial<Record<KubeFailureKind, string>>;
+
+const NAMESPACE_FIXES: KubeFixes = {
+  forbidden: "grant the webhook's service account get on namespaces (RBAC, manifests/imagegate.yaml)",
+  notFound: 'the namespace is not (or no longer) known to the API server; retry once it exists',
+  timeout: 'retry; raise admission.namespaceLabels.timeoutMs, or the webhook timeoutSeconds',
+};
+
+function statusError(status: number, what: string, fixes: KubeFixes = {}): KubeError {
   switch (status) {
     case 401:
       return new KubeError(
@@ -65,9 +95,9 @@ function statusError(status: number, what: string): KubeError {
         `reading ${what}: the API server refused the service account token (HTTP 401)`,
       );
     case 403:
-      return new KubeError('forbidden', `reading ${what}: forbidden (HTTP 403)`);
+      return new KubeError('forbidden', `reading ${what}: forbidden (HTTP 403)`, { fix: fixes.forbidden });
     case 404:
-      return new KubeError('notFound', `${what} does not exist (HTTP 404)`);
+      return new KubeError('notFound', `${what} does not exist (HTTP 404)`, { fix: fixes.notFound });
     default:
       return new KubeError('unavailable', `reading ${what}: the API server answered HTTP ${status}`);
   }
@@ -88,6 +118,8 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
   };
   const secrets = new FlightCache<KubeSecret, KubeError>(cacheOpts);
   const accounts = new FlightCache<KubeServiceAccount, KubeError>(cacheOpts);
+  const namespaces = new FlightCache<KubeNamespace, KubeError>(cacheOpts);
+  const timeoutKey = `${opts.settingsKey ?? 'registries.pullSecrets'}.timeoutMs`;
   const origin = new URL(opts.apiServer).origin;
 
   async function request(path: string, signal: AbortSignal): Promise<{ status: number; body: Buffer }> {
@@ -115,11 +147,11 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
     return { status: 200, body };
   }
 
-  async function fetchObject(path: string, what: string, outer: AbortSignal): Promise<unknown> {
+  async function fetchObject(path: string, what: string, outer: AbortSignal, fixes?: KubeFixes): Promise<unknown> {
     const deadline = startDeadline({
       ms: opts.timeoutMs,
       parent: outer,
-      what: `registries.pullSecrets.timeoutMs = ${opts.timeoutMs} ms`,
+      what: `${timeoutKey} = ${opts.timeoutMs} ms`,
     });
     const { signal } = deadline;
     try {
@@ -129,7 +161,7 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
         token.invalidate();
         reply = await request(path, signal);
       }
-      if (reply.status !== 200) throw statusError(reply.status, what);
+      if (reply.status !== 200) throw statusError(reply.status, what, fixes);
       try {
         return JSON.parse(reply.body.toString('utf8'));
       } catch {
@@ -138,10 +170,11 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
     } catch (err) {
       if (err instanceof KubeError) throw err;
       if (signal.aborted) {
-        const within = deadline.expired
-          ? `${opts.timeoutMs} ms (registries.pullSecrets.timeoutMs)`
-          : 'the review deadline';
-        throw new KubeError('timeout', `reading ${what}: no answer within ${within}`, { cause: err });
+        const within = deadline.expired ? `${opts.timeoutMs} ms (${timeoutKey})` : 'the review deadline';
+        throw new KubeError('timeout', `reading ${what}: no answer within ${within}`, {
+          cause: err,
+          fix: fixes?.timeout,
+        });
       }
       const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? ` (${err.code})` : '';
       throw new KubeError('unavailable', `reading ${what}: the API server cannot be reached${code}`, { cause: err });
@@ -150,33 +183,60 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
     }
   }
 
-  async function get<T>(
-    cache: FlightCache<T, KubeError>,
-    kind: 'secrets' | 'serviceaccounts',
-    g: KubeGet,
-    parse: (doc: unknown, what: string) => T,
-  ): Promise<T> {
-    const what = `${kind === 'secrets' ? 'secret' : 'service account'} ${g.namespace}/${g.name}`;
-    const path = objectPath(kind, g.namespace, g.name);
+  async function get<T>(opts: {
+    readonly cache: FlightCache<T, KubeError>;
+    /** Builds the path; throws KubeError invalidName for a name that could reshape it. */
+    readonly path: () => string;
+    readonly what: string;
+    readonly signal: AbortSignal;
+    readonly parse: (doc: unknown, what: string) => T;
+    readonly fixes?: KubeFixes;
+  }): Promise<T> {
+    const { cache, what, parse } = opts;
+    const path = opts.path();
     const settled = await cache.get({
       key: path,
-      signal: g.signal,
+      signal: opts.signal,
       // Parsed inside the flight so the cache holds only what parse keeps, and bad objects fail once.
-      work: async (signal) => parse(await fetchObject(path, what, signal), what),
+      work: async (signal) => parse(await fetchObject(path, what, signal, opts.fixes), what),
       toError: (err) =>
         err instanceof KubeError
           ? err
           : new KubeError('protocol', `reading ${what}: unexpected failure`, { cause: err }),
       cacheable: (e) => e.kind === 'notFound' || e.kind === 'forbidden',
-      onAbort: () => new KubeError('timeout', `reading ${what}: the review deadline passed`),
+      onAbort: () =>
+        new KubeError('timeout', `reading ${what}: the review deadline passed`, { fix: opts.fixes?.timeout }),
     });
     if (!settled.ok) throw settled.error;
     return settled.value;
   }
 
   return {
-    getSecret: (g) => get(secrets, 'secrets', g, parseSecret),
-    getServiceAccount: (g) => get(accounts, 'serviceaccounts', g, parseServiceAccount),
+    getSecret: (g) =>
+      get({
+        cache: secrets,
+        path: () => objectPath('secrets', g.namespace, g.name),
+        what: `secret ${g.namespace}/${g.name}`,
+        signal: g.signal,
+        parse: parseSecret,
+      }),
+    getServiceAccount: (g) =>
+      get({
+        cache: accounts,
+        path: () => objectPath('serviceaccounts', g.namespace, g.name),
+        what: `service account ${g.namespace}/${g.name}`,
+        signal: g.signal,
+        parse: parseServiceAccount,
+      }),
+    getNamespace: (g) =>
+      get({
+        cache: namespaces,
+        path: () => namespacePath(g.name),
+        what: `namespace ${g.name}`,
+        signal: g.signal,
+        parse: parseNamespace,
+        fixes: NAMESPACE_FIXES,
+      }),
     async close() {
       await owned?.close();
     },

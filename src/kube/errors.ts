@@ -20,8 +20,13 @@ export class KubeError extends ImagegateError {
   readonly problem: string;
   readonly fix: string;
 
-  constructor(kind: KubeFailureKind, text: string, opts: { readonly cause?: unknown } = {}) {
-    const fix = fixOf(KUBE_CODES[kind]);
+  /** `fix` replaces the kind's usual fix where the object read is not a pull secret (e.g. a namespace). */
+  constructor(
+    kind: KubeFailureKind,
+    text: string,
+    opts: { readonly cause?: unknown; readonly fix?: string | undefined } = {},
+  ) {
+    const fix = opts.fix ?? fixOf(KUBE_CODES[kind]);
     super(KUBE_CODES[kind], `${text}: ${fix}`, { cause: opts.cause });
     this.kind = kind;
     this.problem = text;

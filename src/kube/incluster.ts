@@ -7,8 +7,18 @@ import { KubeError } from './errors.js';
 /** Where the kubelet mounts the pod's service account credentials. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
+/** Where the API server is and how one read behaves; registries.pullSecrets holds them. */
+export type KubeConnectionConfig = Pick<
+  PullSecretsConfig,
+  'apiServer' | 'tokenFile' | 'caFile' | 'cacheTtlMs' | 'timeoutMs'
+>;
+
 export interface InClusterOptions {
-  readonly config: PullSecretsConfig;
+  readonly config: KubeConnectionConfig;
+  /** The config key that turned this client on, named in errors (default registries.pullSecrets.enabled). */
+  readonly enabledBy?: string;
+  /** The config section of cacheTtlMs and timeoutMs, named in timeout messages (default registries.pullSecrets). */
+  readonly settingsKey?: string;
   /** Default process.env: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT locate the API server. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Reads the CA bundle at creation; default fs.readFileSync(…, 'utf8'). */
@@ -16,14 +26,18 @@ export interface InClusterOptions {
   readonly overrides?: Partial<Pick<KubeClientOptions, 'dispatcher' | 'tokenFs' | 'clock'>>;
 }
 
-function apiServerOf(config: PullSecretsConfig, env: Readonly<Record<string, string | undefined>>): string {
+function apiServerOf(
+  config: KubeConnectionConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  enabledBy: string,
+): string {
   if (config.apiServer !== undefined) return config.apiServer;
   const host = env.KUBERNETES_SERVICE_HOST;
   const port = env.KUBERNETES_SERVICE_PORT;
   if (host === undefined || host === '' || port === undefined || !/^\d{1,5}$/.test(port)) {
     throw new KubeError(
       'configInvalid',
-      'registries.pullSecrets.enabled is true but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set',
+      `${enabledBy} is true but KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (nor registries.pullSecrets.apiServer)`,
     );
   }
   return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -36,7 +50,7 @@ function apiServerOf(config: PullSecretsConfig, env: Readonly<Record<string, str
  */
 export function createInClusterKubeClient(opts: InClusterOptions): KubeClient {
   const { config } = opts;
-  const apiServer = apiServerOf(config, opts.env ?? process.env);
+  const apiServer = apiServerOf(config, opts.env ?? process.env, opts.enabledBy ?? 'registries.pullSecrets.enabled');
   let caPem: string;
   try {
     caPem = (opts.readFile ?? ((f: string) => readFileSync(f, 'utf8')))(config.caFile);
@@ -54,5 +68,6 @@ export function createInClusterKubeClient(opts: InClusterOptions): KubeClient {
     tokenFile: config.tokenFile,
     cacheTtlMs: config.cacheTtlMs,
     timeoutMs: config.timeoutMs,
+    ...(opts.settingsKey === undefined ? {} : { settingsKey: opts.settingsKey }),
   });
 }

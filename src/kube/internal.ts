@@ -7,3 +7,6 @@ export { SERVICE_ACCOUNT_DIR, type InClusterOptions } from './incluster.js';
 export { KUBE_CODES } from './errors.js';
 export type { KubeServiceAccount } from './objects.js';
 export type { TokenFileSystem } from './token.js';
+export { namespaceLabelsReader, type OwnedNamespaceLabelsReader } from './namespaces.js';
+export type { KubeNamespace } from './objects.js';
+export type { KubeConnectionConfig } from './incluster.js';

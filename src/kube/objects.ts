@@ -50,3 +50,25 @@ export function parseServiceAccount(doc: unknown, what: string): KubeServiceAcco
   );
   return { imagePullSecrets: names };
 }
+
+/** The parts of a v1 Namespace a policy sees: its labels. */
+export interface KubeNamespace {
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** @throws KubeError protocol */
+export function parseNamespace(doc: unknown, what: string): KubeNamespace {
+  const obj = expectKind(doc, 'Namespace', what);
+  const metadata = obj.metadata ?? {};
+  if (!isRecord(metadata)) throw new KubeError('protocol', `reading ${what}: "metadata" is not an object`);
+  const raw = metadata.labels ?? {};
+  if (!isRecord(raw)) throw new KubeError('protocol', `reading ${what}: "metadata.labels" is not an object`);
+  const labels: [string, string][] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string')
+      throw new KubeError('protocol', `reading ${what}: label ${JSON.stringify(key.slice(0, 60))} is not a string`);
+    labels.push([key, value]);
+  }
+  // fromEntries defines own properties: a label named __proto__ stays a label, never a prototype.
+  return { labels: Object.fromEntries(labels) };
+}

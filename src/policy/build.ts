@@ -1,4 +1,4 @@
-import { compilePolicy, type EmitTarget, type RegoSource, type RegoVersion } from '../rego/index.js';
+import type { EmitTarget, RegoSource, RegoVersion } from '../rego/index.js';
 import { writeBundle, type BundleManifest } from './bundle.js';
 import { withInputPaths } from './paths.js';
 
@@ -44,6 +44,9 @@ export interface BuiltBundle {
 export async function compileBundle(opts: BuildBundleOptions): Promise<BuiltBundle> {
   const entrypoints = opts.entrypoints ?? [DEFAULT_ENTRYPOINT];
   const regoVersion = opts.regoVersion ?? 1;
+  // Loaded on first use: the policy room's door is on `imagegate serve`'s path, which never
+  // compiles in a process of its own (compile-process.ts), so the compiler and binaryen stay unloaded there.
+  const { compilePolicy } = await import('../rego/index.js');
   const { wasm, inputPaths } = compilePolicy({
     sources: opts.sources,
     entrypoints,

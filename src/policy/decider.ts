@@ -97,8 +97,8 @@ export async function createBundleDecider(opts: {
     verdictKeying: keyer.keying,
     status: () => ({ ...pool.status(), verdictCache: cache.status() }),
     close: () => pool.close(),
-    decide: async ({ request, images, signal, evidenceRevision }): Promise<Verdict> => {
-      const input = policyInput({ request, images });
+    decide: async ({ request, images, signal, evidenceRevision, namespaceLabels }): Promise<Verdict> => {
+      const input = policyInput({ request, images, namespaceLabels });
       const key = keyer.key(input, evidenceRevision);
       const hit = key === undefined ? undefined : cache.get(key);
       if (hit !== undefined) return hit;

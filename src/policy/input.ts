@@ -1,4 +1,4 @@
-import type { AdmissionRequest, ImageFacts, ImageUnderReview } from '../admission/index.js';
+import type { AdmissionRequest, ImageFacts, ImageUnderReview, NamespaceLabels } from '../admission/index.js';
 
 /**
  * The document a policy sees as `input`. It is imagegate's contract with policy authors
@@ -14,6 +14,10 @@ export interface PolicyInput {
     readonly subResource: string;
     readonly dryRun: boolean;
     readonly userInfo: { readonly username: string };
+    /** The namespace's labels, when admission.namespaceLabels is enabled and they could be read. */
+    readonly namespaceLabels?: Readonly<Record<string, string>>;
+    /** When admission.namespaceLabels is enabled and they could not be read: why (never both fields). */
+    readonly namespaceLabelsError?: { readonly code: string; readonly message: string };
   };
   readonly images: readonly PolicyImage[];
 }
@@ -55,6 +59,7 @@ export interface PolicyImage {
 export function policyInput(opts: {
   readonly request: AdmissionRequest;
   readonly images: readonly ImageUnderReview[];
+  readonly namespaceLabels?: NamespaceLabels | undefined;
 }): PolicyInput {
   const r = opts.request;
   return {
@@ -67,6 +72,7 @@ export function policyInput(opts: {
       subResource: r.subResource,
       dryRun: r.dryRun,
       userInfo: { username: r.username },
+      ...namespaceFields(opts.namespaceLabels),
     },
     images: opts.images.map(({ site, ref, facts }) => ({
       container: site.container,
@@ -94,4 +100,18 @@ function evidence(f: ImageFacts): Pick<PolicyImage, 'digest' | 'resolvedFrom' | 
     ...(f.resolutionError === undefined ? {} : { digestError: f.resolutionError }),
     facts: f.facts,
   };
+}
+
+function namespaceFields(
+  labels: NamespaceLabels | undefined,
+): Pick<PolicyInput['request'], 'namespaceLabels' | 'namespaceLabelsError'> {
+  if (labels === undefined) return {};
+  switch (labels.kind) {
+    case 'labels':
+      return { namespaceLabels: labels.labels };
+    case 'error':
+      return { namespaceLabelsError: { code: labels.error.code, message: labels.error.message } };
+    default:
+      return labels satisfies never;
+  }
 }

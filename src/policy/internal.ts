@@ -19,4 +19,7 @@ export { writeBundle, mergeAt } from './bundle.js';
 export { policyInput, type PolicyInput, type PolicyImage } from './input.js';
 export { verdictFromResult } from './result.js';
 export type { PolicySources, RegoFile } from './sources.js';
-export { embeddedPolicyDir } from './embedded.js';
+export { packageRoot, shippedPolicyDir, SHIPPED_BUNDLE_FILE } from './shipped.js';
+export { shippedBundle, compiledDir, type LoadDeciderOptions } from './load.js';
+export { readPolicyDir, sourcesRevision, type PolicyDirSources } from './dir.js';
+export { compileApart, type CompileApartOptions } from './compile-process.js';

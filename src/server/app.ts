@@ -14,6 +14,7 @@ import {
   type AdmissionReviewResponse,
   type Decider,
   type FactGatherer,
+  type NamespaceLabelsReader,
   type Pinner,
   type ReviewIntake,
   type ReviewSummary,
@@ -39,6 +40,8 @@ export interface AppOptions {
   readonly pinner?: Pinner;
   /** The facts stage of /validate; absent: policies decide on image strings alone. */
   readonly gatherer?: FactGatherer;
+  /** Reads `request.namespaceLabels` for /validate's policy (admission.namespaceLabels); absent: not read. */
+  readonly namespaceLabels?: NamespaceLabelsReader;
   readonly metrics: Metrics;
   /** Absent: plain HTTP, for inject() tests only; `imagegate serve` always passes TLS. */
   readonly tls?: TlsMaterial;
@@ -196,6 +199,7 @@ async function answer(args: {
             decider: opts.decider,
             failurePolicy: admission.failurePolicy,
             ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
+            ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
           },
         })
       : await mutateRequest({

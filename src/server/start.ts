@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import type { Decider, FactGatherer, Pinner } from '../admission/index.js';
+import type { Decider, FactGatherer, NamespaceLabelsReader, Pinner } from '../admission/index.js';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import {
   ensureDevCertificates,
@@ -22,6 +22,7 @@ export interface StartServerOptions {
   readonly pinner?: Pinner;
   /** The facts stage of /validate (see AppOptions). */
   readonly gatherer?: FactGatherer;
+  readonly namespaceLabels?: NamespaceLabelsReader;
   readonly metrics?: Metrics;
 }
 
@@ -53,6 +54,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     tls: { ...pair, ...(clientCA === undefined ? {} : { clientCA }) },
     ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }),
     ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
+    ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
   });
   let watcher: CertificatePairWatcher | undefined;
   const server = app.server;

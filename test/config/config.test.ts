@@ -174,3 +174,19 @@ t.test('body parsing caps: defaults, ranges, and a parsing cap below the body li
     'equal to the body limit is fine',
   );
 });
+
+t.test('policy.dir or policy.bundle, never both', async (t) => {
+  t.equal(
+    parseConfig({ text: 'policy:\n  dir: /etc/imagegate/policies\n', source: 'c.yaml' }).policy.dir,
+    '/etc/imagegate/policies',
+  );
+  t.equal(parseConfig({ text: 'policy:\n  bundle: /b.tar.gz\n', source: 'c.yaml' }).policy.bundle, '/b.tar.gz');
+  t.throws(() => parseConfig({ text: 'policy:\n  bundle: /b.tar.gz\n  dir: /p\n', source: 'both.yaml' }), {
+    code: 'IMAGEGATE_CONFIG_INVALID',
+    message:
+      /both\.yaml: 1 problem\(s\):\n {2}\/policy\/bundle \("\/b\.tar\.gz"\) and \/policy\/dir \("\/p"\) are both set: give exactly one/,
+  });
+  t.throws(() => parseConfig({ text: 'policy:\n  dir: ""\n', source: 'c.yaml' }), {
+    message: /\/policy\/dir: must NOT have fewer than 1 characters/,
+  });
+});

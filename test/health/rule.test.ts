@@ -5,7 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { embeddedBundle } from '../../src/policy/load.js';
+import { shippedBundle } from '../../src/policy/internal.js';
 import { hostBuiltins } from '../../src/rego/index.js';
 import { isImagegateError } from '../../src/errors/index.js';
 import { createHealthSource, type HealthSource } from '../../src/health/index.js';
@@ -18,7 +18,7 @@ interface Decision {
 }
 
 async function decide(input: unknown): Promise<Decision> {
-  const { bundle } = await embeddedBundle('imagegate/decision');
+  const { bundle } = await shippedBundle({ entrypoint: 'imagegate/decision', note: () => undefined });
   const policy = await loadPolicy(bundle.wasm, undefined, hostBuiltins());
   policy.setData({
     imagegate: {
