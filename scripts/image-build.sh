@@ -3,7 +3,7 @@
 # buildah or docker found on PATH, tagged $IMAGEGATE_IMAGE (default imagegate:<package version>).
 # Without any of them it says so and exits 1; nothing is built.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "${BASH_SOURCE[0]%/*}/.."
 tag=${IMAGEGATE_IMAGE:-imagegate:$(node -p "require('./package.json').version")}
 for builder in podman buildah docker; do
   if command -v "$builder" >/dev/null 2>&1; then
