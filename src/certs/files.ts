@@ -20,6 +20,7 @@ export interface WriteCertificatesOptions {
 const PRIVATE_MODE = 0o600;
 const PUBLIC_MODE = 0o644;
 const DIR_MODE = 0o700;
+const WRITE_FIX = 'check that the directory is writable by this user or choose another --out directory';
 
 /** The file names inside `dir`, whether or not they exist. */
 export function certificatePaths(dir: string): CertificatePaths {
@@ -36,8 +37,9 @@ export function certificatePaths(dir: string): CertificatePaths {
  * is not trusted) before any byte is written, then renames it over `path`. The rename replaces a
  * pre-existing file of looser mode or a planted symlink instead of writing through it, and a
  * reader (the certificate watcher) sees the old or the new file, never a half-written one.
+ * `fix` ends the IMAGEGATE_CERTS_WRITE_FAILED message.
  */
-async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, mode: number, fix = WRITE_FIX): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx', mode);
@@ -53,7 +55,7 @@ async function writeFileAtomic(path: string, data: string, mode: number): Promis
     await rm(temp, { force: true });
     throw new ImagegateError(
       'IMAGEGATE_CERTS_WRITE_FAILED',
-      `cannot write ${path}: ${errorMessage(err)}; check that the directory is writable by this user or choose another --out directory`,
+      `cannot write ${path}: ${errorMessage(err)}; ${fix}`,
       { cause: err },
     );
   }

@@ -8,4 +8,6 @@ export { caBundle, certificatePaths, writeCertificates, type CertificatePaths, t
 export type { CertificatePair, CertificatePairPaths } from './pair.js';
 export type { WatchCertificatePairOptions } from './watch.js';
 export type { DevCertificates, EnsureDevCertificatesOptions } from './dev.js';
-export type { CertsCommandOptions } from './command.js';
+export type { CaBundlePatchOptions, CertsCommandOptions } from './command.js';
+export { prepareManifestPatch, writeManifestPatch, type ManifestPatch, type WebhookTarget } from './manifests.js';
+export { readTrustedCas, encodeCaBundle, type ReadTrustedCasOptions, type TrustedCa } from './trust.js';

@@ -1,15 +1,19 @@
 import { parseArgs } from 'node:util';
 import { ImagegateError, errorMessage, isImagegateError } from '../errors/index.js';
-import { runCertsCommand, DEFAULT_CERTS_OUT } from '../certs/index.js';
+import { runCaBundlePatchCommand, runCertsCommand, DEFAULT_CERTS_OUT } from '../certs/index.js';
 import { serveCommand } from './serve.js';
 
 export const usage = `Usage: imagegate <command> [options]
 
 Commands:
   serve [--config FILE]          run the admission webhook (HTTPS); embedded defaults without --config
-  certs --service NAME --namespace NS [--out DIR] [--days N]
+  certs --service NAME --namespace NS [--out DIR] [--days N] [--trust CA_FILE]... [--patch-manifests FILE]...
                                  create a CA and a serving certificate for the webhook Service and
-                                 print the caBundle for the webhook configurations
+                                 print the caBundle for the webhook configurations (the new CA, then
+                                 each --trust CA: rotation with overlap); --patch-manifests writes it
+                                 into every webhook of FILE
+  certs --trust CA_FILE... --patch-manifests FILE...
+                                 write a caBundle of these CAs only into FILE (ends a rotation)
   policy build|eval|test|check|fmt|capabilities
                                  compile, evaluate and test Rego policies (see \`imagegate policy help\`)
   version, --version             print imagegate's version
@@ -39,7 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await policyCommand(rest, io);
       }
       case 'certs':
-        await runCertsCommand({ ...parseCerts(rest), stdout: io.stdout });
+        await certsCommand(parseCerts(rest), io);
         return 0;
       case 'version':
       case '--version':
@@ -88,7 +92,55 @@ function parseServe(args: readonly string[]): { configFile?: string } {
   return typeof v.config === 'string' ? { configFile: v.config } : {};
 }
 
-function parseCerts(args: readonly string[]): { service: string; namespace: string; out: string; days?: number } {
+/** `imagegate certs` either generates (with --service and --namespace) or only patches a caBundle. */
+type CertsArgs =
+  | {
+      readonly kind: 'generate';
+      readonly service: string;
+      readonly namespace: string;
+      readonly out: string;
+      readonly days?: number;
+      readonly trust: readonly string[];
+      readonly patchManifests: readonly string[];
+    }
+  | { readonly kind: 'patch'; readonly trust: readonly string[]; readonly patchManifests: readonly string[] };
+
+async function certsCommand(args: CertsArgs, io: CliIo): Promise<void> {
+  switch (args.kind) {
+    case 'generate':
+      await runCertsCommand({
+        service: args.service,
+        namespace: args.namespace,
+        out: args.out,
+        ...(args.days === undefined ? {} : { days: args.days }),
+        trust: args.trust,
+        patchManifests: args.patchManifests,
+        stdout: io.stdout,
+      });
+      return;
+    case 'patch':
+      await runCaBundlePatchCommand({ trust: args.trust, patchManifests: args.patchManifests, stdout: io.stdout });
+      return;
+  }
+}
+
+const CERTS_REQUIRED =
+  'certs: --service NAME and --namespace NS are required to create certificates, e.g. `imagegate certs --service imagegate --namespace imagegate`; ' +
+  'to only write a caBundle, pass --trust CA_FILE and --patch-manifests FILE';
+
+function parseCertsDays(days: string | undefined): { days?: number } {
+  if (days === undefined) return {};
+  const value = Number(days);
+  if (!Number.isInteger(value)) {
+    throw new ImagegateError(
+      'IMAGEGATE_CLI_USAGE',
+      `certs: --days must be a whole number of days, got ${JSON.stringify(days)}`,
+    );
+  }
+  return { days: value };
+}
+
+function parseCerts(args: readonly string[]): CertsArgs {
   let v;
   try {
     const options = {
@@ -96,24 +148,27 @@ function parseCerts(args: readonly string[]): { service: string; namespace: stri
       namespace: { type: 'string' },
       out: { type: 'string' },
       days: { type: 'string' },
+      trust: { type: 'string', multiple: true },
+      'patch-manifests': { type: 'string', multiple: true },
     } as const;
     v = parseArgs({ args: [...args], options, strict: true }).values;
   } catch (err) {
     throw usageError('certs', err);
   }
-  if (typeof v.service !== 'string' || typeof v.namespace !== 'string') {
-    throw new ImagegateError(
-      'IMAGEGATE_CLI_USAGE',
-      'certs: --service NAME and --namespace NS are required, e.g. `imagegate certs --service imagegate --namespace imagegate`',
-    );
-  }
-  const out = typeof v.out === 'string' ? v.out : DEFAULT_CERTS_OUT;
-  if (typeof v.days !== 'string') return { service: v.service, namespace: v.namespace, out };
-  const days = Number(v.days);
-  if (!Number.isInteger(days))
-    throw new ImagegateError(
-      'IMAGEGATE_CLI_USAGE',
-      `certs: --days must be a whole number of days, got ${JSON.stringify(v.days)}`,
-    );
-  return { service: v.service, namespace: v.namespace, out, days };
+  const trust = v.trust ?? [];
+  const patchManifests = v['patch-manifests'] ?? [];
+  const generates = v.service !== undefined || v.namespace !== undefined || v.out !== undefined || v.days !== undefined;
+  if (!generates && trust.length > 0 && patchManifests.length > 0) return { kind: 'patch', trust, patchManifests };
+  if (v.service === undefined || v.namespace === undefined)
+    throw new ImagegateError('IMAGEGATE_CLI_USAGE', CERTS_REQUIRED);
+  const out = v.out ?? DEFAULT_CERTS_OUT;
+  return {
+    kind: 'generate',
+    service: v.service,
+    namespace: v.namespace,
+    out,
+    trust,
+    patchManifests,
+    ...parseCertsDays(v.days),
+  };
 }

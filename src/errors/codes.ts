@@ -59,11 +59,16 @@ export const ERROR_CODES = {
   IMAGEGATE_FACTS_SOURCE_INVALID: { meaning: 'a fact source has a bad or duplicate name, or a bad ttlMs' },
   IMAGEGATE_FACTS_LOOKUP_FAILED: { meaning: 'a fact source threw, or answered with something that is not JSON' },
   // certificates
-  IMAGEGATE_CERTS_INVALID_OPTION: { meaning: 'service/namespace is not a DNS-1123 label, or days out of 1..3650' },
+  IMAGEGATE_CERTS_INVALID_OPTION: {
+    meaning: 'service/namespace is not a DNS-1123 label, days out of 1..3650, or a --trust certificate is no valid CA',
+  },
   IMAGEGATE_CERTS_UNREADABLE: { meaning: 'a certificate, key or CA file is missing or not PEM' },
   IMAGEGATE_CERTS_MISMATCH: { meaning: 'the key does not belong to the certificate' },
   IMAGEGATE_CERTS_WRITE_FAILED: { meaning: 'a certificate file or its directory cannot be written' },
   IMAGEGATE_CERTS_RELOAD_FAILED: { meaning: 'a valid new pair could not be installed into the server' },
+  IMAGEGATE_CERTS_MANIFEST_INVALID: {
+    meaning: 'a --patch-manifests file cannot be read, is not YAML, or holds no webhook configuration',
+  },
   // registry (tag resolution)
   IMAGEGATE_REGISTRY_NOT_CONFIGURED: {
     meaning: 'no registry is configured for tag resolution; tags are left as they are',
