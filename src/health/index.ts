@@ -4,4 +4,3 @@
  * repository pattern (config `health`). One fact source, `health`, for the facts stage.
  */
 export { createHealthSource, type HealthSource } from './create.js';
-

@@ -223,7 +223,6 @@ t.test('answers are cached per source revision, repository and digest, for the s
   t.equal(probe.calls.length, 4, 'asked again after the TTL');
 });
 
-
 t.test("an answer's own reuse time (a grade's next drop) wins when sooner than the source TTL", async (t) => {
   const soon = testSource({ ttlMs: 60_000, answerTtlMs: 500 });
   const late = testSource({ name: 'late', ttlMs: 1_000, answerTtlMs: 90_000 });

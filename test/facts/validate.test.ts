@@ -46,7 +46,9 @@ t.test('the decider gets every image with its facts, and the evidence revision',
   t.teardown(() => pinner.close());
   const gatherer = createFactGatherer({
     registry: pinner,
-    sources: [{ name: 'grade', revision: 'g1', ttlMs: 1_000, lookup: async ({ digest }) => ({ value: { of: digest } }) }],
+    sources: [
+      { name: 'grade', revision: 'g1', ttlMs: 1_000, lookup: async ({ digest }) => ({ value: { of: digest } }) },
+    ],
   });
   const { decider, asked } = recorder();
   const out = await validateRequest({
