@@ -13,7 +13,7 @@ export interface ImageFacts {
   readonly resolutionError?: { readonly code: ErrorCode; readonly message: string };
   /** One entry per configured fact source, by source name: its value, or { error: { code, message } }. */
   readonly facts: Readonly<Record<string, unknown>>;
-  /** Clock time (ms, the injected Clock of src/cache) after which some of this evidence is stale; Infinity if none. */
+  /** Clock time (ms, the injected Clock of src/cache) from which some of this evidence is stale (valid strictly before); Infinity if none. */
   readonly validUntil: number;
 }
 

@@ -6,7 +6,7 @@ export type Settled<T, E> = { readonly ok: true; readonly value: T } | { readonl
 
 /**
  * A settled outcome, whether it came from the cache (no work started or joined), and `expiresAt`:
- * the clock time (ms) after which the cache stops serving it. An outcome that was not cached
+ * the clock time (ms) from which the cache no longer serves it. An outcome that was not cached
  * (TTL 0, a failure `cacheable` refused, an abort) expires when it was observed: it is stale at once.
  */
 export type Served<T, E> = Settled<T, E> & { readonly cached: boolean; readonly expiresAt: number };
@@ -64,10 +64,15 @@ export class FlightCache<T, E> {
     /** How long (ms) this value may be reused, when sooner than the cache's `ttlMs` (e.g. a grade's next drop). */
     readonly ttlOf?: (value: T) => number | undefined;
   }): Promise<Served<T, E>> {
+    // An entry is served strictly before its expiresAt: at that instant its evidence may already
+    // have changed (a grade's scheduled drop), as the verdict cache also reads it.
+    const now = this.opts.clock.now();
     const hit = this.ok.get(opts.key);
-    if (hit !== undefined) return { ok: true, value: hit.value, cached: true, expiresAt: hit.expiresAt };
+    if (hit !== undefined && now < hit.expiresAt)
+      return { ok: true, value: hit.value, cached: true, expiresAt: hit.expiresAt };
     const miss = this.failed.get(opts.key);
-    if (miss !== undefined) return { ok: false, error: miss.error, cached: true, expiresAt: miss.expiresAt };
+    if (miss !== undefined && now < miss.expiresAt)
+      return { ok: false, error: miss.error, cached: true, expiresAt: miss.expiresAt };
     const flight = this.flights.get(opts.key) ?? this.start(opts);
     return { ...(await this.wait(flight, opts.signal, opts.onAbort)), cached: false };
   }
@@ -75,7 +80,7 @@ export class FlightCache<T, E> {
   private start(opts: Parameters<FlightCache<T, E>['get']>[0]): Flight<T, E> {
     const controller = new AbortController();
     const { clock, ttlMs, failureTtlMs } = this.opts;
-    // lru-cache serves an entry set at `now` while clock ≤ now + ttl: the same instant as expiresAt.
+    // lru-cache keeps an entry while clock ≤ now + ttl; get() serves it only while clock < expiresAt.
     const promise = opts.work(controller.signal).then(
       (value): Landed<T, E> => {
         const now = clock.now();

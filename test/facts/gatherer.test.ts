@@ -209,18 +209,18 @@ t.test('answers are cached per source revision, repository and digest, for the s
   const image = `${reg.host}/team/app@${D1}`;
   await Promise.all([gatherOne(gatherer, image), gatherOne(gatherer, image)]);
   t.equal(probe.calls.length, 1, 'two reviews at once share one lookup');
-  clock.advance(3_000);
+  clock.advance(2_999);
   await gatherOne(gatherer, image);
-  t.equal(probe.calls.length, 1, 'served from the cache up to its TTL');
+  t.equal(probe.calls.length, 1, 'served from the cache until its TTL');
   await gatherOne(gatherer, `${reg.host}/other/copy@${D1}`);
   t.same(probe.calls[1], { digest: D1, repository: `${reg.host}/other/copy` }, 'another repository is asked');
   probe.revision = 'r2';
   const revised = await gatherOne(gatherer, image);
   t.equal(probe.calls.length, 3, 'a new revision is never served an old answer');
   t.equal(revised.validUntil, clock.now() + 3_000);
-  clock.advance(3_001);
+  clock.advance(3_000);
   await gatherOne(gatherer, image);
-  t.equal(probe.calls.length, 4, 'asked again after the TTL');
+  t.equal(probe.calls.length, 4, 'asked again from the instant the TTL ends');
 });
 
 t.test("an answer's own reuse time (a grade's next drop) wins when sooner than the source TTL", async (t) => {
@@ -230,9 +230,9 @@ t.test("an answer's own reuse time (a grade's next drop) wins when sooner than t
   const image = `${reg.host}/team/app@${D1}`;
   const first = await gatherOne(gatherer, image);
   t.equal(first.validUntil, clock.now() + 500, 'the evidence is stale when the soonest answer is');
-  clock.advance(500);
+  clock.advance(499);
   await gatherOne(gatherer, image);
-  t.equal(soon.calls.length, 1, 'served up to its own reuse time');
+  t.equal(soon.calls.length, 1, 'served until its own reuse time');
   t.equal(late.calls.length, 1);
   clock.advance(1);
   await gatherOne(gatherer, image);
@@ -240,7 +240,7 @@ t.test("an answer's own reuse time (a grade's next drop) wins when sooner than t
   t.equal(late.calls.length, 1, 'an answer never outlives its source TTL, however long it says it holds');
   clock.advance(500);
   await gatherOne(gatherer, image);
-  t.equal(late.calls.length, 2);
+  t.equal(late.calls.length, 2, 'the later answer is asked again at its source TTL');
 });
 t.test('a failing source gives {error: {code, message}}, is not cached, and stales the evidence', async (t) => {
   let mode: 'imagegate' | 'plain' | 'fine' = 'imagegate';
