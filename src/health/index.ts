@@ -3,4 +3,4 @@
  * catalog (Pyxis), a Clair matcher, Quay's security API or a static grades file, chosen per
  * repository pattern (config `health`). One fact source, `health`, for the facts stage.
  */
-export { createHealthSource, type HealthSource } from './create.js';
+export { createHealthSource } from './create.js';

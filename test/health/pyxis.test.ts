@@ -4,7 +4,8 @@
  * every failure becoming an IMAGEGATE_HEALTH_* error (class 24: never a grade, never an allow).
  */
 import t, { type Test } from 'tap';
-import { createHealthSource, type HealthSource } from '../../src/health/index.js';
+import { createHealthSource } from '../../src/health/index.js';
+import type { HealthSource } from '../../src/health/internal.js';
 import { isImagegateError } from '../../src/errors/index.js';
 import { fixture, startFakeHealth, type FakeHealth } from '../fixtures/health/index.js';
 import { clockAt, DIGESTS, healthConfig } from './helpers.js';

@@ -8,7 +8,8 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { shippedBundle } from '../../src/policy/internal.js';
 import { hostBuiltins } from '../../src/rego/index.js';
 import { isImagegateError } from '../../src/errors/index.js';
-import { createHealthSource, type HealthSource } from '../../src/health/index.js';
+import { createHealthSource } from '../../src/health/index.js';
+import type { HealthSource } from '../../src/health/internal.js';
 import { fixture, startFakeHealth, type FakeHealth } from '../fixtures/health/index.js';
 import { clockAt, DIGESTS, healthConfig } from './helpers.js';
 

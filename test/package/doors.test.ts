@@ -68,7 +68,31 @@ function edgesOf(file: string): Edge[] {
       : st.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword;
     edges.push({ from: file, to, names: namesOf(st), typeOnly });
   }
+  return [...edges, ...dynamicEdgesOf(file)];
+}
+
+/** `import('./x.js')` calls: the names destructured from `await import(...)`, else every name. */
+function dynamicEdgesOf(file: string): Edge[] {
+  const edges: Edge[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [spec] = node.arguments;
+      if (spec !== undefined && ts.isStringLiteral(spec) && spec.text.startsWith('.')) {
+        const to = relative(repoRoot, resolve(repoRoot, dirname(file), spec.text)).replace(/\.js$/, '.ts');
+        edges.push({ from: file, to, names: destructured(node), typeOnly: false });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(file));
   return edges;
+}
+
+function destructured(call: ts.CallExpression): string[] {
+  const awaited = ts.isAwaitExpression(call.parent) ? call.parent : undefined;
+  const decl = awaited !== undefined && ts.isVariableDeclaration(awaited.parent) ? awaited.parent : undefined;
+  if (decl === undefined || !ts.isObjectBindingPattern(decl.name)) return ['*'];
+  return decl.name.elements.map((e) => (e.propertyName ?? e.name).getText());
 }
 
 /** `admission` for src/admission/x.ts; the file itself for src/index.ts. */

@@ -111,6 +111,7 @@ t.test('the compiled bundle names its modules policies/…, never by absolute pa
   t.match(text, /policies\/imagegate\/[a-z_-]+\.rego/, 'file names start at policies/');
   t.same([...bundle.files.keys()].filter((f) => f.endsWith('.rego')).sort(), [
     'policies/imagegate/decision.rego',
+    'policies/imagegate/health.rego',
     'policies/imagegate/registries.rego',
   ]);
 });
