@@ -2,7 +2,7 @@ import { parseDigest, type Digest } from '../images/index.js';
 import { problem } from './errors.js';
 import { pullScope, type RegistryAuth } from './auth.js';
 import type { Credentials } from './credentials.js';
-import { header, type LookupContext, type Reply } from './http.js';
+import { header, type Exchange, type LookupContext, type Reply } from './http.js';
 import { MANIFEST_ACCEPT, digestOf, parseManifest, type PlatformManifest } from './manifest.js';
 import { sendWithRetry } from './retry.js';
 
@@ -31,9 +31,9 @@ function manifestUrl(r: ManifestRequest, reference: string): URL {
 }
 
 /** A request that authenticates once when challenged. */
-async function authed(r: ManifestRequest, method: 'GET' | 'HEAD', url: URL): Promise<Reply> {
+async function authed(r: ManifestRequest, url: URL): Promise<Reply> {
   const scope = pullScope(r.path);
-  const ex = { method, url, headers: { accept: MANIFEST_ACCEPT }, maxBytes: r.maxManifestBytes };
+  const ex: Exchange = { method: 'GET', url, headers: { accept: MANIFEST_ACCEPT }, maxBytes: r.maxManifestBytes };
   const first = r.auth.cached(r.ctx, scope, r.credentials);
   const reply = await sendWithRetry(r.ctx, first === undefined ? ex : { ...ex, authorization: first });
   if (reply.status !== 401) return reply;
@@ -79,29 +79,24 @@ function hintOf(reply: Reply): Digest | undefined {
 }
 
 /**
- * Resolves a tag: HEAD for the digest hint, then GET of the manifest by that digest, whose bytes
- * must hash to it. A registry that lies on HEAD cannot get its word pinned, and the tag moving
- * between the two requests cannot mix two manifests. Without a hint the manifest is fetched by
- * tag and its bytes alone decide the digest; a contradicting Docker-Content-Digest is an error.
+ * Resolves a tag in one round trip (two when the registry first challenges for auth): a GET of the
+ * manifest by tag, whose received bytes alone decide the digest (sha512 when the registry's
+ * Docker-Content-Digest names sha512, else sha256). A header that contradicts those bytes is
+ * DIGEST_MISMATCH, so a lying registry cannot get its word pinned; one response carries both the
+ * bytes and the claim, so a tag moving meanwhile cannot mix two manifests. The body is read up to
+ * maxManifestBytes, and a declared Content-Length over that is refused before reading.
  */
 export async function resolveTag(r: ManifestRequest): Promise<Resolution> {
-  const head = await authed(r, 'HEAD', manifestUrl(r, r.tag));
-  check(head, `tag ${r.tag}`);
-  const declared = header(head.headers, 'content-length');
-  if (declared !== undefined && Number(declared) > r.maxManifestBytes) {
-    throw problem('limitExceeded', `the manifest is ${declared} bytes, over the limit of ${r.maxManifestBytes}`);
-  }
-  const hint = hintOf(head);
-  const get = await authed(r, 'GET', manifestUrl(r, hint ?? r.tag));
-  check(get, hint === undefined ? `tag ${r.tag}` : `manifest ${hint}`);
-  const digest = digestOf(get.body, hint);
-  const claimed = hintOf(get) ?? hint;
+  const reply = await authed(r, manifestUrl(r, r.tag));
+  check(reply, `tag ${r.tag}`);
+  const claimed = hintOf(reply);
+  const digest = digestOf(reply.body, claimed);
   if (claimed !== undefined && claimed !== digest) {
     throw problem('digestMismatch', `the registry claims ${claimed} but the manifest it served hashes to ${digest}`);
   }
   const parsed = parseManifest({
-    body: get.body,
-    contentType: header(get.headers, 'content-type'),
+    body: reply.body,
+    contentType: header(reply.headers, 'content-type'),
     maxEntries: r.maxIndexEntries,
   });
   return { digest, mediaType: parsed.mediaType, manifests: parsed.kind === 'index' ? parsed.manifests : [] };

@@ -31,7 +31,7 @@ export interface Reply {
 }
 
 export interface Exchange {
-  readonly method: 'GET' | 'HEAD';
+  readonly method: 'GET';
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   /** Sent only to the host of `url`; dropped on any redirect to another host. */
@@ -105,17 +105,13 @@ async function once(ctx: LookupContext, ex: Exchange, url: URL, withAuth: boolea
       signal: ctx.signal,
       headersTimeout: ctx.settings.timeoutMs,
       bodyTimeout: ctx.settings.timeoutMs,
-      // undici closes the connection after every HEAD (in case a server sends a body anyway),
-      // which costs a TLS handshake per lookup. Keeping it is safe here: the connection only
-      // ever talks to this registry, and every digest is checked against the bytes of a GET.
-      reset: false,
     });
     const res = await untilAborted({ work: pending, signal: ctx.signal });
     const limit = REDIRECT_STATUSES.has(res.statusCode) ? 64 * 1024 : ex.maxBytes;
     const body = await readBounded({
       body: res.body,
       maxBytes: limit,
-      declaredLength: ex.method === 'HEAD' ? undefined : header(res.headers, 'content-length'),
+      declaredLength: header(res.headers, 'content-length'),
       tooLarge: ({ declared, maxBytes }) =>
         problem(
           'limitExceeded',

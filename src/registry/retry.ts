@@ -2,7 +2,7 @@ import { RegistryProblem, problem } from './errors.js';
 import { header, send, type Exchange, type LookupContext, type Reply } from './http.js';
 import { sleep } from './limiter.js';
 
-/** Attempts per request, the first included. Only GET and HEAD exist here, all idempotent. */
+/** Attempts per request, the first included. Only GET exists here: idempotent. */
 const MAX_ATTEMPTS = 3;
 /** First backoff in ms; doubles per attempt, with jitter between 50 % and 100 %. */
 const BASE_BACKOFF_MS = 100;

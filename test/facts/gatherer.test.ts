@@ -135,7 +135,7 @@ t.test("a tag is resolved by the Pinner's own resolver: the digest /mutate pinne
     [D1, D2],
   );
   t.ok(
-    paths.slice(requestsForPin).some((p) => p.startsWith('HEAD /v2/team/moving/manifests/1')),
+    paths.slice(requestsForPin).some((p) => p.startsWith('GET /v2/team/moving/manifests/1')),
     're-resolved at the registry',
   );
 });

@@ -41,7 +41,7 @@ t.test(
       if (healthy) return serveManifest(res, req, goodImage);
       if (req.url?.includes('/team/slow/') === true) return; // holds the only slot until its own deadline
       if (slow === undefined) {
-        // While app's first HEAD holds the slot, a lookup that never gets an answer queues behind it;
+        // While app's first GET holds the slot, a lookup that never gets an answer queues behind it;
         // the 503 then sends app into a retry back-off, and its retry queues behind that lookup.
         slow = p.resolver.resolve({ ref: ref(`${f.host}/team/slow:1`), signal: longSignal() });
         setTimeout(() => res.writeHead(503).end(), 50);
@@ -68,7 +68,7 @@ t.test(
     );
     t.same(
       f.requests.filter((r) => r.url.includes('/team/app/')).map((r) => r.method),
-      ['HEAD'],
+      ['GET'],
       'the retry never got a slot',
     );
 

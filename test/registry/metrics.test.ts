@@ -43,12 +43,12 @@ t.test('lookups are counted by registry host and result, with their duration in 
   t.same(
     sink.calls,
     [
-      [f.host, 'resolved', 0.5],
+      [f.host, 'resolved', 0.25],
       [f.host, 'cached', 0],
       [f.host, 'IMAGEGATE_REGISTRY_NOT_FOUND', 0.25],
       [UNTRUSTED_HOST_LABEL, 'IMAGEGATE_REGISTRY_UNTRUSTED', 0],
       ['169.254.169.254', 'IMAGEGATE_REGISTRY_ADDRESS_BLOCKED', 0],
     ],
-    'untrusted hosts share one label; a digest-pinned image is no lookup',
+    'a cold tag is one request long; untrusted hosts share one label; a digest-pinned image is no lookup',
   );
 });
