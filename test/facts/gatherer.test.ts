@@ -5,13 +5,11 @@
 import t, { type Test } from 'tap';
 import type { Dispatcher } from 'undici';
 import { createRegistryPinner } from '../../src/registry/index.js';
-import type { RegistryPinner } from '../../src/registry/internal.js';
-import { createKubeClient } from '../../src/kube/internal.js';
 import { createFactGatherer, type FactSource } from '../../src/facts/internal.js';
 import type { FactGatherer, ImageFacts, PinContext } from '../../src/admission/index.js';
 import { ImagegateError } from '../../src/errors/index.js';
 import { buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
-import { dockerConfigJson, startKubeFixture } from '../fixtures/kube/index.js';
+import { pullSecretPinner } from './pull-secret.js';
 import { longSignal, manualClock, pinnedOf, ref, registriesConfig } from '../registry/helpers.js';
 
 /** A signal aborted after `ms` by a referenced timer (AbortSignal.timeout's is unreferenced and may be collected). */
@@ -352,26 +350,7 @@ t.test('the evidence revision names every source and changes with any of their r
 });
 
 t.test("tags are resolved with the pod's pull secrets, as /mutate resolves them", async (t) => {
-  const { kubeApi, tokens, kubeAgent } = await startKubeFixture((fn) => t.teardown(fn));
-  kubeApi.putSecret({
-    namespace: 'team-a',
-    name: 'regcred',
-    data: { '.dockerconfigjson': dockerConfigJson(reg.host, REGISTRY_USER, REGISTRY_PASSWORD) },
-  });
-  kubeApi.putServiceAccount({ namespace: 'team-a', name: 'default' });
-  const kube = createKubeClient({
-    apiServer: kubeApi.url,
-    tokenFile: tokens.tokenFile,
-    dispatcher: kubeAgent,
-    cacheTtlMs: 0,
-    timeoutMs: 2_000,
-  });
-  t.teardown(() => kube.close());
-  const pinner: RegistryPinner = createRegistryPinner({
-    registries: registriesConfig({ hosts: [{ host: reg.host, caFile: reg.caFile }], cacheTtlMs: 0, failureTtlMs: 0 }),
-    kube,
-  });
-  t.teardown(() => pinner.close());
+  const { pinner, kubeApi } = await pullSecretPinner(t, reg);
   const gatherer = createFactGatherer({ registry: pinner, sources: [] });
   const images = [ref(`${reg.host}/team/app:1`), ref(`${reg.host}/team/app:2`)];
   const context: PinContext = { namespace: 'team-a', imagePullSecrets: ['regcred'] };

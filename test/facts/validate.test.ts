@@ -6,12 +6,11 @@ import t from 'tap';
 import { validateRequest, type Decider, type FactGatherer, type ImageUnderReview } from '../../src/admission/index.js';
 import { summariseReview } from '../../src/admission/internal.js';
 import { createRegistryPinner } from '../../src/registry/index.js';
-import { createKubeClient } from '../../src/kube/internal.js';
 import { createFactGatherer } from '../../src/facts/internal.js';
 import { policyInput } from '../../src/policy/internal.js';
-import { buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
-import { dockerConfigJson, startKubeFixture } from '../fixtures/kube/index.js';
+import { buildImage, startRegistry } from '../fixtures/registry/index.js';
 import { podCase, review } from '../fixtures/reviews.js';
+import { pullSecretPinner } from './pull-secret.js';
 import { longSignal, registriesConfig } from '../registry/helpers.js';
 
 /** A decider that allows and keeps what it was asked. */
@@ -130,26 +129,7 @@ t.test("/validate resolves tags with the pod's own pull secrets", async (t) => {
   t.teardown(() => reg.close());
   const app = buildImage({ content: 'validate pull secret' });
   await reg.push('team/app', '1', app);
-  const { kubeApi, tokens, kubeAgent } = await startKubeFixture((fn) => t.teardown(fn));
-  kubeApi.putSecret({
-    namespace: 'team-a',
-    name: 'regcred',
-    data: { '.dockerconfigjson': dockerConfigJson(reg.host, REGISTRY_USER, REGISTRY_PASSWORD) },
-  });
-  kubeApi.putServiceAccount({ namespace: 'team-a', name: 'default' });
-  const kube = createKubeClient({
-    apiServer: kubeApi.url,
-    tokenFile: tokens.tokenFile,
-    dispatcher: kubeAgent,
-    cacheTtlMs: 0,
-    timeoutMs: 2_000,
-  });
-  t.teardown(() => kube.close());
-  const pinner = createRegistryPinner({
-    registries: registriesConfig({ hosts: [{ host: reg.host, caFile: reg.caFile }], cacheTtlMs: 0, failureTtlMs: 0 }),
-    kube,
-  });
-  t.teardown(() => pinner.close());
+  const { pinner } = await pullSecretPinner(t, reg);
   const gatherer = createFactGatherer({ registry: pinner, sources: [] });
   const image = `${reg.host}/team/app:1`;
   const judged = async (pod: Record<string, unknown>) => {
