@@ -13,6 +13,8 @@
  * tsx): run `npm run build` after changing src/ (the benchmark refuses a stale dist/).
  * IMAGEGATE_BENCH_CPU_PROF=DIR runs the server under `node --cpu-prof` and prints where its
  * threads spent their time (profiles are written to DIR when it stops).
+ * IMAGEGATE_BENCH_LOAD_ONLY=a (or b) runs only that load case and skips (c), the cache fill and
+ * the in-process evaluation: for profiling one path.
  */
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
@@ -38,6 +40,9 @@ const COLD_ROUNDS = 15;
 
 assertDistFresh();
 const profileDir = process.env.IMAGEGATE_BENCH_CPU_PROF;
+const only = process.env.IMAGEGATE_BENCH_LOAD_ONLY;
+if (only !== undefined && only !== 'a' && only !== 'b')
+  throw new Error(`IMAGEGATE_BENCH_LOAD_ONLY=${only}: expected a or b`);
 const loadAtStart = loadavg()[0] ?? Number.NaN;
 step('starting the registry, pushing images, starting the servers');
 const bench = await setUp({
@@ -60,6 +65,14 @@ try {
   expectAnswer(readAnswer({ ...pinned, what: 'warming case (a)' }), { patchOps: 3, what: 'warming case (a) /mutate' });
   await warmCaseB(bench);
   await checkCase(bench, b, 'case (b)');
+  if (only !== undefined) {
+    step(`case (${only}) only`);
+    const fig = await loadRounds(bench, only === 'a' ? a : b);
+    await bench.close();
+    reportLoad({ bodyBytes: render(a, 0, 'x').length, ...(only === 'a' ? { a: fig } : { b: fig }) });
+    if (profileDir !== undefined) printProfiles(join(profileDir, 'imagegate'));
+    process.exit(0);
+  }
   step('case (a)');
   const figA = await loadRounds(bench, a);
   step('case (b)');

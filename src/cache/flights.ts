@@ -64,17 +64,26 @@ export class FlightCache<T, E> {
     /** How long (ms) this value may be reused, when sooner than the cache's `ttlMs` (e.g. a grade's next drop). */
     readonly ttlOf?: (value: T) => number | undefined;
   }): Promise<Served<T, E>> {
-    // An entry is served strictly before its expiresAt: at that instant its evidence may already
-    // have changed (a grade's scheduled drop), as the verdict cache also reads it.
-    const now = this.opts.clock.now();
-    const hit = this.ok.get(opts.key);
-    if (hit !== undefined && now < hit.expiresAt)
-      return { ok: true, value: hit.value, cached: true, expiresAt: hit.expiresAt };
-    const miss = this.failed.get(opts.key);
-    if (miss !== undefined && now < miss.expiresAt)
-      return { ok: false, error: miss.error, cached: true, expiresAt: miss.expiresAt };
+    const cached = this.peek(opts.key);
+    if (cached !== undefined) return cached;
     const flight = this.flights.get(opts.key) ?? this.start(opts);
     return { ...(await this.wait(flight, opts.signal, opts.onAbort)), cached: false };
+  }
+
+  /**
+   * The cached outcome for `key` (a value, else a remembered failure), without starting work.
+   * An entry is served strictly before its expiresAt: at that instant its evidence may already
+   * have changed (a grade's scheduled drop), as the verdict cache also reads it.
+   */
+  peek(key: string): Served<T, E> | undefined {
+    const now = this.opts.clock.now();
+    const hit = this.ok.get(key);
+    if (hit !== undefined && now < hit.expiresAt)
+      return { ok: true, value: hit.value, cached: true, expiresAt: hit.expiresAt };
+    const miss = this.failed.get(key);
+    if (miss !== undefined && now < miss.expiresAt)
+      return { ok: false, error: miss.error, cached: true, expiresAt: miss.expiresAt };
+    return undefined;
   }
 
   private start(opts: Parameters<FlightCache<T, E>['get']>[0]): Flight<T, E> {

@@ -1,3 +1,4 @@
+import { isRecord } from '../guards/index.js';
 import { CENSORED, isRedactedKey } from './redact.js';
 
 /**
@@ -42,6 +43,7 @@ export function capLogValue(opts: { readonly value: unknown; readonly caps?: Log
 }
 
 function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
+  if (fits(value, caps, depth)) return value;
   if (typeof value === 'string') return capString({ value, max: caps.maxStringLength });
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= caps.maxDepth) return '[nested]';
@@ -59,6 +61,29 @@ function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
       : capAt(v, caps, depth + 1);
   if (entries.length > caps.maxObjectKeys) out['…'] = `+${entries.length - caps.maxObjectKeys} keys`;
   return out;
+}
+
+/**
+ * True when `value` is already within `caps` and holds no credential key: then it is logged as it
+ * is, without a copy (most lines). Plain objects and arrays only; errors and class instances are
+ * always copied into their capped shape.
+ */
+function fits(value: unknown, caps: LogCaps, depth: number): boolean {
+  if (typeof value === 'string') return value.length <= caps.maxStringLength;
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth >= caps.maxDepth) return false;
+  if (Array.isArray(value)) {
+    if (value.length > caps.maxArrayItems) return false;
+    for (const item of value) if (!fits(item, caps, depth + 1)) return false;
+    return true;
+  }
+  if (!isRecord(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  let keys = 0;
+  for (const key in value) {
+    if (++keys > caps.maxObjectKeys || key.length > caps.maxStringLength || isRedactedKey(key)) return false;
+    if (!Object.hasOwn(value, key) || !fits(value[key], caps, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** pino's err shape (type, message, stack, own fields, cause), built here so that every part is capped. */

@@ -1,3 +1,4 @@
+import { jsonTextOf } from '../guards/index.js';
 import type { InputPath } from './paths.js';
 
 /** A trie of input paths: `whole` reads everything below; `any` applies to every key and index. */
@@ -14,9 +15,11 @@ const WHOLE: PathNode = { whole: true, keys: new Map(), any: undefined };
  * along each path the keys it names (every key where it has `null`) are kept, whole below its
  * end; other keys are dropped, arrays keep their length (unread elements become null) and
  * scalars stay as they are, so presence and type along every path are kept too. Object keys
- * are sorted. Two inputs with the same restriction are indistinguishable to the policy, which
- * makes the text a sound cache key; it follows JSON.stringify's rules for what the policy sees
- * (undefined members dropped, undefined elements null, toJSON of non-plain objects).
+ * along the paths are sorted; a subtree read whole is written by JSON.stringify (writeWhole).
+ * Two inputs with the same text are indistinguishable to the policy, which makes the text a
+ * sound cache key; it follows JSON.stringify's rules for what the policy sees (undefined members
+ * dropped, undefined elements null, toJSON of non-plain objects). Throws what JSON.stringify
+ * throws (a BigInt, a cycle).
  */
 export function restrictedInputKey(opts: { readonly paths: readonly InputPath[] }): (input: unknown) => string {
   const root = normalise(opts.paths.reduce<PathNode | undefined>((node, path) => insert(node, path, 0), undefined));
@@ -73,30 +76,14 @@ function write(v: unknown, node: PathNode, out: string[]): void {
   writeObject(v, out, (key) => node.keys.get(key) ?? node.any, write);
 }
 
+/**
+ * A subtree read whole, as JSON.stringify writes it (natively, one string): in its own key order,
+ * so equal values built in another order only miss the cache, never share a key with a different
+ * value. Undefined, functions and symbols are null here, as JSON writes them in arrays (objects
+ * skip them before calling this).
+ */
 function writeWhole(v: unknown, out: string[]): void {
-  if (typeof v !== 'object' || v === null || !(Array.isArray(v) || isPlain(v))) {
-    // JSON writes undefined, functions and symbols as null in arrays (objects skip them first).
-    const unwritable = v === undefined || typeof v === 'function' || typeof v === 'symbol';
-    out.push(unwritable ? 'null' : JSON.stringify(v));
-    return;
-  }
-  if (Array.isArray(v)) {
-    out.push('[');
-    v.forEach((item: unknown, i) => {
-      if (i > 0) out.push(',');
-      writeWhole(item, out);
-    });
-    out.push(']');
-    return;
-  }
-  writeObject(
-    v,
-    out,
-    () => WHOLE,
-    (item, _node, o) => {
-      writeWhole(item, o);
-    },
-  );
+  out.push(jsonTextOf(v) ?? 'null');
 }
 
 function writeObject(

@@ -136,16 +136,16 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
     }
   }
 
-  /** Static config credentials win; then the object's pull secrets; then the provider. */
-  async function credentialsOf(
+  /** Static config credentials win; then the object's pull secrets; then the provider (asked only then). */
+  function credentialsOf(
     settings: RegistrySettings,
     signal: AbortSignal,
     pull: PullCredentials | undefined,
-  ): Promise<Credentials | undefined> {
+  ): Credentials | undefined | Promise<Credentials | undefined> {
     return (
       settings.credentials ??
       pull?.byHost.get(settings.host) ??
-      (await opts.credentials?.credentialsFor({ registry: settings.host, signal }))
+      opts.credentials?.credentialsFor({ registry: settings.host, signal })
     );
   }
 
@@ -175,26 +175,30 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
       if (host === undefined) throw new Error(`no host state for ${route.settings.host}`);
       const pull =
         route.settings.credentials === undefined && pullCredentials !== undefined ? await pullCredentials() : undefined;
+      const known = credentialsOf(route.settings, signal, pull);
       const job: Job = {
         path: route.path,
         tag: ref.tag ?? 'latest',
-        credentials: await credentialsOf(route.settings, signal, pull),
+        credentials: known instanceof Promise ? await known : known,
       };
-      const settled = await cache.get({
-        // Keyed by who asks too: one tenant's credentials never answer (or fail) for another.
-        key: `${route.settings.origin}/${job.path}:${job.tag}#${credentialsId(job.credentials)}`,
-        signal,
-        work: (flight) => lookup(host, job, flight),
-        toError: (err) => classify(err, signal, 'within the review deadline'),
-        // A timeout says how busy the host or how short a deadline was, not what the image is:
-        // the next review (perhaps with a longer deadline) tries again.
-        cacheable: (p) => p.kind !== 'timeout',
-        onAbort: () =>
-          problem(
-            'timeout',
-            'no answer within the review deadline (the API server timeout minus admission.deadlineMarginMs)',
-          ),
-      });
+      // Keyed by who asks too: one tenant's credentials never answer (or fail) for another.
+      const key = `${route.settings.origin}/${job.path}:${job.tag}#${credentialsId(job.credentials)}`;
+      const settled =
+        cache.peek(key) ??
+        (await cache.get({
+          key,
+          signal,
+          work: (flight) => lookup(host, job, flight),
+          toError: (err) => classify(err, signal, 'within the review deadline'),
+          // A timeout says how busy the host or how short a deadline was, not what the image is:
+          // the next review (perhaps with a longer deadline) tries again.
+          cacheable: (p) => p.kind !== 'timeout',
+          onAbort: () =>
+            problem(
+              'timeout',
+              'no answer within the review deadline (the API server timeout minus admission.deadlineMarginMs)',
+            ),
+        }));
       const registry = route.settings.host;
       const validUntil = settled.expiresAt;
       if (settled.ok) {

@@ -26,6 +26,14 @@ t.test('duplicate keys are found through escapes, in nested objects, and not acr
     'keys inside string values are not keys',
   );
   t.same(parse('[{"k":1},{"k":2}]'), [{ k: 1 }, { k: 2 }]);
+  t.throws(() => parse('{"a" :1,"s":"x:y","a"\n:\t2}'), { message: /duplicate key "a"/ }, 'whitespace around colons');
+  t.throws(() => parse('{"__proto__":1,"__proto__":2}'), { message: /duplicate key "__proto__"/ }, '__proto__');
+  t.throws(
+    () => parse('{"l":[{"a":{"b":1}},{"a":{"b":1,"c":2,"b":3}}],"u":"::::"}'),
+    { message: /duplicate key "b" at offset 38/ },
+    'deep in an array, colons in strings elsewhere',
+  );
+  t.same(parse('{"a:b":":","c" : {"d":"\\":"}}'), { 'a:b': ':', c: { d: '":' } }, 'colons inside strings are not keys');
 });
 
 t.test('depth is capped before anything is built', async (t) => {
