@@ -18,33 +18,33 @@ if [ ! -d "$shared/conformance" ]; then
   fi
 fi
 
-# The registry tests run Debian's docker-registry (a real OCI registry) on 127.0.0.1.
-if ! command -v docker-registry >/dev/null 2>&1 && [ ! -x /usr/bin/docker-registry ]; then
+# Installs Debian package $2 with apt when $1 is not on the PATH and we are root; else says how.
+# $3 says what needs it; $4 is "required" (no package: the run fails) or "optional" (skipped tests).
+debian_package() {
+  local bin=$1 package=$2 purpose=$3 need=$4
+  command -v "$bin" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's docker-registry for the registry tests" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry >/dev/null \
-      || { echo "tests: 0 passed, 1 failed (could not install docker-registry)"; exit 1; }
-  else
-    echo "the registry tests need Debian's docker-registry; install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends docker-registry" >&2
-    echo "tests: 0 passed, 1 failed (docker-registry missing)"
+    echo "installing Debian's $package for $purpose" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null ||
+      { echo "tests: 0 passed, 1 failed (could not install $package)"; exit 1; }
+    return 0
+  fi
+  echo "$purpose need Debian's $package; install it with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $package" >&2
+  if [ "$need" = required ]; then
+    echo "tests: 0 passed, 1 failed ($package missing)"
     exit 1
   fi
-fi
+  echo "note: without it those tests are skipped (CI fails them)" >&2
+}
 
+# The registry tests run Debian's docker-registry (a real OCI registry) on 127.0.0.1.
+debian_package docker-registry docker-registry "the registry tests" required
 # The manifest tests render manifests/ with kubectl's kustomize; Debian's kubernetes-client
 # (kubectl 1.20, kustomize v2.0.3) is the oldest renderer they promise to work with.
 # IMAGEGATE_KUBECTL names other kubectl binaries (test/fixtures/kustomize.ts).
-if [ -z "${IMAGEGATE_KUBECTL:-}" ] && ! command -v kubectl >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing Debian's kubernetes-client (kubectl) for the manifest tests" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null \
-      || { echo "tests: 0 passed, 1 failed (could not install kubernetes-client)"; exit 1; }
-  else
-    echo "note: kubectl is missing: the manifest tests are skipped (CI fails them); install it with:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends kubernetes-client" >&2
-  fi
-fi
+[ -n "${IMAGEGATE_KUBECTL:-}" ] || debian_package kubectl kubernetes-client "the manifest tests" optional
 
 # Each step before the tap run fails the whole command with one summary line naming it.
 step() {
