@@ -130,7 +130,9 @@ export async function setUp(opts: {
     writeFile(configFile, JSON.stringify(imagegateConfig(dir, registry, filler))),
   ]);
   const logFile = join(dir, 'imagegate.log');
-  const imagegate = await startImagegate({ configFile, logFile, nodeFlags: profiled('imagegate') });
+  // IMAGEGATE_BENCH_NODE_FLAGS: extra node flags for imagegate alone (e.g. --max-semi-space-size=4).
+  const extra = (process.env.IMAGEGATE_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const imagegate = await startImagegate({ configFile, logFile, nodeFlags: [...profiled('imagegate'), ...extra] });
   const bare = await startBareRoute({ certFile, keyFile, nodeFlags: profiled('bare') });
   const driver = await Driver.start({
     imagegate: { origin: `https://127.0.0.1:${imagegate.port}`, ca: certs.caCertPem, headers: {} },
