@@ -9,6 +9,7 @@ export type {
   HealthConfig,
   HealthSourceConfig,
   NamespaceLabelsConfig,
+  ReloadConfig,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
-export { loadConfigFile } from './load.js';
+export { loadConfigFile, parseConfig, validateConfig } from './load.js';
