@@ -10,7 +10,7 @@ import { buildBundle } from '../../src/policy/index.js';
 import { repoRoot } from '../fixtures/shared.js';
 import { podCase, review } from '../fixtures/reviews.js';
 
-/** Every review of a `slow/` image does ~600k iterations of work, so reviews are in flight at any moment. */
+/** Every review of a `slow/` image does ~1.2M iterations of work, so reviews are in flight at any moment. */
 const SLOW_POLICY = `package imagegate
 
 slow if {
@@ -18,7 +18,7 @@ slow if {
 	startswith(img.image, "slow/")
 }
 
-work := count([1 | some i in numbers.range(1, 2000); some j in numbers.range(1, 300)]) if slow
+work := count([1 | some i in numbers.range(1, 4000); some j in numbers.range(1, 300)]) if slow
 
 else := 0
 
@@ -29,8 +29,13 @@ const DRAIN_MS = 3_000;
 
 interface Sent {
   readonly at: number;
-  /** 'answered': an AdmissionReview came back; 'refused': no connection could be made (after the drain). */
-  readonly result: 'answered' | 'refused' | 'dropped';
+  readonly doneAt: number;
+  /**
+   * 'answered': an AdmissionReview came back; after the drain only, 'closing': refused at once
+   * with 503 IMAGEGATE_SERVER_CLOSING before being read, 'refused': no connection. 'dropped':
+   * anything else (a connection cut under a review, an error answer).
+   */
+  readonly result: 'answered' | 'closing' | 'refused' | 'dropped';
   readonly detail: string;
 }
 
@@ -62,11 +67,14 @@ t.test(
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     const events: Record<string, unknown>[] = [];
+    /** Cleared when the server logs that it stops accepting. */
+    let lateSending = true;
     const started = new Promise<number>((resolve, reject) => {
       createInterface({ input: child.stdout }).on('line', (line) => {
         const event: unknown = JSON.parse(line);
         if (typeof event !== 'object' || event === null) return;
         events.push({ ...event, seenAt: performance.now() });
+        if ('event' in event && event.event === 'server.stopping') lateSending = false;
         if ('event' in event && event.event === 'server.started' && 'port' in event && typeof event.port === 'number')
           resolve(event.port);
       });
@@ -82,8 +90,8 @@ t.test(
     const sent: Sent[] = [];
     let sending = true;
     let uid = 0;
-    const client = async (): Promise<void> => {
-      while (sending) {
+    const client = async (late: boolean): Promise<void> => {
+      while (late ? lateSending : sending) {
         const at = performance.now();
         const object = podCase.wrap({ containers: [{ name: 'app', image: 'slow/app@sha256:' + 'a'.repeat(64) }] });
         try {
@@ -94,18 +102,21 @@ t.test(
             body: JSON.stringify(review(podCase, { uid: `u-${uid++}`, object })),
           });
           const text = await res.body.text();
-          const ok = res.statusCode === 200 && text.includes('"allowed":true') && text.includes('work 600000');
-          sent.push({ at, result: ok ? 'answered' : 'dropped', detail: `${res.statusCode} ${text.slice(0, 200)}` });
+          const ok = res.statusCode === 200 && text.includes('"allowed":true') && text.includes('work 1200000');
+          const closing = res.statusCode === 503 && text.includes('IMAGEGATE_SERVER_CLOSING');
+          const result = ok ? 'answered' : closing ? 'closing' : 'dropped';
+          sent.push({ at, doneAt: performance.now(), result, detail: `${res.statusCode} ${text.slice(0, 200)}` });
         } catch (err) {
           const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
-          sent.push({ at, result: code === 'ECONNREFUSED' ? 'refused' : 'dropped', detail: code });
+          const result = code === 'ECONNREFUSED' ? 'refused' : 'dropped';
+          sent.push({ at, doneAt: performance.now(), result, detail: code });
         }
       }
     };
     const readyz: { at: number; status: number; body: string }[] = [];
-    let polling = true;
+    const poll = { on: true };
     const poller = (async () => {
-      while (polling) {
+      while (poll.on) {
         const at = performance.now();
         try {
           const res = await request(`${url}/readyz`, { dispatcher: agent });
@@ -116,7 +127,9 @@ t.test(
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const clients = Array.from({ length: 6 }, () => client());
+    // Four clients stop when the endpoints controller would have removed the pod; two keep
+    // sending until the server stops accepting, so reviews are in flight when it does.
+    const clients = [...Array.from({ length: 4 }, () => client(false)), client(true), client(true)];
     while (sent.filter((s) => s.result === 'answered').length < 12) await new Promise((r) => setTimeout(r, 20));
 
     const signalledAt = performance.now();
@@ -126,14 +139,20 @@ t.test(
     sending = false;
     await Promise.all(clients);
     const code = await exited;
-    polling = false;
+    poll.on = false;
     await poller;
 
     t.equal(code, 0, 'exit code 0');
+    const drainEnd = signalledAt + DRAIN_MS;
     t.same(
-      sent.filter((s) => s.result !== 'answered'),
+      sent.filter((s) => s.result === 'dropped' || (s.result !== 'answered' && s.at < drainEnd)),
       [],
-      `every one of ${sent.length} reviews was answered, ${sent.filter((s) => s.at > signalledAt).length} of them sent after SIGTERM`,
+      `none of ${sent.length} reviews dropped; all ${sent.filter((s) => s.at > signalledAt && s.at < drainEnd).length} sent during the drain answered`,
+    );
+    const stoppingAt = events.find((e) => e.event === 'server.stopping')?.seenAt;
+    t.ok(
+      typeof stoppingAt === 'number' && sent.some((s) => s.result === 'answered' && s.doneAt > stoppingAt),
+      'reviews in flight when the server stopped accepting were answered',
     );
     t.ok(
       sent.some((s) => s.at > signalledAt + DRAIN_MS * 0.3),
