@@ -9,7 +9,6 @@ export type {
   HealthConfig,
   HealthSourceConfig,
   NamespaceLabelsConfig,
-  ReloadConfig,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
-export { loadConfigFile, parseConfig, validateConfig } from './load.js';
+export { parseConfig, validateConfig } from './load.js';

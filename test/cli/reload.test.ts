@@ -7,7 +7,8 @@ import { Agent, request } from 'undici';
 import { stringify as yaml } from 'yaml';
 import { buildBundle } from '../../src/policy/index.js';
 import { ensureDevCertificates } from '../../src/certs/index.js';
-import { startServing } from '../../src/cli/internal.js';
+import { applicable, policyContentHash, startServing } from '../../src/cli/internal.js';
+import { parseConfig } from '../../src/config/index.js';
 import { memoryLog, reviewResponse } from '../fixtures/server.js';
 import { podCase, review } from '../fixtures/reviews.js';
 import { kubeletVolume } from '../fixtures/volume.js';
@@ -226,5 +227,40 @@ t.test(
     t.match(metrics, /imagegate_reloads_total\{source="config",result="applied"\} 1/);
     t.match(metrics, /imagegate_reloads_total\{source="policy",result="applied"\} 1/);
     t.match(metrics, /imagegate_reloads_total\{source="policy",result="rejected"\} 1/);
+  },
+);
+
+t.test('restart-only keys keep their running values with one "restart needed" line; the rest applies', async (t) => {
+  const { lines, logger } = memoryLog();
+  const live = parseConfig({ text: 'server: {port: 8443}\n', source: 'old' });
+  const next = parseConfig({
+    text: 'server: {port: 9443, tls: {handshakeTimeoutMs: 100}}\nadmission: {failurePolicy: Ignore, maxImages: 5}\n',
+    source: 'new',
+  });
+  const applied = applicable({ next, live, logger });
+  t.same([applied.server, applied.admission.maxImages], [live.server, live.admission.maxImages]);
+  t.equal(applied.admission.failurePolicy, 'Ignore', 'a live key is applied');
+  t.equal(lines.length, 1);
+  t.match(lines[0], /restart needed.*\/server\/port.*\/server\/tls\/handshakeTimeoutMs.*\/admission\/maxImages/);
+  t.same(applicable({ next: live, live, logger }), live, 'nothing restart-only changed: the new config as it is');
+});
+
+t.test(
+  'the policy directory hash follows content through kubelet symlink swaps and ignores its ..entries',
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'imagegate-hash-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const volume = await kubeletVolume(join(dir, 'p'), { 'a.rego': 'package a\n' });
+    const policy = parseConfig({ text: `policy: {dir: ${JSON.stringify(join(dir, 'p'))}}\n`, source: 'x' }).policy;
+    const first = await policyContentHash(policy);
+    await volume.publish({ 'a.rego': 'package a\n' });
+    t.equal(await policyContentHash(policy), first, 'same content in a new ..data directory: same hash');
+    await volume.publish({ 'a.rego': 'package a\n\nx := 1\n' });
+    t.not(await policyContentHash(policy), first, 'changed content: new hash');
+    t.equal(
+      await policyContentHash(parseConfig({ text: '', source: 'x' }).policy),
+      '',
+      'shipped policies: not watched',
+    );
   },
 );
