@@ -55,9 +55,19 @@ export function startReloader(opts: StartReloaderOptions): Reloader {
     const ms = live.config.reload.intervalMs;
     if (stopped || ms === 0) return;
     timer = setTimeout(() => {
-      running = tick().finally(schedule);
+      running = tick()
+        .catch((err: unknown) => {
+          failed('reload.failed', err);
+        })
+        .finally(schedule);
     }, ms);
     timer.unref();
+  };
+
+  /** A failure outside any one file (a bug, or closing the old parts); polling goes on. */
+  const failed = (event: string, err: unknown): void => {
+    const code = isImagegateError(err) ? err.code : 'IMAGEGATE_RELOAD_FAILED';
+    logger.error({ event, code, reason: errorMessage(err) }, `hot reload step failed (${code}): ${errorMessage(err)}`);
   };
 
   const refuse = (source: Source, hash: string, file: string, err: unknown): void => {
@@ -132,7 +142,12 @@ export function startReloader(opts: StartReloaderOptions): Reloader {
       { event: 'reload.applied', changed, revision: next.deps.revision, configHash: next.configHash },
       `${changed.join(' and ')} reloaded: deciding with policy revision ${next.deps.revision ?? '(unknown)'} from now on`,
     );
-    void opts.live.swap(next.deps).then(() => opts.ledger.release(old));
+    void opts.live
+      .swap(next.deps)
+      .then(() => opts.ledger.release(old))
+      .catch((err: unknown) => {
+        failed('reload.close_failed', err);
+      });
   };
 
   schedule();

@@ -13,44 +13,65 @@ export const OTHER_RULE = '(other)';
 
 /**
  * The decider with its decisions counted by verdict and denying rule and timed. Per decision it
- * costs one clock read pair and a counter increment (per distinct rule on a deny); no labels
- * object is built for allow verdicts beyond prom-client's own.
+ * costs one clock read pair, a histogram observation and an increment of a pre-bound counter
+ * (one per distinct rule on a deny); no labels object is built per decision.
  */
 export function instrumentDecider(opts: { readonly decider: Decider; readonly metrics: Metrics }): Decider {
   const { decider, metrics } = opts;
-  const rules = new Set<string>();
-  const ruleLabel = (rule: string): string => {
-    if (rules.has(rule)) return rule;
-    if (rule.length > MAX_RULE_LENGTH || rules.size >= MAX_RULE_LABELS) return OTHER_RULE;
-    rules.add(rule);
-    return rule;
+  // Children bound once per label set: an increment then hashes no labels object.
+  const allow = metrics.decisions.labels({ verdict: 'allow', rule: '' });
+  const undecided = metrics.decisions.labels({ verdict: 'undecided', rule: '' });
+  const denyUnnamed = metrics.decisions.labels({ verdict: 'deny', rule: '' });
+  const denied = new Map<string, Counted>();
+  const other = metrics.decisions.labels({ verdict: 'deny', rule: OTHER_RULE });
+  const deniedBy = (rule: string): Counted => {
+    const known = denied.get(rule);
+    if (known !== undefined) return known;
+    if (rule.length > MAX_RULE_LENGTH || denied.size >= MAX_RULE_LABELS) return other;
+    const child = metrics.decisions.labels({ verdict: 'deny', rule });
+    denied.set(rule, child);
+    return child;
   };
+  const counters: DecisionCounters = { allow, undecided, denyUnnamed, deniedBy };
   return {
     decide: async (args) => {
       const started = performance.now();
       const verdict = await decider.decide(args);
       metrics.decisionDuration.observe((performance.now() - started) / 1000);
-      count(metrics, verdict, ruleLabel);
+      count(counters, verdict);
       return verdict;
     },
   };
 }
 
-function count(metrics: Metrics, verdict: Verdict, ruleLabel: (rule: string) => string): void {
+interface Counted {
+  inc(): void;
+}
+
+interface DecisionCounters {
+  readonly allow: Counted;
+  readonly undecided: Counted;
+  readonly denyUnnamed: Counted;
+  deniedBy(rule: string): Counted;
+}
+
+function count(counters: DecisionCounters, verdict: Verdict): void {
   switch (verdict.kind) {
     case 'allow':
+      counters.allow.inc();
+      return;
     case 'undecided':
-      metrics.decisions.inc({ verdict: verdict.kind, rule: '' });
+      counters.undecided.inc();
       return;
     case 'deny': {
-      const seen: string[] = [];
+      const seen: Counted[] = [];
       for (const v of verdict.violations) {
-        const rule = ruleLabel(v.rule);
-        if (seen.includes(rule)) continue;
-        seen.push(rule);
-        metrics.decisions.inc({ verdict: 'deny', rule });
+        const counter = counters.deniedBy(v.rule);
+        if (seen.includes(counter)) continue;
+        seen.push(counter);
+        counter.inc();
       }
-      if (seen.length === 0) metrics.decisions.inc({ verdict: 'deny', rule: '' });
+      if (seen.length === 0) counters.denyUnnamed.inc();
       return;
     }
     default:
