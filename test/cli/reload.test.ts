@@ -227,6 +227,9 @@ t.test(
     t.match(metrics, /imagegate_reloads_total\{source="config",result="applied"\} 1/);
     t.match(metrics, /imagegate_reloads_total\{source="policy",result="applied"\} 1/);
     t.match(metrics, /imagegate_reloads_total\{source="policy",result="rejected"\} 1/);
+    // The reviews repeat two images under new uids: the verdict cache answered most of them, and
+    // the decisions above changed at each swap all the same, so no old verdict outlived its policy.
+    t.match(metrics, /imagegate_verdict_cache_lookups_total\{result="hit"\} [1-9]\d*/, 'the verdict cache was in use');
   },
 );
 
