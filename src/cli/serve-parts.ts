@@ -1,14 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { instrumentDecider, type Metrics, type ReviewDeps } from '../server/index.js';
+import { instrumentDecider, registryMetricsSink, type Metrics, type ReviewDeps } from '../server/index.js';
 import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
 import { createFactGatherer } from '../facts/index.js';
 import { createHealthSource } from '../health/index.js';
 import { isRecord } from '../guards/index.js';
 import { createNamespaceLabelsReader } from '../kube/index.js';
-import { registryMetricsSink } from '../server/index.js';
 
 type LoadedDecider = Awaited<ReturnType<typeof loadDecider>>;
 type HealthSource = ReturnType<typeof createHealthSource>;
