@@ -14,6 +14,7 @@ export const defaultConfig: Config = {
     parseInWorkerAboveBytes: 256 * 1024,
     maxParsingBytes: 32 * 1024 * 1024,
     maxConcurrentReviews: 512,
+    drainMs: 10_000,
     tls: { generatedDir: 'certs', reloadIntervalMs: 1_000, handshakeTimeoutMs: 5_000 },
   },
   admission: {
@@ -25,6 +26,7 @@ export const defaultConfig: Config = {
     maxTimeoutMs: 30_000,
     namespaceLabels: { enabled: false, cacheTtlMs: 5_000, timeoutMs: 1_000 },
   },
+  reload: { intervalMs: 2_000 },
   log: { level: 'info' },
   policy: {
     entrypoint: 'imagegate/decision',

@@ -11,4 +11,4 @@ export type {
   NamespaceLabelsConfig,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
-export { loadConfigFile } from './load.js';
+export { parseConfig, validateConfig } from './load.js';

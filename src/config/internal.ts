@@ -8,6 +8,7 @@ export type {
   AdmissionConfig,
   RegistryMirrorConfig,
   RegistryCredentialsConfig,
+  ReloadConfig,
 } from './types.js';
 export { defaultRegistryHost } from './defaults.js';
-export { parseConfig, validateConfig } from './load.js';
+export { loadConfigFile, parseConfig, validateConfig } from './load.js';

@@ -83,6 +83,7 @@ function withDefaults(input: ConfigInput): Config {
       ...input.admission,
       namespaceLabels: { ...d.admission.namespaceLabels, ...input.admission?.namespaceLabels },
     },
+    reload: { ...d.reload, ...input.reload },
     log: { ...d.log, ...input.log },
     policy: {
       ...d.policy,

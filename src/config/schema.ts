@@ -79,6 +79,8 @@ export const configSchema = {
         /** Checked against bodyLimitBytes at start-up (limits.ts). */
         maxParsingBytes: { type: 'integer', minimum: 1024, maximum: 1024 * 1024 * 1024 },
         maxConcurrentReviews: { type: 'integer', minimum: 1, maximum: 100_000 },
+        /** 0: stop accepting at once on SIGTERM (tests, or a pod outside any Service). */
+        drainMs: { type: 'integer', minimum: 0, maximum: 600_000 },
         tls: {
           type: 'object',
           additionalProperties: false,
@@ -113,6 +115,12 @@ export const configSchema = {
           },
         },
       },
+    },
+    reload: {
+      type: 'object',
+      additionalProperties: false,
+      /** 0 turns hot reload off; otherwise at least 100 ms (each check hashes the files). */
+      properties: { intervalMs: { anyOf: [{ const: 0 }, { type: 'integer', minimum: 100, maximum: 3_600_000 }] } },
     },
     log: {
       type: 'object',

@@ -30,6 +30,12 @@ export interface ServerConfig {
   readonly maxParsingBytes: number;
   /** Reviews in progress at once; past it, 503 (default 512). */
   readonly maxConcurrentReviews: number;
+  /**
+   * After SIGTERM, how long the server keeps answering reviews, new ones included, while
+   * /readyz says 503, so the endpoints controller removes the pod before it stops accepting
+   * (ms, default 10000; 0: stop accepting at once). In-flight reviews then finish.
+   */
+  readonly drainMs: number;
   readonly tls: TlsConfig;
 }
 
@@ -210,8 +216,15 @@ export interface HealthConfig {
   readonly bands: { readonly critical: SeverityBandsConfig; readonly important: SeverityBandsConfig };
 }
 
+/** Hot reload of the config file and the policy bundle or directory (src/cli/reload.ts). */
+export interface ReloadConfig {
+  /** How often their content hashes are compared (ms, default 2000; 0: never reload). */
+  readonly intervalMs: number;
+}
+
 export interface Config {
   readonly server: ServerConfig;
+  readonly reload: ReloadConfig;
   readonly admission: AdmissionConfig;
   readonly log: { readonly level: LogLevel };
   readonly policy: PolicyConfig;
@@ -226,6 +239,7 @@ export interface ConfigInput {
     readonly namespaceLabels?: Partial<NamespaceLabelsConfig>;
   };
   readonly log?: { readonly level?: LogLevel };
+  readonly reload?: Partial<ReloadConfig>;
   readonly policy?: Partial<Omit<PolicyConfig, 'verdictCache'>> & {
     readonly verdictCache?: Partial<VerdictCacheConfig>;
   };

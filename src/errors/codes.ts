@@ -13,6 +13,10 @@ export const ERROR_CODES = {
     meaning: 'the config is not valid YAML, or a key is unknown, mistyped, out of range or contradicts another',
   },
   IMAGEGATE_CLI_USAGE: { meaning: 'unknown option or missing argument' },
+  IMAGEGATE_RELOAD_FAILED: {
+    meaning:
+      'a changed config or policy could not be built for a reason without a code of its own; the old one keeps deciding',
+  },
   // HTTP requests refused before a decision
   IMAGEGATE_REQUEST_MALFORMED: {
     meaning: 'the request is not a JSON AdmissionReview this webhook can answer',

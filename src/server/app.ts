@@ -20,6 +20,9 @@ import {
   type ReviewSummary,
 } from '../admission/index.js';
 import type { Metrics } from './metrics.js';
+import { createSwappable, type Generation, type ReviewDeps, type Swappable } from './live.js';
+import { instrumentDecider } from './instrument.js';
+import type { Readiness } from './readiness.js';
 import { reviewBudgetMs } from './timeout.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { charsetProblem } from './charset.js';
@@ -45,8 +48,25 @@ export interface AppOptions {
   readonly metrics: Metrics;
   /** Absent: plain HTTP, for inject() tests only; `imagegate serve` always passes TLS. */
   readonly tls?: TlsMaterial;
-  /** /readyz answers 503 while this returns false (default: always ready). */
-  readonly isReady?: () => boolean;
+  /** What /readyz answers (default: always ready, naming nothing). */
+  readonly readiness?: () => Readiness;
+  /**
+   * The swappable set reviews are decided with (hot reload); absent: config, decider, pinner,
+   * gatherer and namespaceLabels above, fixed. Its deciders must be instrumented by its builder
+   * (instrumentDecider); the fixed ones are instrumented here.
+   */
+  readonly live?: Swappable<ReviewDeps>;
+}
+
+/** The fixed review dependencies of an app without hot reload. */
+function fixedDeps(opts: AppOptions): Swappable<ReviewDeps> {
+  return createSwappable<ReviewDeps>({
+    config: opts.config,
+    decider: instrumentDecider({ decider: opts.decider, metrics: opts.metrics }),
+    ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }),
+    ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
+    ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
+  });
 }
 
 type Endpoint = 'validate' | 'mutate';
@@ -114,15 +134,27 @@ export function buildApp(opts: AppOptions) {
     return undefined;
   });
   app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/readyz', (_req, reply) =>
-    (opts.isReady?.() ?? true) ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' }),
-  );
+  app.get('/readyz', (_req, reply) => {
+    const state = opts.readiness?.() ?? { kind: 'ready' };
+    if (state.kind === 'not-ready') return reply.code(503).send({ status: 'not ready', reason: state.reason });
+    const { kind: _kind, ...live } = state;
+    return { status: 'ready', ...live };
+  });
   app.get('/metrics', async (_req, reply) => {
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });
+  const live = opts.live ?? fixedDeps(opts);
   for (const endpoint of ['validate', 'mutate'] as const) {
-    app.post(`/${endpoint}`, (req) => review({ endpoint, req, opts, intake }));
+    app.post(`/${endpoint}`, async (req) => {
+      // Held from body to answer: a reload that swaps meanwhile closes this set only after it.
+      const generation = live.acquire();
+      try {
+        return await review({ endpoint, req, opts, intake, generation });
+      } finally {
+        generation.release();
+      }
+    });
   }
   return app;
 }
@@ -150,10 +182,11 @@ async function review(args: {
   req: FastifyRequest;
   opts: AppOptions;
   intake: ReviewIntake;
+  generation: Generation<ReviewDeps>;
 }): Promise<AdmissionReviewResponse> {
-  const { req, opts } = args;
+  const { req } = args;
   const started = performance.now();
-  const { admission } = opts.config;
+  const { admission } = args.generation.value.config;
   const budgetMs = reviewBudgetMs({
     query: timeoutQuery(req.query),
     limits: {
@@ -171,7 +204,14 @@ async function review(args: {
     const segments = req.body instanceof ReceivedBody ? req.body.segments : [];
     const accepted = await args.intake.accept({ segments, signal });
     try {
-      return await answer({ ...args, summary: accepted.summary, signal, started });
+      return await answer({
+        endpoint: args.endpoint,
+        opts: args.opts,
+        deps: args.generation.value,
+        summary: accepted.summary,
+        signal,
+        started,
+      });
     } finally {
       accepted.release();
     }
@@ -183,12 +223,13 @@ async function review(args: {
 async function answer(args: {
   endpoint: Endpoint;
   opts: AppOptions;
+  deps: ReviewDeps;
   summary: ReviewSummary;
   signal: AbortSignal;
   started: number;
 }): Promise<AdmissionReviewResponse> {
-  const { endpoint, opts, summary, signal } = args;
-  const { admission } = opts.config;
+  const { endpoint, opts, deps, summary, signal } = args;
+  const { admission } = deps.config;
   const { request } = summary;
   const outcome =
     endpoint === 'validate'
@@ -196,16 +237,16 @@ async function answer(args: {
           summary,
           signal,
           deps: {
-            decider: opts.decider,
+            decider: deps.decider,
             failurePolicy: admission.failurePolicy,
-            ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
-            ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
+            ...(deps.gatherer === undefined ? {} : { gatherer: deps.gatherer }),
+            ...(deps.namespaceLabels === undefined ? {} : { namespaceLabels: deps.namespaceLabels }),
           },
         })
       : await mutateRequest({
           summary,
           signal,
-          deps: { ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }) },
+          deps: { ...(deps.pinner === undefined ? {} : { pinner: deps.pinner }) },
         });
   const seconds = (performance.now() - args.started) / 1000;
   opts.metrics.reviews.inc({ endpoint, verdict: verdictLabel(outcome) });

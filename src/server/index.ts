@@ -1,2 +1,4 @@
-export { createMetrics, registryMetricsSink } from './metrics.js';
-export { startServer } from './start.js';
+export { createMetrics, registryMetricsSink, type Metrics } from './metrics.js';
+export { startServer, type RunningServer } from './start.js';
+export { createSwappable, type ReviewDeps, type Swappable } from './live.js';
+export { instrumentDecider } from './instrument.js';

@@ -1,4 +1,18 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Read at scrape time only, so the hot path pays nothing for these metrics. Set by whoever owns
+ * the value (serve.ts: the live decider's cache; start.ts: the serving certificate).
+ */
+export interface MetricProbes {
+  /** Verdict cache lookups so far, every decider this process ran included. */
+  verdictCache?: () => { readonly hits: number; readonly misses: number };
+  /** The serving certificate's notAfter (ms since the epoch). */
+  certificateNotAfterMs?: () => number;
+}
+
+/** Review latency buckets (s): fine below 5 ms, where a cached or simple review answers. */
+const REVIEW_BUCKETS = [0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The Prometheus metrics imagegate exports at GET /metrics. */
 export interface Metrics {
@@ -11,13 +25,22 @@ export interface Metrics {
   readonly registryLookups: Counter<'registry' | 'result'>;
   readonly unpinnedImages: Counter<'code'>;
   readonly registryDuration: Histogram<'registry'>;
+  readonly decisions: Counter<'verdict' | 'rule'>;
+  readonly decisionDuration: Histogram;
+  readonly verdictCache: Counter<'result'>;
+  readonly policyRevision: Gauge<'revision'>;
+  readonly reloads: Counter<'source' | 'result'>;
+  readonly certificateExpiry: Gauge;
+  readonly probes: MetricProbes;
 }
 
 /** A fresh registry per app, so tests and several apps in one process never share counters. */
 export function createMetrics(): Metrics {
   const registry = new Registry();
+  const probes: MetricProbes = {};
   return {
     registry,
+    probes,
     reviews: new Counter({
       name: 'imagegate_admission_reviews_total',
       help: 'AdmissionReviews answered, by endpoint and verdict (allow, deny, error, skip).',
@@ -28,8 +51,54 @@ export function createMetrics(): Metrics {
       name: 'imagegate_admission_duration_seconds',
       help: 'Time from request body parsed to response ready.',
       labelNames: ['endpoint'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: REVIEW_BUCKETS,
       registers: [registry],
+    }),
+    decisions: new Counter({
+      name: 'imagegate_policy_decisions_total',
+      help: 'Policy decisions of /validate by verdict (allow, deny, undecided) and, for deny, each distinct rule that denied (rule="" otherwise).',
+      labelNames: ['verdict', 'rule'],
+      registers: [registry],
+    }),
+    decisionDuration: new Histogram({
+      name: 'imagegate_policy_decision_duration_seconds',
+      help: 'Time of one policy decision: verdict-cache lookup, wait for an evaluator thread and evaluation.',
+      buckets: REVIEW_BUCKETS,
+      registers: [registry],
+    }),
+    verdictCache: new Counter({
+      name: 'imagegate_verdict_cache_lookups_total',
+      help: 'Verdict cache lookups by result (hit, miss), every policy revision this process ran included.',
+      labelNames: ['result'],
+      registers: [registry],
+      collect() {
+        const status = probes.verdictCache?.();
+        if (status === undefined) return;
+        this.reset();
+        this.inc({ result: 'hit' }, status.hits);
+        this.inc({ result: 'miss' }, status.misses);
+      },
+    }),
+    policyRevision: new Gauge({
+      name: 'imagegate_policy_revision_info',
+      help: 'The live policy bundle: 1 for its revision (only the live one is exported).',
+      labelNames: ['revision'],
+      registers: [registry],
+    }),
+    reloads: new Counter({
+      name: 'imagegate_reloads_total',
+      help: 'Hot reloads of the config file and the policy, by source (config, policy) and result (applied, rejected).',
+      labelNames: ['source', 'result'],
+      registers: [registry],
+    }),
+    certificateExpiry: new Gauge({
+      name: 'imagegate_certificate_expiry_timestamp_seconds',
+      help: 'notAfter of the serving certificate in use, in unix seconds.',
+      registers: [registry],
+      collect() {
+        const ms = probes.certificateNotAfterMs?.();
+        if (ms !== undefined) this.set(Math.floor(ms / 1000));
+      },
     }),
     rejectedRequests: new Counter({
       name: 'imagegate_rejected_requests_total',

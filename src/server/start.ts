@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
@@ -14,6 +15,8 @@ import {
 import { buildApp, type App } from './app.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { descriptorsNeeded, openFilesLimit } from './descriptors.js';
+import type { ReviewDeps, Swappable } from './live.js';
+import { readinessOf } from './readiness.js';
 
 export interface StartServerOptions {
   readonly config: Config;
@@ -24,6 +27,10 @@ export interface StartServerOptions {
   readonly gatherer?: FactGatherer;
   readonly namespaceLabels?: NamespaceLabelsReader;
   readonly metrics?: Metrics;
+  /** Hot-reloadable review dependencies (see AppOptions.live); absent: the fixed ones above. */
+  readonly live?: Swappable<ReviewDeps>;
+  /** The wall clock /readyz checks the certificate against (ms since the epoch); default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface RunningServer {
@@ -31,6 +38,9 @@ export interface RunningServer {
   readonly port: number;
   readonly certPath: string;
   readonly caPath?: string;
+  /** First step of a graceful shutdown: /readyz answers 503 from now on; reviews are still answered. */
+  drain(): void;
+  /** Stops accepting, answers the reviews in flight, then resolves. */
   close(): Promise<void>;
 }
 
@@ -46,6 +56,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const pair = loadCertificatePair(paths);
   const clientCA = tlsConfig.clientCAFile === undefined ? undefined : await readClientCA(tlsConfig.clientCAFile);
   const metrics = opts.metrics ?? createMetrics();
+  let notAfterMs = certificateNotAfterMs(pair.cert);
+  let draining = false;
+  const now = opts.now ?? Date.now;
+  metrics.probes.certificateNotAfterMs = () => notAfterMs;
   const app = buildApp({
     config,
     logger,
@@ -55,6 +69,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     ...(opts.pinner === undefined ? {} : { pinner: opts.pinner }),
     ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
     ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
+    ...(opts.live === undefined ? {} : { live: opts.live }),
+    readiness: () =>
+      readinessOf({
+        draining,
+        deps: opts.live?.current() ?? { config, decider: opts.decider },
+        certificateNotAfterMs: notAfterMs,
+        nowMs: now(),
+      }),
   });
   let watcher: CertificatePairWatcher | undefined;
   const server = app.server;
@@ -68,6 +90,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
           key: next.key,
           ...(clientCA === undefined ? {} : { ca: clientCA }),
         });
+        notAfterMs = certificateNotAfterMs(next.cert);
         metrics.certReloads.inc({ result: 'applied' });
         logger.info({ event: 'tls.reloaded', certPath: paths.certPath }, 'serving certificate reloaded');
       },
@@ -91,11 +114,19 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     port,
     certPath: paths.certPath,
     ...(paths.caPath === undefined ? {} : { caPath: paths.caPath }),
+    drain: () => {
+      draining = true;
+    },
     close: async () => {
       watcher?.close();
       await app.close();
     },
   };
+}
+
+/** notAfter of the first certificate of a PEM chain (ms since the epoch); the pair loader has parsed it already. */
+function certificateNotAfterMs(pem: string): number {
+  return Date.parse(new X509Certificate(pem).validTo);
 }
 
 function warnIfDescriptorsShort(config: Config, logger: Logger): void {

@@ -2,8 +2,8 @@ import t from 'tap';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, loadConfigFile } from '../../src/config/index.js';
-import { parseConfig } from '../../src/config/internal.js';
+import { defaultConfig } from '../../src/config/index.js';
+import { loadConfigFile, parseConfig } from '../../src/config/internal.js';
 
 t.test('an empty file means the embedded defaults', async (t) => {
   t.same(parseConfig({ text: '', source: 'empty.yaml' }), defaultConfig);
@@ -188,5 +188,16 @@ t.test('policy.dir or policy.bundle, never both', async (t) => {
   });
   t.throws(() => parseConfig({ text: 'policy:\n  dir: ""\n', source: 'c.yaml' }), {
     message: /\/policy\/dir: must NOT have fewer than 1 characters/,
+  });
+});
+
+t.test('reload.intervalMs and server.drainMs: defaults, 0 allowed, tiny reload intervals refused', async (t) => {
+  t.equal(defaultConfig.reload.intervalMs, 2_000);
+  t.equal(defaultConfig.server.drainMs, 10_000);
+  const off = parseConfig({ text: 'reload: {intervalMs: 0}\nserver: {drainMs: 0}\n', source: 'x' });
+  t.same([off.reload.intervalMs, off.server.drainMs], [0, 0]);
+  t.throws(() => parseConfig({ text: 'reload: {intervalMs: 5}\n', source: 'x' }), { code: 'IMAGEGATE_CONFIG_INVALID' });
+  t.throws(() => parseConfig({ text: 'reload: {every: 5}\n', source: 'x' }), {
+    message: /\/reload\/every: unknown key/,
   });
 });
