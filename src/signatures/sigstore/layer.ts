@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BUNDLE_V01_MEDIA_TYPE } from '@sigstore/bundle';
-import { pem } from '@sigstore/core';
+import { pem, X509Certificate } from '@sigstore/core';
 import { errorMessage } from '../../errors/index.js';
 import type { CosignLayer } from './verify.js';
 
@@ -70,9 +70,11 @@ function certificates(leafPem: string, chainPem: string | undefined): Buffer[] |
     return 'the certificate annotation (dev.sigstore.cosign/certificate) is not exactly one PEM certificate';
   }
   try {
-    return blocks.map((block) => pem.toDER(block));
+    const ders = blocks.map((block) => pem.toDER(block));
+    for (const der of ders) X509Certificate.parse(der);
+    return ders;
   } catch (err) {
-    return `a certificate annotation is not PEM: ${errorMessage(err)}`;
+    return `a certificate annotation (certificate or chain) is not a PEM X.509 certificate: ${errorMessage(err)}`;
   }
 }
 

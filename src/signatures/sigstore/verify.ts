@@ -6,6 +6,7 @@ import {
   BUNDLE_V03_MEDIA_TYPE,
   bundleFromJSON,
   type Bundle,
+  ValidationError,
 } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { toSignedEntity, Verifier, type SignedEntity, type VerifierOptions } from '@sigstore/verify';
@@ -126,7 +127,8 @@ function verifyJson(job: Job): Verified {
   try {
     bundle = bundleFromJSON(job.json);
   } catch (err) {
-    return { ok: false, reason: `the Sigstore bundle is malformed: ${errorMessage(err)}` };
+    const fields = err instanceof ValidationError && err.fields.length > 0 ? ` (${err.fields.join(', ')})` : '';
+    return { ok: false, reason: `the Sigstore bundle is malformed: ${errorMessage(err)}${fields}` };
   }
   const content = contentOf(bundle, job.artifact);
   if (!content.ok) return content;
