@@ -4,6 +4,9 @@ import { matchIdentity } from '../../../src/signatures/sigstore/identity.js';
 import { verifyKeylessLayer, type CosignLayer, type Verified } from '../../../src/signatures/sigstore/verify.js';
 import { createTestPki, issueLeaf, T0, type LeafOptions } from '../../fixtures/signatures/sigstore-pki.js';
 import {
+  IN_TOTO,
+  inTotoStatement,
+  keylessAttestationLayer,
   keylessLayer,
   simpleSigningPayload,
   type KeylessLayerOptions,
@@ -174,7 +177,7 @@ t.test('malformed layers are refused with a reason, never an exception', async (
     [
       'garbage inside PEM armour',
       { ...good, certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' },
-      /could not be verified|malformed|not PEM/,
+      /is not a PEM X\.509 certificate/,
     ],
     ['Rekor bundle not JSON', { ...good, rekorBundle: '{' }, /Rekor bundle annotation .* is not JSON/],
     ['Rekor bundle without SET', { ...good, rekorBundle: '{"Payload":{}}' }, /no SignedEntryTimestamp/],
@@ -187,4 +190,29 @@ t.test('malformed layers are refused with a reason, never an exception', async (
     t.equal(result.ok, false, name);
     t.match(reasonOf(result), reason, name);
   }
+});
+
+t.test('a keyless attestation layer (DSSE envelope, intoto Rekor entry) is accepted with its statement', async (t) => {
+  const statement = inTotoStatement(DIGEST, 'https://slsa.dev/provenance/v1', { buildType: 'test' });
+  const result = verifyKeylessLayer({
+    layer: keylessAttestationLayer(pki, { leaf, statement }),
+    trust,
+    tlog: 'required',
+  });
+  if (!result.ok) throw new Error(result.reason);
+  t.match(result.signer, { kind: 'identity', issuer: GITHUB, subject: RELEASE });
+  t.equal(result.content.kind, 'dsse');
+  t.equal(result.content.kind === 'dsse' ? result.content.payloadType : '', IN_TOTO);
+  t.equal(Buffer.from(result.content.payload).toString(), statement.toString());
+  const signedStatement = inTotoStatement(`sha256:${'b'.repeat(64)}`, 'https://slsa.dev/provenance/v1', {});
+  const swapped = keylessAttestationLayer(pki, { leaf, statement, signedStatement });
+  t.match(
+    reasonOf(verifyKeylessLayer({ layer: swapped, trust, tlog: 'required' })),
+    /Rekor entry is for another artifact .*payload hash mismatch/,
+  );
+  const garbage = keylessAttestationLayer(pki, { leaf, statement: Buffer.from('not json') });
+  t.match(
+    reasonOf(verifyKeylessLayer({ layer: garbage, trust, tlog: 'required' })),
+    /^the DSSE payload \(an in-toto statement\) is not a JSON object/,
+  );
 });
