@@ -8,10 +8,12 @@ import {
   type Bundle,
   ValidationError,
 } from '@sigstore/bundle';
+import { dsse } from '@sigstore/core';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { toSignedEntity, Verifier, type SignedEntity, type VerifierOptions } from '@sigstore/verify';
 import { errorMessage } from '../../errors/index.js';
 import { fulcioIdentity } from './fulcio.js';
+import { verifiesWith } from './keys.js';
 import { layerToBundle, parseJson } from './layer.js';
 import { reasonOf } from './reasons.js';
 import type { SigstoreTrust } from './trust.js';
@@ -132,7 +134,10 @@ function verifyJson(job: Job): Verified {
   }
   const content = contentOf(bundle, job.artifact);
   if (!content.ok) return content;
-  const entity = withTlogPolicy(toSignedEntity(bundle, job.artifact && Buffer.from(job.artifact)), job.tlog);
+  const entity = withKeyTypeHash(
+    withTlogPolicy(toSignedEntity(bundle, job.artifact && Buffer.from(job.artifact)), job.tlog),
+    content.signed,
+  );
   const tlogThreshold = job.tlog === 'required' ? 1 : 0;
   const signed = signerOf(entity, job, tlogThreshold);
   if (!signed.ok) return signed;
@@ -173,7 +178,7 @@ function signerOf(entity: SignedEntity, job: Job, tlogThreshold: number): Signed
  */
 function keySigner(entity: SignedEntity, job: Job, tlogThreshold: number): Signed {
   const hint = entity.key.$case === 'public-key' ? entity.key.hint : '';
-  const match = [...job.keys].find(([, key]) => safeVerify(entity, key));
+  const match = [...job.keys].find(([, key]) => entity.signature.verifySignature(key));
   if (match === undefined) {
     const names = [...job.keys.keys()].join(', ');
     return {
@@ -195,15 +200,8 @@ function keySigner(entity: SignedEntity, job: Job, tlogThreshold: number): Signe
   return { ok: true, signer: { kind: 'key', authority, fingerprint: `sha256:${sha256Hex(spki)}` } };
 }
 
-function safeVerify(entity: SignedEntity, key: KeyObject): boolean {
-  try {
-    return entity.signature.verifySignature(key);
-  } catch {
-    return false; // a key of another type (RSA vs EC) refuses the signature
-  }
-}
-
-type ContentResult = { readonly ok: true; readonly content: Content } | Failed;
+/** The content, and the bytes its signature is over (DSSE: the pre-authentication encoding). */
+type ContentResult = { readonly ok: true; readonly content: Content; readonly signed: Uint8Array } | Failed;
 
 function contentOf(bundle: Bundle, artifact: Uint8Array | undefined): ContentResult {
   switch (bundle.content.$case) {
@@ -218,7 +216,11 @@ function contentOf(bundle: Bundle, artifact: Uint8Array | undefined): ContentRes
           return { ok: false, reason: `the DSSE payload (an in-toto statement) is not a JSON object: ${statement}` };
         }
       }
-      return { ok: true, content: { kind: 'dsse', payloadType: env.payloadType, payload: env.payload } };
+      return {
+        ok: true,
+        content: { kind: 'dsse', payloadType: env.payloadType, payload: env.payload },
+        signed: dsse.preAuthEncoding(env.payloadType, env.payload),
+      };
     }
     case 'messageSignature': {
       if (artifact === undefined) {
@@ -240,7 +242,7 @@ function contentOf(bundle: Bundle, artifact: Uint8Array | undefined): ContentRes
           reason: `the bundle signs the ${algorithm} digest ${messageDigest.digest.toString('hex')}, but the payload's is ${actual.toString('hex')}`,
         };
       }
-      return { ok: true, content: { kind: 'message', payload: artifact } };
+      return { ok: true, content: { kind: 'message', payload: artifact }, signed: artifact };
     }
   }
 }
@@ -258,6 +260,20 @@ function hashName(algorithm: HashAlgorithm): string | undefined {
     default:
       return undefined; // SHA-3 digests are for LMS keys, which cosign does not use
   }
+}
+
+/** The entity with its signature checked by verifiesWith (the hash each key type signs with). */
+function withKeyTypeHash(entity: SignedEntity, signed: Uint8Array): SignedEntity {
+  const content = entity.signature;
+  return {
+    ...entity,
+    signature: {
+      signature: content.signature,
+      compareSignature: (signature) => content.compareSignature(signature),
+      compareDigest: (digest) => content.compareDigest(digest),
+      verifySignature: (key) => verifiesWith(signed, content.signature, key),
+    },
+  };
 }
 
 /** `ignore` drops Rekor entries before verification: neither checked nor used as signing time. */

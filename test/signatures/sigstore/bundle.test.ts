@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { sigstoreTrustFromJson } from '../../../src/signatures/sigstore/trust.js';
 import { verifyBundle, type Tlog, type Verified } from '../../../src/signatures/sigstore/verify.js';
 import { createTestPki, issueLeaf, T0 } from '../../fixtures/signatures/sigstore-pki.js';
@@ -200,3 +200,59 @@ function objectOf(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null) throw new Error('expected a JSON object');
   return Object.fromEntries(Object.entries(value));
 }
+
+t.test(
+  'key-based bundles from P-384, Ed25519 and RSA (PKCS#1 v1.5 and PSS) keys verify with their own hashing',
+  async (t) => {
+    const pem = (k: KeyObject): string => k.export({ format: 'pem', type: 'spki' }).toString();
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const ed = generateKeyPairSync('ed25519');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const cases: [string, KeyObject, KeyObject, (data: Buffer) => Buffer][] = [
+      ['ECDSA P-384 (SHA-384)', p384.privateKey, p384.publicKey, (d) => sign('sha384', d, p384.privateKey)],
+      ['Ed25519', ed.privateKey, ed.publicKey, (d) => sign(null, d, ed.privateKey)],
+      ['RSA PKCS#1 v1.5', rsa.privateKey, rsa.publicKey, (d) => sign('sha256', d, rsa.privateKey)],
+      [
+        'RSA PSS',
+        rsa.privateKey,
+        rsa.publicKey,
+        (d) => sign('sha256', d, { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+      ],
+    ];
+    for (const [name, privateKey, publicKey, signData] of cases) {
+      const signer = { kind: 'key', privateKey, publicKeyPem: pem(publicKey), hint: '', signData } as const;
+      const both = new Map([
+        ['release', release.publicKey],
+        [name, publicKey],
+      ]);
+      for (const version of ['0.1', '0.3'] as const) {
+        const bundle = makeBundle(pki, { version, content: dsse, signer });
+        t.match(
+          verifyBundle({ bundle, trust, tlog: 'required', keys: both }),
+          { ok: true, signer: { authority: name } },
+          `${name} v${version}`,
+        );
+        t.match(
+          verifyBundle({ bundle, trust, tlog: 'required', keys }),
+          { ok: false },
+          `${name}: not a configured key`,
+        );
+      }
+    }
+    // A P-384 signature hashed with SHA-256 is not what cosign makes with that key.
+    const wrongHash = makeBundle(pki, {
+      version: '0.3',
+      content: dsse,
+      signer: {
+        kind: 'key',
+        privateKey: p384.privateKey,
+        publicKeyPem: pem(p384.publicKey),
+        hint: '',
+        signData: (d) => sign('sha256', d, p384.privateKey),
+      },
+    });
+    t.match(verifyBundle({ bundle: wrongHash, trust, tlog: 'required', keys: new Map([['p384', p384.publicKey]]) }), {
+      ok: false,
+    });
+  },
+);
