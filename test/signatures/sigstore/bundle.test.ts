@@ -256,3 +256,39 @@ t.test(
     });
   },
 );
+
+t.test('the v0.3 legacy media type is read as v0.3', async (t) => {
+  const bundle = objectOf(JSON.parse(makeBundle(pki, { version: '0.3', content: dsse, signer: keyless }).toString()));
+  const legacy = Buffer.from(
+    JSON.stringify({ ...bundle, mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.3' }),
+  );
+  t.match(verifyBundle({ bundle: legacy, trust, tlog: 'required', keys }), { ok: true });
+});
+
+t.test('no exception escapes, and no corruption changes what a bundle is verified to say', async (t) => {
+  const good = makeBundle(pki, { version: '0.3', content: dsse, signer: keyless });
+  const original = verifyBundle({ bundle: good, trust, tlog: 'required', keys });
+  if (!original.ok) throw new Error(original.reason);
+  const said = (r: Verified): string =>
+    r.ok
+      ? JSON.stringify([r.signer, r.content.kind, Buffer.from(r.content.payload).toString('hex'), r.integratedTime])
+      : '';
+  let accepted = 0;
+  let refused = 0;
+  for (let i = 0; i < good.length; i += 3) {
+    const bad = Buffer.from(good);
+    bad[i] = (bad[i] ?? 0) ^ 0x01;
+    const result = verifyBundle({ bundle: bad, trust, tlog: 'required', keys });
+    if (result.ok) {
+      accepted++;
+      // Accepted only where no signature covers the byte and nothing reported depends on it:
+      // the proof's rootHash (the signed checkpoint's is used), the DSSE keyid, the certificate's
+      // outer signature algorithm, non-canonical base64 padding.
+      if (said(result) !== said(original)) t.fail(`byte ${i} changed the verified result`);
+    } else {
+      refused++;
+      if (result.reason.length === 0) t.fail(`empty reason at byte ${i}`);
+    }
+  }
+  t.ok(refused > accepted * 10, `${refused} corruptions refused; ${accepted} accepted, each saying the same`);
+});
