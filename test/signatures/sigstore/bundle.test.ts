@@ -3,6 +3,7 @@ import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from
 import { sigstoreTrustFromJson } from '../../../src/signatures/sigstore/trust.js';
 import { verifyBundle, type Tlog, type Verified } from '../../../src/signatures/sigstore/verify.js';
 import { createTestPki, issueLeaf, T0 } from '../../fixtures/signatures/sigstore-pki.js';
+import { createTestTsa, withTimestampAuthority } from '../../fixtures/signatures/sigstore-tsa.js';
 import {
   IN_TOTO,
   inTotoStatement,
@@ -291,4 +292,48 @@ t.test('no exception escapes, and no corruption changes what a bundle is verifie
     }
   }
   t.ok(refused > accepted * 10, `${refused} corruptions refused; ${accepted} accepted, each saying the same`);
+});
+
+t.test('an RFC 3161 timestamp from a trusted TSA gives the signing time without Rekor', async (t) => {
+  const tsa = await createTestTsa();
+  const withTsa = sigstoreTrustFromJson(withTimestampAuthority(pki.trustedRootJson, tsa));
+  const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+  const stamped = (seconds: number, rekor: NonNullable<BundleOptions['rekor']>): Buffer =>
+    makeBundle(pki, { version: '0.3', content: dsse, signer: keyless, rekor, timestamp: { tsa, time: at(seconds) } });
+  const noRekor = stamped(30, 'none');
+  for (const tlog of ['ignore', 'optional'] as const) {
+    const result = verifyBundle({ bundle: noRekor, trust: withTsa, tlog, keys });
+    t.match(result, { ok: true, signer: { subject: RELEASE } }, tlog);
+    t.equal(result.ok ? result.integratedTime : 0, undefined, `${tlog}: no Rekor time reported`);
+  }
+  t.match(reasonOf(verifyBundle({ bundle: noRekor, trust: withTsa, tlog: 'required', keys })), /tlog is required/);
+  // Rekor v2 entries carry an inclusion proof and no SET: the time comes from the TSA.
+  t.match(verifyBundle({ bundle: stamped(30, { proofOnly: true }), trust: withTsa, tlog: 'required', keys }), {
+    ok: true,
+  });
+  t.match(
+    reasonOf(verifyBundle({ bundle: stamped(11 * 60, 'none'), trust: withTsa, tlog: 'ignore', keys })),
+    /is outside the validity of the certificate/,
+  );
+  t.match(
+    reasonOf(verifyBundle({ bundle: noRekor, trust, tlog: 'ignore', keys })),
+    /^no trusted signing time \(timestamp could not be verified\)/,
+    'a TSA not in the trusted root gives no time',
+  );
+  // A token over another signature does not date this one.
+  const other = objectOf(JSON.parse(stamped(30, 'none').toString()));
+  const mine = objectOf(JSON.parse(noRekor.toString()));
+  const swapped = Buffer.from(
+    JSON.stringify({
+      ...mine,
+      verificationMaterial: {
+        ...objectOf(mine.verificationMaterial),
+        timestampVerificationData: objectOf(other.verificationMaterial).timestampVerificationData,
+      },
+    }),
+  );
+  t.match(
+    reasonOf(verifyBundle({ bundle: swapped, trust: withTsa, tlog: 'ignore', keys })),
+    /^no trusted signing time/,
+  );
 });
