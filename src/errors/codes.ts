@@ -62,6 +62,14 @@ export const ERROR_CODES = {
   // facts (what /validate learns about each image digest before deciding)
   IMAGEGATE_FACTS_SOURCE_INVALID: { meaning: 'a fact source has a bad or duplicate name, or a bad ttlMs' },
   IMAGEGATE_FACTS_LOOKUP_FAILED: { meaning: 'a fact source threw, or answered with something that is not JSON' },
+  // signatures (Sigstore trust material)
+  IMAGEGATE_SIGSTORE_TRUST_INVALID: {
+    meaning:
+      "a trusted_root.json is not JSON in Sigstore's TrustedRoot schema, or holds a key or certificate that cannot be parsed",
+  },
+  IMAGEGATE_SIGSTORE_TRUST_UNAVAILABLE: {
+    meaning: 'neither the trusted_root.json file nor the TUF mirror (online or its cache) gave trust material',
+  },
   // certificates
   IMAGEGATE_CERTS_INVALID_OPTION: {
     meaning: 'service/namespace is not a DNS-1123 label, days out of 1..3650, or a --trust certificate is no valid CA',
