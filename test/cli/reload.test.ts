@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import t from 'tap';
+import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { stringify as yaml } from 'yaml';
 import { buildBundle } from '../../src/policy/index.js';
@@ -84,6 +85,15 @@ t.test(
       if (typeof body !== 'object' || body === null) throw new Error('readyz body is not an object');
       return { httpStatus: res.statusCode, ...body };
     };
+    /** The sha256 fingerprint of the certificate a new TLS connection is served. */
+    const servedFingerprint = (): Promise<string> =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: serving.running.port, ca, servername: 'localhost' }, () => {
+          resolve(socket.getPeerCertificate().fingerprint256);
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
     const before = await readyz();
     t.match(before, { httpStatus: 200, status: 'ready', revision: 'rev-a', configHash: /^sha256:[0-9a-f]{64}$/ });
 
@@ -153,9 +163,13 @@ t.test(
     const bundleAt = await until('revision rev-b', (r) => r.revision === 'rev-b');
     await waitForReviews(bundleAt);
     // 3. The certificate: a pair from another CA.
-    const notAfter0 = (await readyz()).certificateNotAfter;
+    // Both dev certificates may share their notAfter (made within one second): wait for B's fingerprint.
+    const fingerprintB = new X509Certificate(await pem(certsB.certPath)).fingerprint256;
     await tls.publish({ 'tls.crt': await pem(certsB.certPath), 'tls.key': await pem(certsB.keyPath) });
-    await until('the new certificate', (r) => r.certificateNotAfter !== notAfter0);
+    for (const deadline = Date.now() + 60_000; (await servedFingerprint()) !== fingerprintB;) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the new certificate');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // 4. A broken bundle: refused, and rev-b keeps deciding.
     await policy.publish({ 'bundle.tar.gz': 'this is not a gzipped tar' });
     const rejectedLine = async (): Promise<Record<string, unknown>> => {
@@ -207,19 +221,8 @@ t.test(
     );
 
     // New connections get certificate B.
-    const peer = await new Promise<string>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: serving.running.port, ca, servername: 'localhost' }, () => {
-        resolve(socket.getPeerCertificate().fingerprint256);
-        socket.end();
-      });
-      socket.on('error', reject);
-    });
-    const { X509Certificate } = await import('node:crypto');
-    t.equal(
-      peer,
-      new X509Certificate(await pem(certsB.certPath)).fingerprint256,
-      'new connections get the new certificate',
-    );
+    const peer = await servedFingerprint();
+    t.equal(peer, fingerprintB, 'new connections get the new certificate');
 
     const metrics = await (await request(`${url}/metrics`, { dispatcher: agent })).body.text();
     t.match(metrics, /imagegate_policy_revision_info\{revision="rev-b"\} 1/);
