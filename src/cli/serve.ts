@@ -5,6 +5,7 @@ import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
 import { createFactGatherer } from '../facts/index.js';
 import { createHealthSource } from '../health/index.js';
+import { createSignatureSource } from '../signatures/index.js';
 import { isRecord } from '../guards/index.js';
 import { createNamespaceLabelsReader } from '../kube/index.js';
 
@@ -25,7 +26,13 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
     : undefined;
   // One resolver for both webhooks: /validate judges the digest /mutate pins (same cache, same credentials).
   const health = config.health.sources.length > 0 ? createHealthSource({ config: config.health }) : undefined;
-  const gatherer = createFactGatherer({ registry: pinner, sources: health === undefined ? [] : [health] });
+  // Signatures are read through the resolver's own hosts and SSRF guard: never a host outside registries.hosts.
+  const signatures =
+    config.signatures.policies.length > 0
+      ? createSignatureSource({ config: config.signatures, artifacts: pinner.resolver.artifacts })
+      : undefined;
+  const sources = [health, signatures].filter((s) => s !== undefined);
+  const gatherer = createFactGatherer({ registry: pinner, sources });
   const running = await startServer({
     config,
     logger,
@@ -78,19 +85,28 @@ export async function serveCommand(opts: { readonly configFile?: string }): Prom
 
 /**
  * The policy settings with what the config implies for the shipped rules: configured
- * `health.sources` turn the health-grade rule on (`data.imagegate.config.health.enabled`),
+ * `health.sources` turn the health-grade rule on (`data.imagegate.config.health.enabled`), and
+ * `signatures.policies` the signatures rule (`data.imagegate.config.signatures.enabled`), each
  * unless `policy.data` says otherwise.
  */
 export function derivedPolicy(config: Config): Config['policy'] {
-  if (config.health.sources.length === 0) return config.policy;
-  const data = config.policy.data ?? {};
+  let policy = config.policy;
+  if (config.health.sources.length > 0) policy = enabled(policy, 'health', {});
+  const patterns = config.signatures.policies.flatMap((p) => p.repositories);
+  // The rule denies an unchecked image (no digest, registry down) only where a policy needs signatures.
+  if (patterns.length > 0) policy = enabled(policy, 'signatures', { repositories: [...new Set(patterns)] });
+  return policy;
+}
+
+function enabled(policy: Config['policy'], rule: string, defaults: Record<string, unknown>): Config['policy'] {
+  const data = policy.data ?? {};
   const imagegate = isRecord(data.imagegate) ? data.imagegate : {};
   const settings = isRecord(imagegate.config) ? imagegate.config : {};
-  const health = isRecord(settings.health) ? settings.health : {};
-  if ('enabled' in health) return config.policy;
-  const enabled = {
+  const section = isRecord(settings[rule]) ? settings[rule] : {};
+  if ('enabled' in section) return policy;
+  const on = {
     ...data,
-    imagegate: { ...imagegate, config: { ...settings, health: { ...health, enabled: true } } },
+    imagegate: { ...imagegate, config: { ...settings, [rule]: { ...defaults, ...section, enabled: true } } },
   };
-  return { ...config.policy, data: enabled };
+  return { ...policy, data: on };
 }

@@ -9,6 +9,12 @@ export type {
   HealthConfig,
   HealthSourceConfig,
   NamespaceLabelsConfig,
+  SignaturesConfig,
+  SignaturePolicyConfig,
+  SignatureAuthorityConfig,
+  SignatureIdentityConfig,
+  TlogMode,
+  MultiArchMode,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { loadConfigFile } from './load.js';
