@@ -11,10 +11,6 @@ export type {
   NamespaceLabelsConfig,
   SignaturesConfig,
   SignaturePolicyConfig,
-  SignatureAuthorityConfig,
-  SignatureIdentityConfig,
-  TlogMode,
-  MultiArchMode,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { loadConfigFile } from './load.js';

@@ -8,6 +8,10 @@ export type {
   AdmissionConfig,
   RegistryMirrorConfig,
   RegistryCredentialsConfig,
+  SignatureAuthorityConfig,
+  SignatureIdentityConfig,
+  TlogMode,
+  MultiArchMode,
 } from './types.js';
 export { defaultRegistryHost } from './defaults.js';
 export { parseConfig, validateConfig } from './load.js';

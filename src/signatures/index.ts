@@ -4,6 +4,3 @@
  * `signatures`). One fact source, `signatures`, for the facts stage.
  */
 export { createSignatureSource } from './source.js';
-export { rekorTrustFromJson } from './trust.js';
-export type { SignaturesFact, SignatureSourceOptions } from './source.js';
-export type { KeylessVerifier, TrustLike } from './types.js';

@@ -9,3 +9,6 @@ export { covers } from './policy.js';
 export { ANNOTATIONS, BUNDLE_V03 } from './discover.js';
 export { SIMPLE_SIGNING, DSSE_ENVELOPE } from './judge.js';
 export type { CosignLayer, Signer, Verified, IdentityRule, BoundKeyless } from './types.js';
+export { rekorTrustFromJson } from './trust.js';
+export type { SignaturesFact, SignatureSourceOptions } from './source.js';
+export type { KeylessVerifier, TrustLike } from './types.js';

@@ -51,6 +51,11 @@ const NOT_REQUIRED: SignaturesFact = {
 
 function defaultTrust(config: SignaturesConfig, read: (f: string) => Uint8Array): TrustLike | undefined {
   const file = config.trustedRootFile;
+  if (file === undefined && config.tuf !== undefined)
+    throw signatureError(
+      'config',
+      'signatures.tuf is set but no Sigstore trust loader was given to the signatures source; set signatures.trustedRootFile',
+    );
   if (file === undefined) return undefined;
   let bytes: Uint8Array;
   try {
