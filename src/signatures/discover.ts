@@ -1,5 +1,5 @@
 import type { Digest } from '../images/index.js';
-import { digestTag, type ArtifactReader, type Descriptor } from '../registry/index.js';
+import { digestTag, type ArtifactReader, type ArtifactTarget, type Descriptor } from '../registry/index.js';
 import { ImagegateError } from '../errors/index.js';
 import type { CosignLayer } from './types.js';
 
@@ -34,7 +34,8 @@ export interface DiscoverOptions {
   readonly repository: string;
   readonly digest: Digest;
   readonly limits: Limits;
-  readonly signal: AbortSignal;
+  /** The deadline and pull secrets of the review; the repository is set per read. */
+  readonly target: Omit<ArtifactTarget, 'repository'>;
 }
 
 function tooMany(found: number, o: DiscoverOptions): ImagegateError {
@@ -60,10 +61,10 @@ function layerOf(d: Descriptor, payload: Uint8Array): CosignLayer {
 async function tagLayers(o: DiscoverOptions, suffix: '.sig' | '.att'): Promise<{ from: string; d: Descriptor }[]> {
   const tag = digestTag(o.digest, suffix);
   const m = await o.reader.manifest({
+    ...o.target,
     repository: o.repository,
     reference: tag,
     maxEntries: o.limits.maxSignatures,
-    signal: o.signal,
   });
   return (m?.layers ?? []).map((d, i) => ({ from: `${tag} layer ${i}`, d }));
 }
@@ -71,16 +72,16 @@ async function tagLayers(o: DiscoverOptions, suffix: '.sig' | '.att'): Promise<{
 /** Sigstore bundles attached as OCI 1.1 referrers (cosign 3): each referrer's bundle layers. */
 async function bundleLayers(o: DiscoverOptions): Promise<{ from: string; d: Descriptor }[]> {
   const referrers = await o.reader.referrers({
+    ...o.target,
     repository: o.repository,
     digest: o.digest,
     artifactType: BUNDLE_V03,
     maxEntries: o.limits.maxReferrers,
-    signal: o.signal,
   });
   if (referrers.length > o.limits.maxSignatures) throw tooMany(referrers.length, o);
   const manifests = await Promise.all(
     referrers.map((r) =>
-      o.reader.manifest({ repository: o.repository, reference: r.digest, maxEntries: 4, signal: o.signal }),
+      o.reader.manifest({ ...o.target, repository: o.repository, reference: r.digest, maxEntries: 4 }),
     ),
   );
   return manifests.flatMap((m, i) =>
@@ -105,10 +106,10 @@ export async function discover(o: DiscoverOptions): Promise<readonly Candidate[]
   return Promise.all(
     found.map(async (f): Promise<Candidate> => {
       const bytes = await o.reader.blob({
+        ...o.target,
         repository: o.repository,
         digest: f.d.digest,
         maxBytes: o.limits.maxPayloadBytes,
-        signal: o.signal,
       });
       return bundleSet.has(f)
         ? { kind: 'bundle', from: f.from, bundle: bytes }

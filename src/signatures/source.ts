@@ -4,7 +4,7 @@ import type { SignaturesConfig } from '../config/index.js';
 import { errorMessage } from '../errors/index.js';
 import type { FactAnswer, FactSource } from '../facts/index.js';
 import { parseDigest, type Digest } from '../images/index.js';
-import type { ArtifactReader } from '../registry/index.js';
+import type { ArtifactReader, ArtifactTarget } from '../registry/index.js';
 import { discover } from './discover.js';
 import { signatureError } from './errors.js';
 import { judgeCandidate, type JudgeContext, type VerifiedSigner } from './judge.js';
@@ -37,6 +37,12 @@ export interface SignatureSourceOptions<T extends TrustLike> {
   /** Keyless and bundle verification; absent: such signatures are "not verified: keyless verification unavailable". */
   readonly keyless?: KeylessVerifier<T>;
   readonly readFile?: (file: string) => Uint8Array;
+}
+
+/** One lookup: the image's repository, and how its registry reads go (deadline, pull secrets). */
+interface Job {
+  readonly repository: string;
+  readonly target: Omit<ArtifactTarget, 'repository'>;
 }
 
 const NOT_REQUIRED: SignaturesFact = {
@@ -97,13 +103,14 @@ export function createSignatureSource<T extends TrustLike>(opts: SignatureSource
     .digest('hex')
     .slice(0, 16);
 
-  async function judgeDigest(p: Policy, repository: string, digest: Digest, signal: AbortSignal, attest: boolean) {
+  async function judgeDigest(p: Policy, job: Job, digest: Digest, attest: boolean) {
+    const { repository } = job;
     const candidates = await discover({
       reader: artifacts,
       repository: p.config.signaturesRepository ?? repository,
       digest,
       limits: config.limits,
-      signal,
+      target: job.target,
     });
     const ctx: JudgeContext = {
       digest,
@@ -121,16 +128,16 @@ export function createSignatureSource<T extends TrustLike>(opts: SignatureSource
     });
   }
 
-  async function platforms(p: Policy, repository: string, digest: Digest, signal: AbortSignal): Promise<string[]> {
+  async function platforms(p: Policy, job: Job, digest: Digest): Promise<string[]> {
     if (p.config.multiArch !== 'index-and-platforms') return [];
     const m = await artifacts.manifest({
-      repository,
+      ...job.target,
+      repository: job.repository,
       reference: digest,
       maxEntries: config.limits.maxReferrers,
-      signal,
     });
     const children = m?.manifests ?? [];
-    const judged = await Promise.all(children.map((c) => judgeDigest(p, repository, c.digest, signal, false)));
+    const judged = await Promise.all(children.map((c) => judgeDigest(p, job, c.digest, false)));
     return judged.flatMap((t, i) =>
       t.satisfied ? [] : [`platform manifest ${children[i]?.digest ?? '?'} of the index: ${t.failures.join('; ')}`],
     );
@@ -140,14 +147,15 @@ export function createSignatureSource<T extends TrustLike>(opts: SignatureSource
     name: 'signatures',
     revision,
     ttlMs: config.cacheTtlMs,
-    async lookup({ digest: text, repository, signal }): Promise<FactAnswer> {
+    async lookup({ digest: text, repository, signal, pullCredentials }): Promise<FactAnswer> {
       const digest = parseDigest(text);
       const p = policies.find((q) => q.config.repositories.some((r) => covers(r, repository)));
       if (p === undefined) return { value: NOT_REQUIRED };
-      const [own, children] = await Promise.all([
-        judgeDigest(p, repository, digest, signal, true),
-        platforms(p, repository, digest, signal),
-      ]);
+      const job: Job = {
+        repository,
+        target: { signal, ...(pullCredentials === undefined ? {} : { pullCredentials }) },
+      };
+      const [own, children] = await Promise.all([judgeDigest(p, job, digest, true), platforms(p, job, digest)]);
       const failures = [...own.failures, ...children];
       const fact: SignaturesFact = {
         required: true,
