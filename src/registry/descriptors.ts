@@ -27,7 +27,7 @@ export interface ArtifactManifest {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-/** The longest annotation value kept (bytes of UTF-16); longer ones are refused as protocol errors. */
+/** The longest annotation value read (characters); a longer one is a protocol failure, never held. */
 const MAX_ANNOTATION_CHARS = 256 * 1024;
 
 function annotationsOf(v: unknown, where: string): Readonly<Record<string, string>> {

@@ -280,6 +280,23 @@ t.test('adversarial 21: a required predicateType missing while another attestati
   await pushSigs('attest/app', ok, [spdx, slsa], '.att');
   t.same(await validate(`${H}/attest/app:v2`), { allowed: true, message: '' });
 
+  // Adversarial 20: an unparseable DSSE envelope is named and counts for nothing.
+  const garbled = await image('attest/app', 'v4');
+  await pushSigs('attest/app', garbled, [sig(release, 'attest/app', garbled)]);
+  await pushSigs(
+    'attest/app',
+    garbled,
+    [
+      {
+        payload: Buffer.from('{"payloadType": 7'),
+        mediaType: 'application/vnd.dsse.envelope.v1+json',
+        annotations: {},
+      },
+    ],
+    '.att',
+  );
+  await denied(t, `${H}/attest/app:v4`, `${cosignTag(garbled, '.att')} layer 0: its layer is not a DSSE envelope`);
+
   // An attestation about another digest (copied from v2) counts for nothing.
   const copied = await image('attest/app', 'v3');
   await pushSigs('attest/app', copied, [sig(release, 'attest/app', copied)]);
