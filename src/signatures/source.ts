@@ -80,7 +80,7 @@ function defaultTrust(config: SignaturesConfig, read: (f: string) => Uint8Array)
  * covers (the first one), the verified signers and attestations of the judged digest and whether
  * they meet the policy. Multi-arch rule: the judged digest itself must meet the policy (a signed
  * platform manifest never stands in for its index); with `multiArch: index-and-platforms`, every
- * manifest a judged index lists must meet the signature threshold too.
+ * manifest a judged index lists directly must meet the signature threshold too.
  * @throws ImagegateError IMAGEGATE_SIGNATURES_CONFIG_INVALID (keys, trusted root)
  */
 export function createSignatureSource<T extends TrustLike>(opts: SignatureSourceOptions<T>): FactSource {
