@@ -3,6 +3,9 @@ import { createRegistryResolver } from '../../src/registry/internal.js';
 import { parseDigest } from '../../src/images/index.js';
 import { blob, buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
 import { longSignal, registriesConfig } from './helpers.js';
+import { fakeAgent, OCI_MANIFEST, startFake } from './fakes.js';
+
+const BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
 const reg = await startRegistry();
 t.teardown(() => reg.close());
@@ -122,5 +125,56 @@ t.test('a repository on a host outside registries.hosts is refused without any c
       signal: longSignal(),
     }),
     { code: 'IMAGEGATE_REGISTRY_UNTRUSTED', message: /evil\.example\.com/ },
+  );
+});
+
+t.test('adversarial 14 at the reader: bytes that do not hash to the digest asked for are refused', async (t) => {
+  const wrong = Buffer.from('{"schemaVersion":2,"layers":[]}');
+  const fake = await startFake((req, res) => {
+    const path = req.url ?? '';
+    if (path.includes('/referrers/')) {
+      const index = {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          { mediaType: OCI_MANIFEST, digest: payload.digest, size: 1, artifactType: BUNDLE },
+          { mediaType: OCI_MANIFEST, digest: sigManifest.digest, size: 1, artifactType: 'application/x-other' },
+        ],
+      };
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
+      res.end(JSON.stringify(index));
+      return;
+    }
+    res.writeHead(200, { 'content-type': OCI_MANIFEST });
+    res.end(wrong);
+  });
+  t.teardown(() => fake.close());
+  const agent = fakeAgent();
+  t.teardown(() => agent.close());
+  const r = createRegistryResolver({
+    registries: registriesConfig({ hosts: [{ host: fake.host }] }),
+    dispatcher: agent,
+  });
+  t.teardown(() => r.close());
+  const repo = `${fake.host}/team/app`;
+  await t.rejects(
+    r.artifacts.manifest({ repository: repo, reference: sigManifest.digest, maxEntries: 8, signal: longSignal() }),
+    { code: 'IMAGEGATE_REGISTRY_DIGEST_MISMATCH', message: `the manifest served for ${sigManifest.digest} hashes to` },
+  );
+  await t.rejects(
+    r.artifacts.blob({ repository: repo, digest: parseDigest(payload.digest), maxBytes: 1024, signal: longSignal() }),
+    { code: 'IMAGEGATE_REGISTRY_DIGEST_MISMATCH', message: `the blob served for ${payload.digest} hashes to` },
+  );
+  const listed = await r.artifacts.referrers({
+    repository: repo,
+    digest: subject,
+    artifactType: BUNDLE,
+    maxEntries: 8,
+    signal: longSignal(),
+  });
+  t.same(
+    listed.map((d) => d.digest),
+    [payload.digest],
+    'the referrers API answer is filtered by artifactType here, whatever the registry applied',
   );
 });
