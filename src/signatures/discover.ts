@@ -64,7 +64,8 @@ async function tagLayers(o: DiscoverOptions, suffix: '.sig' | '.att'): Promise<{
     ...o.target,
     repository: o.repository,
     reference: tag,
-    maxEntries: o.limits.maxSignatures,
+    // Parsed past maxSignatures, so that more than it is reported as such (below), not as a registry limit.
+    maxEntries: Math.max(o.limits.maxSignatures + 1, o.limits.maxReferrers),
   });
   return (m?.layers ?? []).map((d, i) => ({ from: `${tag} layer ${i}`, d }));
 }

@@ -352,3 +352,19 @@ t.test('a certificate-carrying (keyless) signature is not verified without the k
   ]);
   await denied(t, `${H}/team/keyless:v1`, 'not verified: keyless verification unavailable');
 });
+
+t.test('more stored signatures than signatures.limits.maxSignatures is a failure, never a silent cut', async (t) => {
+  const d = await image('team/crowded', 'v1');
+  const one = sig(release, 'team/crowded', d);
+  await pushSigs(
+    'team/crowded',
+    d,
+    Array.from({ length: 33 }, () => one),
+  );
+  await denied(
+    t,
+    `${H}/team/crowded:v1`,
+    'could not be checked: IMAGEGATE_SIGNATURES_LIMIT_EXCEEDED: 33 signatures and attestations are stored',
+    'over signatures.limits.maxSignatures = 32',
+  );
+});
