@@ -10,6 +10,8 @@ violations contains v if some v in data.imagegate.registries.violation
 
 violations contains v if some v in data.imagegate.health.violation
 
+violations contains v if some v in data.imagegate.signatures.violation
+
 warnings contains w if some w in data.imagegate.registries.warning
 
 warnings contains w if some w in data.imagegate.health.warning

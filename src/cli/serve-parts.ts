@@ -4,8 +4,9 @@ import type { Logger } from '../log/index.js';
 import { instrumentDecider, registryMetricsSink, type Metrics, type ReviewDeps } from '../server/index.js';
 import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
-import { createFactGatherer } from '../facts/index.js';
+import { createFactGatherer, type FactSource } from '../facts/index.js';
 import { createHealthSource } from '../health/index.js';
+import { createSignatureSource, loadSigstoreTrust } from '../signatures/index.js';
 import { isRecord } from '../guards/index.js';
 import { createNamespaceLabelsReader } from '../kube/index.js';
 
@@ -28,6 +29,8 @@ export interface ServeParts {
   readonly decider: LoadedDecider;
   readonly pinner: RegistryPinner;
   readonly health: HealthSource | undefined;
+  /** The `signatures` fact source, when `signatures.policies` are configured (nothing to close). */
+  readonly signatures: FactSource | undefined;
   readonly namespaceLabels: LabelsReader | undefined;
   /** What reviews see: the above wired together, the decider instrumented. */
   readonly deps: ReviewDeps;
@@ -79,8 +82,14 @@ export async function buildServeParts(opts: {
         : labelsConfig.enabled
           ? own(built, createNamespaceLabelsReader({ config: labelsConfig, connection: config.registries.pullSecrets }))
           : undefined;
+    // Read through the pinner's resolver: its hosts, credentials and SSRF guard, never another host.
+    const signatures =
+      previous?.pinner === pinner && isDeepStrictEqual(previous.config.signatures, config.signatures)
+        ? previous.signatures
+        : await signatureSource(config, pinner);
     // One resolver for both webhooks: /validate judges the digest /mutate pins (same cache, same credentials).
-    const gatherer = createFactGatherer({ registry: pinner, sources: health === undefined ? [] : [health] });
+    const sources = [health, signatures].filter((s) => s !== undefined);
+    const gatherer = createFactGatherer({ registry: pinner, sources });
     const deps: ReviewDeps = {
       config,
       decider: reuseDecider ? previous.deps.decider : instrumentDecider({ decider, metrics }),
@@ -90,7 +99,7 @@ export async function buildServeParts(opts: {
       configHash: opts.configHash,
       ...(namespaceLabels === undefined ? {} : { namespaceLabels }),
     };
-    return { ...opts, decider, pinner, health, namespaceLabels, deps };
+    return { ...opts, decider, pinner, health, signatures, namespaceLabels, deps };
   } catch (err) {
     await Promise.allSettled(built.map((p) => p.close()));
     throw err;
@@ -141,20 +150,52 @@ export function createPartLedger(): PartLedger {
 }
 
 /**
+ * The `signatures` fact source of `config`, its Sigstore trust material loaded first (the TUF
+ * mirror of `signatures.tuf` when set, falling back to its cache and `trustedRootFile`);
+ * undefined without `signatures.policies`.
+ */
+async function signatureSource(config: Config, pinner: RegistryPinner): Promise<FactSource | undefined> {
+  const { signatures } = config;
+  if (signatures.policies.length === 0) return undefined;
+  const { trustedRootFile, tuf } = signatures;
+  const trust =
+    trustedRootFile === undefined && tuf === undefined
+      ? undefined
+      : await loadSigstoreTrust({
+          ...(trustedRootFile === undefined ? {} : { trustedRootFile }),
+          ...(tuf === undefined ? {} : { tuf }),
+        });
+  return createSignatureSource({
+    config: signatures,
+    artifacts: pinner.resolver.artifacts,
+    ...(trust === undefined ? {} : { trust }),
+  });
+}
+
+/**
  * The policy settings with what the config implies for the shipped rules: configured
- * `health.sources` turn the health-grade rule on (`data.imagegate.config.health.enabled`),
- * unless `policy.data` says otherwise.
+ * `health.sources` turn the health-grade rule on (`data.imagegate.config.health.enabled`), and
+ * `signatures.policies` the signatures rule (`data.imagegate.config.signatures.enabled`, with the
+ * repositories they cover), each unless `policy.data` says otherwise.
  */
 export function derivedPolicy(config: Config): Config['policy'] {
-  if (config.health.sources.length === 0) return config.policy;
-  const data = config.policy.data ?? {};
+  let policy = config.policy;
+  if (config.health.sources.length > 0) policy = enabled(policy, 'health', {});
+  const patterns = config.signatures.policies.flatMap((p) => p.repositories);
+  // The rule denies an unchecked image (no digest, registry down) only where a policy needs signatures.
+  if (patterns.length > 0) policy = enabled(policy, 'signatures', { repositories: [...new Set(patterns)] });
+  return policy;
+}
+
+function enabled(policy: Config['policy'], rule: string, defaults: Record<string, unknown>): Config['policy'] {
+  const data = policy.data ?? {};
   const imagegate = isRecord(data.imagegate) ? data.imagegate : {};
   const settings = isRecord(imagegate.config) ? imagegate.config : {};
-  const health = isRecord(settings.health) ? settings.health : {};
-  if ('enabled' in health) return config.policy;
-  const enabled = {
+  const section = isRecord(settings[rule]) ? settings[rule] : {};
+  if ('enabled' in section) return policy;
+  const on = {
     ...data,
-    imagegate: { ...imagegate, config: { ...settings, health: { ...health, enabled: true } } },
+    imagegate: { ...imagegate, config: { ...settings, [rule]: { ...defaults, ...section, enabled: true } } },
   };
-  return { ...config.policy, data: enabled };
+  return { ...policy, data: on };
 }

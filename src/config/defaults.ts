@@ -68,7 +68,21 @@ export const defaultConfig: Config = {
     // Red Hat's Container Health Index; 12 months taken as 365 days. Important never reaches E.
     bands: { critical: { B: 7, C: 30, D: 90, E: 365 }, important: { B: 30, C: 90, D: 365 } },
   },
+  signatures: {
+    limits: { maxSignatures: 32, maxReferrers: 1024, maxPayloadBytes: 256 * 1024 },
+    cacheTtlMs: 300_000,
+    policies: [],
+  },
 };
+
+/** What a `signatures.policies` entry leaves out. */
+export const defaultSignaturePolicy = {
+  tlog: 'required',
+  threshold: 1,
+  attestations: [],
+  multiArch: 'index',
+  matchReference: false,
+} as const;
 
 /** The Red Hat Ecosystem Catalog's REST API, the default `url` of a pyxis health source. */
 export const PYXIS_URL = 'https://catalog.redhat.com/api/containers';

@@ -9,6 +9,8 @@ export type {
   HealthConfig,
   HealthSourceConfig,
   NamespaceLabelsConfig,
+  SignaturesConfig,
+  SignaturePolicyConfig,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { parseConfig, validateConfig } from './load.js';

@@ -9,6 +9,10 @@ export type {
   RegistryMirrorConfig,
   RegistryCredentialsConfig,
   ReloadConfig,
+  SignatureAuthorityConfig,
+  SignatureIdentityConfig,
+  TlogMode,
+  MultiArchMode,
 } from './types.js';
 export { defaultRegistryHost } from './defaults.js';
 export { loadConfigFile, parseConfig, validateConfig } from './load.js';

@@ -4,7 +4,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import { configSchema } from './schema.js';
 import { relationProblems, removedKeys } from './relations.js';
-import { defaultConfig, defaultRegistryHost } from './defaults.js';
+import { defaultConfig, defaultRegistryHost, defaultSignaturePolicy } from './defaults.js';
 import type { Config, ConfigInput } from './types.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -101,6 +101,12 @@ function withDefaults(input: ConfigInput): Config {
       ...input.health,
       // A severity given replaces its default bands whole: mixing would make edges nobody wrote.
       bands: { ...d.health.bands, ...input.health?.bands },
+    },
+    signatures: {
+      ...d.signatures,
+      ...input.signatures,
+      limits: { ...d.signatures.limits, ...input.signatures?.limits },
+      policies: (input.signatures?.policies ?? []).map((p) => ({ ...defaultSignaturePolicy, ...p })),
     },
   };
 }

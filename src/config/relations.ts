@@ -1,4 +1,5 @@
 import type { Config, HealthConfig, HealthSourceConfig, HealthSourceKind } from './types.js';
+import { signatureProblems } from './signatures.js';
 
 /**
  * Checks between keys that the schema cannot express. Each problem names every key involved,
@@ -44,6 +45,7 @@ export function relationProblems(config: Config): string[] {
     );
   }
   problems.push(...healthProblems(config.health));
+  problems.push(...signatureProblems(config.signatures));
   return problems;
 }
 

@@ -59,6 +59,61 @@ const healthSource = {
   },
 } as const;
 
+const regExpText = { type: 'string', minLength: 1, maxLength: 1024 } as const;
+const signatureAuthority = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },
+    key: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { file: path, pem: { type: 'string', minLength: 1, maxLength: 16_384 } },
+    },
+    keyless: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        issuer: { type: 'string', minLength: 1, maxLength: 1024 },
+        issuerRegExp: regExpText,
+        subject: { type: 'string', minLength: 1, maxLength: 1024 },
+        subjectRegExp: regExpText,
+        claims: {
+          type: 'object',
+          maxProperties: 32,
+          propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9]{0,63}$' },
+          additionalProperties: { type: 'string', maxLength: 1024 },
+        },
+      },
+    },
+  },
+} as const;
+const signaturePolicy = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['repositories', 'authorities'],
+  properties: {
+    repositories: { type: 'array', minItems: 1, maxItems: 1_000, items: repositoryPattern },
+    signaturesRepository: repositoryPrefix,
+    tlog: { enum: ['required', 'optional', 'ignore'] },
+    threshold: { type: 'integer', minimum: 1, maximum: 100 },
+    authorities: { type: 'array', minItems: 1, maxItems: 100, items: signatureAuthority },
+    attestations: {
+      type: 'array',
+      maxItems: 32,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['predicateType'],
+        properties: { predicateType: { type: 'string', minLength: 1, maxLength: 1024 } },
+      },
+    },
+    multiArch: { enum: ['index', 'index-and-platforms'] },
+    matchReference: { type: 'boolean' },
+  },
+} as const;
+
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
@@ -222,6 +277,34 @@ export const configSchema = {
           additionalProperties: false,
           properties: { critical: severityBands, important: severityBands },
         },
+      },
+    },
+    signatures: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        trustedRootFile: path,
+        tuf: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['mirror', 'cacheDir'],
+          properties: {
+            mirror: { type: 'string', maxLength: 2048, pattern: '^https://[^/?#\\s]+(/[^?#\\s]*)?$' },
+            cacheDir: path,
+            rootFile: path,
+          },
+        },
+        limits: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            maxSignatures: { type: 'integer', minimum: 1, maximum: 1_024 },
+            maxReferrers: { type: 'integer', minimum: 1, maximum: 100_000 },
+            maxPayloadBytes: { type: 'integer', minimum: 1_024, maximum: 16 * 1024 * 1024 },
+          },
+        },
+        cacheTtlMs: { type: 'integer', minimum: 0, maximum: 86_400_000 },
+        policies: { type: 'array', maxItems: 1_000, items: signaturePolicy },
       },
     },
   },

@@ -222,6 +222,65 @@ export interface ReloadConfig {
   readonly intervalMs: number;
 }
 
+/** A public key of a signing authority: PEM (PKIX, as `cosign.pub`) from a file or inline. */
+export interface SignatureKeyConfig {
+  readonly file?: string;
+  readonly pem?: string;
+}
+
+/** A keyless signing identity: issuer and subject, each exact or an anchored regular expression. */
+export interface SignatureIdentityConfig {
+  readonly issuer?: string;
+  readonly issuerRegExp?: string;
+  readonly subject?: string;
+  readonly subjectRegExp?: string;
+  /** Exact values of Fulcio certificate extensions by short name, e.g. githubWorkflowRef. */
+  readonly claims?: Readonly<Record<string, string>>;
+}
+
+/** One trusted signer: exactly one of `key` and `keyless` (relations.ts). */
+export interface SignatureAuthorityConfig {
+  readonly name: string;
+  readonly key?: SignatureKeyConfig;
+  readonly keyless?: SignatureIdentityConfig;
+}
+
+export type TlogMode = 'required' | 'optional' | 'ignore';
+export type MultiArchMode = 'index' | 'index-and-platforms';
+
+/** Signature requirements for the repositories its patterns cover (the first covering entry applies). */
+export interface SignaturePolicyConfig {
+  /** `*` or repository prefixes `host[:port][/path]`, matched at whole segments. */
+  readonly repositories: readonly string[];
+  /** Where signatures are stored instead of beside the image (COSIGN_REPOSITORY); on a trusted registry. */
+  readonly signaturesRepository?: string;
+  /** Transparency log proof of each signature (default required). */
+  readonly tlog: TlogMode;
+  /** Distinct trusted signers needed (default 1). */
+  readonly threshold: number;
+  readonly authorities: readonly SignatureAuthorityConfig[];
+  /** In-toto attestations each image needs, signed by one of the authorities. */
+  readonly attestations: readonly { readonly predicateType: string }[];
+  /** `index`: the judged digest must be signed; `index-and-platforms`: each manifest of a judged index too. */
+  readonly multiArch: MultiArchMode;
+  /** Require the simple-signing payload's docker-reference to name the image's repository (default false). */
+  readonly matchReference: boolean;
+}
+
+export interface SignaturesConfig {
+  /** Sigstore trust material (Fulcio CAs, Rekor and CT log keys) as Sigstore's TUF repository publishes it. */
+  readonly trustedRootFile?: string;
+  readonly tuf?: { readonly mirror: string; readonly cacheDir: string; readonly rootFile?: string };
+  readonly limits: {
+    readonly maxSignatures: number;
+    readonly maxReferrers: number;
+    readonly maxPayloadBytes: number;
+  };
+  /** Longest a signatures fact is reused (ms, default 300000). */
+  readonly cacheTtlMs: number;
+  readonly policies: readonly SignaturePolicyConfig[];
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly reload: ReloadConfig;
@@ -230,6 +289,7 @@ export interface Config {
   readonly policy: PolicyConfig;
   readonly registries: RegistriesConfig;
   readonly health: HealthConfig;
+  readonly signatures: SignaturesConfig;
 }
 
 /** What a config file may say: any key may be left out. */
@@ -248,4 +308,9 @@ export interface ConfigInput {
     readonly pullSecrets?: Partial<PullSecretsConfig>;
   };
   readonly health?: Partial<Omit<HealthConfig, 'bands'>> & { readonly bands?: Partial<HealthConfig['bands']> };
+  readonly signatures?: Partial<Omit<SignaturesConfig, 'limits' | 'policies'>> & {
+    readonly limits?: Partial<SignaturesConfig['limits']>;
+    readonly policies?: readonly (Partial<SignaturePolicyConfig> &
+      Pick<SignaturePolicyConfig, 'repositories' | 'authorities'>)[];
+  };
 }

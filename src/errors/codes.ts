@@ -199,6 +199,13 @@ export const ERROR_CODES = {
   IMAGEGATE_HEALTH_TIMEOUT: { meaning: 'no complete answer within health.timeoutMs or the review deadline' },
   IMAGEGATE_HEALTH_PROTOCOL: { meaning: 'the answer is malformed, too large, a redirect or an unexpected status' },
   IMAGEGATE_HEALTH_CONFIG_INVALID: { meaning: 'a health source file (grades, PSK, password) is unreadable or invalid' },
+  // signatures (fact source 'signatures')
+  IMAGEGATE_SIGNATURES_CONFIG_INVALID: {
+    meaning: 'a signing key or the Sigstore trust material named in signatures is unreadable or unsupported',
+  },
+  IMAGEGATE_SIGNATURES_LIMIT_EXCEEDED: {
+    meaning: 'more signatures and attestations are stored for the digest than signatures.limits.maxSignatures',
+  },
   // Rego compiler
   IMAGEGATE_REGO_PARSE: { meaning: 'Rego that does not parse' },
   IMAGEGATE_REGO_COMPILE: { meaning: 'Rego that parses but does not compile' },

@@ -2,6 +2,7 @@ import { FlightCache, type Clock } from '../cache/index.js';
 import { errorMessage, isImagegateError, type ErrorCode } from '../errors/index.js';
 import type { FactAnswer, FactSource } from './source.js';
 import { checkFactValue } from './value.js';
+import type { PullCredentialsSource } from '../registry/index.js';
 
 /** A failed lookup as the policy sees it, under `facts.<name>.error`. */
 export interface FactError {
@@ -44,15 +45,21 @@ export class CachedSource {
     readonly digest: string;
     readonly repository: string;
     readonly signal: AbortSignal;
+    readonly pullCredentials?: PullCredentialsSource;
   }): Promise<GatheredFact> {
     const { source } = this;
-    const { digest, repository } = opts;
+    const { digest, repository, pullCredentials } = opts;
     const settled = await this.cache.get({
       // The revision is read per lookup: a source whose trust material changes stops being served old answers at once.
       key: JSON.stringify([source.revision, repository, digest]),
       signal: opts.signal,
       work: async (signal) => {
-        const answer = await source.lookup({ digest, repository, signal });
+        const answer = await source.lookup({
+          digest,
+          repository,
+          signal,
+          ...(pullCredentials === undefined ? {} : { pullCredentials }),
+        });
         checkFactValue(source.name, answer.value);
         return answer;
       },

@@ -58,7 +58,9 @@ interface Lookup {
 async function factsOf(job: Lookup): Promise<ImageFacts> {
   const { ref, signal, sources } = job;
   // A digest the image carries is the one the node pulls: its tag is never resolved (and may point elsewhere).
-  if (ref.digest !== undefined) return withFacts({ sources, ref, signal, digest: ref.digest, validUntil: Infinity });
+  const pull = job.pull;
+  if (ref.digest !== undefined)
+    return withFacts({ sources, ref, signal, pull, digest: ref.digest, validUntil: Infinity });
   const resolved = await resolveTag(job);
   const resolvedFrom = ref.tag ?? 'latest';
   if (!resolved.ok) {
@@ -72,7 +74,7 @@ async function factsOf(job: Lookup): Promise<ImageFacts> {
     };
   }
   const { digest } = resolved.resolution;
-  const judged = await withFacts({ sources, ref, signal, digest, validUntil: resolved.validUntil });
+  const judged = await withFacts({ sources, ref, signal, pull, digest, validUntil: resolved.validUntil });
   return { ...judged, resolvedFrom };
 }
 
@@ -85,13 +87,17 @@ async function withFacts(opts: {
   readonly sources: readonly CachedSource[];
   readonly ref: ImageRef;
   readonly signal: AbortSignal;
+  readonly pull: PullCredentialsSource | undefined;
   readonly digest: string;
   readonly validUntil: number;
 }): Promise<ImageFacts> {
-  const { digest, signal } = opts;
+  const { digest, signal, pull } = opts;
   const repository = `${opts.ref.domain.toLowerCase()}/${opts.ref.path}`;
   const answers = await Promise.all(
-    opts.sources.map(async (s) => ({ name: s.source.name, ...(await s.answer({ digest, repository, signal })) })),
+    opts.sources.map(async (s) => ({
+      name: s.source.name,
+      ...(await s.answer({ digest, repository, signal, ...(pull === undefined ? {} : { pullCredentials: pull }) })),
+    })),
   );
   return {
     digest,

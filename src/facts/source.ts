@@ -1,4 +1,5 @@
 import { ImagegateError } from '../errors/index.js';
+import type { PullCredentialsSource } from '../registry/index.js';
 
 /**
  * Something known about an image digest: its signatures, its health grade, … One source answers
@@ -36,6 +37,13 @@ export interface FactLookup {
   readonly repository: string;
   /** The review's deadline: the lookup ends when it aborts. */
   readonly signal: AbortSignal;
+  /**
+   * The pull secrets of the review's object, read at most once and only when called: a source
+   * reading from the image's own registry (signatures) passes them to the registry room, which
+   * sends them only to the host they are for. Concurrent reviews of one digest share one lookup,
+   * made with the first one's.
+   */
+  readonly pullCredentials?: PullCredentialsSource;
 }
 
 /** A source's answer: the fact's value, and how long it holds when sooner than the source's `ttlMs`. */

@@ -1,6 +1,18 @@
 /** A response body as undici (or any stream) hands it over: chunks, and a way to stop reading. */
 export interface BoundedBody extends AsyncIterable<unknown> {
   destroy(): unknown;
+  /** Node streams: the refused body's abort error is heard here instead of crashing the process. */
+  on?(event: 'error', listener: (err: unknown) => void): unknown;
+}
+
+/**
+ * Stops reading. A stream destroyed before it was read to its end emits an error (undici: a
+ * RequestAbortedError, a tick later); with no listener that is an uncaught exception, so a
+ * registry declaring an oversized body could crash the webhook.
+ */
+function discard(body: BoundedBody): void {
+  body.on?.('error', () => undefined);
+  body.destroy();
 }
 
 /** What exceeded the limit: the declared length when that alone refused the body (bytes). */
@@ -25,7 +37,7 @@ export async function readBounded(opts: {
   const { body, maxBytes } = opts;
   const declared = opts.declaredLength === undefined ? undefined : Number(opts.declaredLength);
   if (declared !== undefined && declared > maxBytes) {
-    body.destroy();
+    discard(body);
     throw opts.tooLarge({ declared, maxBytes });
   }
   const chunks: Buffer[] = [];
@@ -34,7 +46,7 @@ export async function readBounded(opts: {
     const buf = bytesOf(chunk);
     total += buf.length;
     if (total > maxBytes) {
-      body.destroy();
+      discard(body);
       throw opts.tooLarge({ declared: undefined, maxBytes });
     }
     chunks.push(buf);

@@ -30,10 +30,22 @@ function manifestUrl(r: ManifestRequest, reference: string): URL {
   return new URL(`${r.ctx.settings.origin}/v2/${r.path}/manifests/${reference}`);
 }
 
-/** A request that authenticates once when challenged. */
-async function authed(r: ManifestRequest, url: URL): Promise<Reply> {
+/** What an authenticated GET needs besides its URL: the lookup, the auth state and the repository. */
+export interface AuthedTarget {
+  readonly ctx: LookupContext;
+  readonly auth: RegistryAuth;
+  readonly credentials: Credentials | undefined;
+  /** Repository path on the registry: the pull scope asked for. */
+  readonly path: string;
+}
+
+/** A GET that authenticates once when challenged; credentials follow the rules of RegistryAuth. */
+export async function authedGet(
+  r: AuthedTarget,
+  req: { readonly url: URL; readonly accept: string; readonly maxBytes: number },
+): Promise<Reply> {
   const scope = pullScope(r.path);
-  const ex: Exchange = { method: 'GET', url, headers: { accept: MANIFEST_ACCEPT }, maxBytes: r.maxManifestBytes };
+  const ex: Exchange = { method: 'GET', url: req.url, headers: { accept: req.accept }, maxBytes: req.maxBytes };
   const first = r.auth.cached(r.ctx, scope, r.credentials);
   const reply = await sendWithRetry(r.ctx, first === undefined ? ex : { ...ex, authorization: first });
   if (reply.status !== 401) return reply;
@@ -53,7 +65,12 @@ async function authed(r: ManifestRequest, url: URL): Promise<Reply> {
   return retried;
 }
 
-function check(reply: Reply, what: string): void {
+function authed(r: ManifestRequest, url: URL): Promise<Reply> {
+  return authedGet(r, { url, accept: MANIFEST_ACCEPT, maxBytes: r.maxManifestBytes });
+}
+
+/** Throws the registry problem of a status other than 200. */
+export function check(reply: Reply, what: string): void {
   switch (true) {
     case reply.status === 200:
       return;
@@ -68,7 +85,7 @@ function check(reply: Reply, what: string): void {
   }
 }
 
-function hintOf(reply: Reply): Digest | undefined {
+export function hintOf(reply: Reply): Digest | undefined {
   const value = header(reply.headers, 'docker-content-digest');
   if (value === undefined) return undefined;
   try {

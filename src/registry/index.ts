@@ -2,3 +2,6 @@
 export { createRegistryPinner } from './pinner.js';
 export type { RegistryPinner } from './pinner.js';
 export type { PullCredentialsSource, ResolveResult } from './resolver.js';
+export type { ArtifactReader, ArtifactTarget } from './artifacts.js';
+export { digestTag } from './artifacts.js';
+export type { Descriptor } from './descriptors.js';

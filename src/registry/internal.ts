@@ -27,3 +27,4 @@ export { systemResolver, type HostResolver, type ResolvedAddress } from './addre
 export { parseCidr, parseIp, blockingRange, type Cidr, type IpAddress } from './cidr.js';
 export { noMetrics, UNTRUSTED_HOST_LABEL, type RegistryMetrics } from './metrics.js';
 export { readPullCredentials, type PinContext, type PullCredentials } from './pullsecrets.js';
+export type { ArtifactManifest, Descriptor } from './descriptors.js';

@@ -15,6 +15,8 @@ import type { LookupContext } from './http.js';
 import { Semaphore } from './limiter.js';
 import { startDeadline } from '../admission/index.js';
 import { loadRegistrySettings, type RegistrySettings } from './settings.js';
+import { createArtifactReader, type ArtifactReader, type ArtifactSession } from './artifacts.js';
+import { tryParseImageReference } from '../images/index.js';
 
 export interface RegistryResolverOptions {
   readonly registries: RegistriesConfig;
@@ -63,6 +65,8 @@ export interface RegistryResolver {
     readonly signal: AbortSignal;
     readonly pullCredentials?: PullCredentialsSource;
   }): Promise<ResolveResult>;
+  /** Signature artifacts on the same hosts, credentials, limits and SSRF guard (never another host). */
+  readonly artifacts: ArtifactReader;
   /** Closes the connection pools this resolver created (not a dispatcher passed in). */
   close(): Promise<void>;
 }
@@ -103,26 +107,27 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
   const metrics = opts.metrics ?? noMetrics;
   const resolveHost = opts.resolveHost ?? systemResolver;
 
-  async function lookup(host: Host, job: Job, flight: AbortSignal): Promise<Resolution> {
+  /** Runs `work` with one lookup's context: its deadline (registries.hosts[].timeoutMs under `parent`) and SSRF guard. */
+  async function withContext<T>(host: Host, parent: AbortSignal, work: (ctx: LookupContext) => Promise<T>): Promise<T> {
     const { settings } = host;
     // Starts when the flight starts: waiting for a request slot (maxConcurrency) counts against it.
     const deadline = startDeadline({
       ms: settings.timeoutMs,
-      parent: flight,
+      parent,
       what: `registries.hosts[].timeoutMs = ${settings.timeoutMs} ms`,
     });
     try {
       const { signal } = deadline;
       const addresses = new AddressPins({ resolve: resolveHost, blocked: table.blocked, signal });
-      const ctx: LookupContext = {
-        ...host,
-        signal,
-        deadlineAt: clock.now() + settings.timeoutMs,
-        clock,
-        random,
-        addresses,
-      };
-      return await resolveTag({
+      return await work({ ...host, signal, deadlineAt: clock.now() + settings.timeoutMs, clock, random, addresses });
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  function lookup(host: Host, job: Job, flight: AbortSignal): Promise<Resolution> {
+    return withContext(host, flight, (ctx) =>
+      resolveTag({
         ctx,
         auth,
         credentials: job.credentials,
@@ -130,11 +135,36 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
         tag: job.tag,
         maxManifestBytes: opts.registries.maxManifestBytes,
         maxIndexEntries: opts.registries.maxIndexEntries,
-      });
-    } finally {
-      deadline.dispose();
-    }
+      }),
+    );
   }
+
+  const session: ArtifactSession = async (target, work) => {
+    const parsed = tryParseImageReference(target.repository);
+    if (!parsed.ok) throw parsed.error;
+    const route = table.route(parsed.ref);
+    if (route.kind === 'untrusted') {
+      const p = problem('untrusted', 'not in the trusted registries (registries.hosts)');
+      throw imageError({ image: target.repository, registry: route.host, problem: p });
+    }
+    const host = hosts.get(route.settings.host);
+    if (host === undefined) throw new Error(`no host state for ${route.settings.host}`);
+    const pull =
+      route.settings.credentials === undefined && target.pullCredentials !== undefined
+        ? await target.pullCredentials()
+        : undefined;
+    const credentials = await credentialsOf(route.settings, target.signal, pull);
+    try {
+      return await withContext(host, target.signal, (ctx) => work({ ctx, auth, credentials, path: route.path }));
+    } catch (err) {
+      const p = classify(err, target.signal, 'within the deadline');
+      throw imageError({ image: target.repository, registry: route.settings.host, problem: p });
+    }
+  };
+  const artifacts = createArtifactReader({
+    session,
+    maxManifestBytes: opts.registries.maxManifestBytes,
+  });
 
   /** Static config credentials win; then the object's pull secrets; then the provider (asked only then). */
   function credentialsOf(
@@ -160,6 +190,7 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
 
   return {
     clock,
+    artifacts,
     async resolve({ ref, signal, pullCredentials }) {
       const started = clock.now();
       const route = table.route(ref);

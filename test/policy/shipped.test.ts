@@ -113,5 +113,6 @@ t.test('the compiled bundle names its modules policies/…, never by absolute pa
     'policies/imagegate/decision.rego',
     'policies/imagegate/health.rego',
     'policies/imagegate/registries.rego',
+    'policies/imagegate/signatures.rego',
   ]);
 });
