@@ -341,7 +341,7 @@ t.test('signatures stored in another repository (signaturesRepository) are found
   t.same(await validate(`${H}/elsewhere/app:v1`), { allowed: true, message: '' });
 });
 
-t.test('a certificate-carrying (keyless) signature is not verified without the keyless verifier', async (t) => {
+t.test('a certificate annotation that is no certificate goes to the Sigstore verifier, which refuses it', async (t) => {
   const d = await image('team/keyless', 'v1');
   const layer = sig(release, 'team/keyless', d);
   await pushSigs('team/keyless', d, [
@@ -350,7 +350,11 @@ t.test('a certificate-carrying (keyless) signature is not verified without the k
       annotations: { ...layer.annotations, 'dev.sigstore.cosign/certificate': '-----BEGIN CERTIFICATE-----\n' },
     },
   ]);
-  await denied(t, `${H}/team/keyless:v1`, 'not verified: keyless verification unavailable');
+  await denied(
+    t,
+    `${H}/team/keyless:v1`,
+    'the certificate annotation (dev.sigstore.cosign/certificate) is not exactly one PEM certificate',
+  );
 });
 
 t.test('more stored signatures than signatures.limits.maxSignatures is a failure, never a silent cut', async (t) => {
