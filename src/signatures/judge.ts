@@ -3,7 +3,15 @@ import type { TrustedKey } from './keys.js';
 import { decodeBase64 } from './keys.js';
 import { verifiesWith } from './sigstore/keys.js';
 import type { Candidate } from './discover.js';
-import { checkSimpleSigning, checkStatement, pae, parseEnvelope, type Statement } from './payload.js';
+import {
+  checkSimpleSigning,
+  checkStatement,
+  checkStatementReference,
+  COSIGN_SIGN_PREDICATE,
+  pae,
+  parseEnvelope,
+  type Statement,
+} from './payload.js';
 import { checkTlog } from './rekor.js';
 import type { BoundKeyless, Content, IdentityRule, Signer, Tlog, TrustLike, Verified } from './types.js';
 
@@ -52,7 +60,11 @@ function describeRule(rule: IdentityRule): string {
   return `${rule.subject ?? rule.subjectRegExp ?? '?'} (issuer ${rule.issuer ?? rule.issuerRegExp ?? '?'})`;
 }
 
-/** The content a verified signature vouches for, judged: a signature of the digest, or an attestation about it. */
+/**
+ * The content a verified signature vouches for, judged: a signature of the digest (cosign's
+ * simple-signing payload, or cosign 3's in-toto statement of COSIGN_SIGN_PREDICATE), or an
+ * attestation about it. Both name the judged digest, or count for nothing.
+ */
 function judgeContent(from: string, content: Content, signer: VerifiedSigner, ctx: JudgeContext): Finding {
   switch (content.kind) {
     case 'message': {
@@ -69,7 +81,13 @@ function judgeContent(from: string, content: Content, signer: VerifiedSigner, ct
         payload: content.payload,
         digest: ctx.digest,
       });
-      return typeof statement === 'string' ? rejected(from, statement) : { kind: 'attestation', signer, statement };
+      if (typeof statement === 'string') return rejected(from, statement);
+      if (statement.predicateType !== COSIGN_SIGN_PREDICATE) return { kind: 'attestation', signer, statement };
+      const wrong =
+        ctx.reference === undefined
+          ? undefined
+          : checkStatementReference({ payload: content.payload, digest: ctx.digest, repository: ctx.reference });
+      return wrong === undefined ? { kind: 'signature', signer } : rejected(from, wrong);
     }
   }
 }

@@ -4,6 +4,12 @@ import { decodeBase64 } from './keys.js';
 /** `critical.type` of cosign's simple-signing payload. */
 export const COSIGN_SIGNATURE_TYPE = 'cosign container image signature';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+/**
+ * The predicateType of what cosign 3 signs for an image (`cosign sign`, Sigstore bundle as a
+ * referrer): an in-toto statement about the digest with an empty predicate. It is a signature of
+ * the digest, as a simple-signing payload is, not an attestation.
+ */
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 const STATEMENT_TYPES: ReadonlySet<string> = new Set([
   'https://in-toto.io/Statement/v0.1',
   'https://in-toto.io/Statement/v1',
@@ -102,4 +108,33 @@ export function checkStatement(opts: {
   if (!names)
     return `its in-toto statement (${doc.predicateType.slice(0, 100)}) is about another digest, not ${opts.digest}`;
   return { predicateType: doc.predicateType, predicate: doc.predicate ?? null };
+}
+
+/**
+ * For a cosign 3 signature statement (already checked by checkStatement) under `matchReference`:
+ * a subject naming the judged digest must also name `repository` (as `repository`,
+ * `repository:tag` or `repository@digest`). Returns undefined when it does, else the reason.
+ */
+export function checkStatementReference(opts: {
+  readonly payload: Uint8Array;
+  readonly digest: string;
+  readonly repository: string;
+}): string | undefined {
+  const doc = jsonOf(opts.payload);
+  const [algorithm, hex] = opts.digest.split(':');
+  const subjects = isRecord(doc) && Array.isArray(doc.subject) ? doc.subject : [];
+  const names = subjects.flatMap((s: unknown) =>
+    isRecord(s) &&
+    isRecord(s.digest) &&
+    algorithm !== undefined &&
+    s.digest[algorithm] === hex &&
+    typeof s.name === 'string'
+      ? [s.name]
+      : [],
+  );
+  const { repository } = opts;
+  const ok = names.some((n) => n === repository || n.startsWith(`${repository}:`) || n.startsWith(`${repository}@`));
+  if (ok) return undefined;
+  const found = names.length === 0 ? '(none)' : names.map((n) => n.slice(0, 200)).join(', ');
+  return `its in-toto statement names the repository ${found}, not ${repository}`;
 }
