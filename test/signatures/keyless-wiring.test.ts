@@ -14,7 +14,7 @@ import type { KeylessVerifier, TrustLike } from '../../src/signatures/internal.j
 import type { IdentityRule, Signer, Verified } from '../../src/signatures/internal.js';
 import { isRecord } from '../../src/guards/index.js';
 import { blob, buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
-import { simpleSigningPayload } from '../fixtures/signatures/cosign.js';
+import { simpleSigningPayload } from '../fixtures/signatures/sigstore-signer.js';
 import { longSignal } from '../registry/helpers.js';
 
 const reg = await startRegistry();
@@ -35,7 +35,7 @@ async function attachBundle(subject: string): Promise<Buffer> {
       mediaType: BUNDLE,
       test: {
         subject,
-        payload: simpleSigningPayload({ repository: `${reg.host}/${repo}`, digest }).toString('base64'),
+        payload: simpleSigningPayload(digest, `${reg.host}/${repo}`).toString('base64'),
       },
     }),
   );
