@@ -1,7 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log/index.js';
-import { instrumentDecider, registryMetricsSink, type Metrics, type ReviewDeps } from '../server/index.js';
+import {
+  factMetricsSink,
+  instrumentDecider,
+  registryMetricsSink,
+  type Metrics,
+  type ReviewDeps,
+} from '../server/index.js';
 import { loadDecider } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
 import { createFactGatherer, type FactSource } from '../facts/index.js';
@@ -89,7 +95,7 @@ export async function buildServeParts(opts: {
         : await signatureSource(config, pinner);
     // One resolver for both webhooks: /validate judges the digest /mutate pins (same cache, same credentials).
     const sources = [health, signatures].filter((s) => s !== undefined);
-    const gatherer = createFactGatherer({ registry: pinner, sources });
+    const gatherer = createFactGatherer({ registry: pinner, sources, metrics: factMetricsSink(metrics) });
     const deps: ReviewDeps = {
       config,
       decider: reuseDecider ? previous.deps.decider : instrumentDecider({ decider, metrics }),

@@ -1,6 +1,6 @@
 import { FlightCache, type Clock } from '../cache/index.js';
 import { errorMessage, isImagegateError, type ErrorCode } from '../errors/index.js';
-import type { FactAnswer, FactSource } from './source.js';
+import type { FactAnswer, FactMetrics, FactSource } from './source.js';
 import { checkFactValue } from './value.js';
 import type { PullCredentialsSource } from '../registry/index.js';
 
@@ -28,11 +28,13 @@ const MAX_MESSAGE = 1_000;
  */
 export class CachedSource {
   private readonly cache: FlightCache<FactAnswer, FactError>;
+  private readonly metrics: FactMetrics;
 
   constructor(
     readonly source: FactSource,
-    opts: { readonly clock: Clock; readonly maxEntries: number },
+    opts: { readonly clock: Clock; readonly maxEntries: number; readonly metrics: FactMetrics },
   ) {
+    this.metrics = opts.metrics;
     this.cache = new FlightCache({
       clock: opts.clock,
       maxEntries: opts.maxEntries,
@@ -71,6 +73,7 @@ export class CachedSource {
         message: `fact source ${source.name}: no answer for ${digest} within the review deadline`,
       }),
     });
+    this.metrics.lookup(source.name, settled.cached ? 'hit' : settled.ok ? 'miss' : 'error');
     const fact = settled.ok ? settled.value.value : { error: settled.error };
     return { fact, validUntil: settled.expiresAt };
   }

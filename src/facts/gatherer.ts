@@ -2,7 +2,7 @@ import type { FactGatherer, ImageFacts } from '../admission/index.js';
 import type { ImageRef } from '../images/index.js';
 import type { PullCredentialsSource, RegistryPinner, ResolveResult } from '../registry/index.js';
 import { CachedSource } from './cached.js';
-import { checkSources, type FactSource } from './source.js';
+import { checkSources, noFactMetrics, type FactMetrics, type FactSource } from './source.js';
 
 /** Answers kept per fact source when no `maxEntriesPerSource` is given. */
 export const DEFAULT_MAX_ENTRIES_PER_SOURCE = 10_000;
@@ -21,6 +21,8 @@ export interface FactGathererOptions {
   readonly sources: readonly FactSource[];
   /** Answers kept per source (least recently used go first); default 10,000. */
   readonly maxEntriesPerSource?: number;
+  /** Told whether each lookup was a cache hit, a miss or an error; default none. */
+  readonly metrics?: FactMetrics;
 }
 
 /**
@@ -34,7 +36,8 @@ export function createFactGatherer(opts: FactGathererOptions): FactGatherer {
   checkSources(opts.sources);
   const { resolver } = opts.registry;
   const maxEntries = opts.maxEntriesPerSource ?? DEFAULT_MAX_ENTRIES_PER_SOURCE;
-  const sources = opts.sources.map((s) => new CachedSource(s, { clock: resolver.clock, maxEntries }));
+  const metrics = opts.metrics ?? noFactMetrics;
+  const sources = opts.sources.map((s) => new CachedSource(s, { clock: resolver.clock, maxEntries, metrics }));
   const stage = { registry: opts.registry, sources };
   return {
     get revision() {

@@ -76,3 +76,14 @@ export function checkSources(sources: readonly FactSource[]): void {
 function invalid(message: string): ImagegateError {
   return new ImagegateError('IMAGEGATE_FACTS_SOURCE_INVALID', message);
 }
+
+/**
+ * Told about every fact lookup: the source's name (from config, a bounded set), `hit` (served from
+ * its cache), `miss` (looked up and answered) or `error` (looked up and failed, or the deadline
+ * passed first). Implemented with prom-client by the server room; must not throw.
+ */
+export interface FactMetrics {
+  lookup(source: string, result: 'hit' | 'miss' | 'error'): void;
+}
+
+export const noFactMetrics: FactMetrics = { lookup: () => undefined };

@@ -23,6 +23,7 @@ export interface Metrics {
   readonly certReloads: Counter<'result'>;
   readonly droppedConnections: Counter;
   readonly registryLookups: Counter<'registry' | 'result'>;
+  readonly factLookups: Counter<'source' | 'result'>;
   readonly unpinnedImages: Counter<'code'>;
   readonly registryDuration: Histogram<'registry'>;
   readonly decisions: Counter<'verdict' | 'rule'>;
@@ -112,6 +113,12 @@ export function createMetrics(): Metrics {
       labelNames: ['registry', 'result'],
       registers: [registry],
     }),
+    factLookups: new Counter({
+      name: 'imagegate_fact_lookups_total',
+      help: 'Fact lookups per image digest by fact source (health, signatures) and result: hit (its cache), miss (looked up), error.',
+      labelNames: ['source', 'result'],
+      registers: [registry],
+    }),
     unpinnedImages: new Counter({
       name: 'imagegate_unpinned_images_total',
       help: 'Tagged images /mutate left unpinned, by the catalogued code of why (e.g. IMAGEGATE_REGISTRY_TIMEOUT).',
@@ -147,4 +154,9 @@ export function registryMetricsSink(metrics: Metrics): { lookup(host: string, re
       metrics.registryDuration.observe({ registry: host }, seconds);
     },
   };
+}
+
+/** The facts stage's FactMetrics on `metrics` (imagegate_fact_lookups_total). */
+export function factMetricsSink(metrics: Metrics): { lookup(source: string, result: string): void } {
+  return { lookup: (source, result) => metrics.factLookups.inc({ source, result }) };
 }

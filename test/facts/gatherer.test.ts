@@ -371,3 +371,19 @@ t.test("tags are resolved with the pod's pull secrets, as /mutate resolves them"
     ['IMAGEGATE_REGISTRY_UNAUTHORIZED', 'IMAGEGATE_REGISTRY_UNAUTHORIZED'],
   );
 });
+
+t.test('every lookup is counted by source: a miss, then hits from its cache; failures as errors', async (t) => {
+  const seen: string[] = [];
+  const metrics = { lookup: (source: string, result: string) => seen.push(`${source} ${result}`) };
+  const ok = testSource({ name: 'ok' });
+  const failing = testSource({
+    name: 'broken',
+    answer: () => Promise.reject(new ImagegateError('IMAGEGATE_FACTS_LOOKUP_FAILED', 'backend down')),
+  });
+  const { pinner } = stage(t, []);
+  const gatherer = createFactGatherer({ registry: pinner, sources: [ok, failing], metrics });
+  await gatherOne(gatherer, `${reg.host}/team/app@${D1}`);
+  await gatherOne(gatherer, `${reg.host}/team/app@${D1}`);
+  t.same(seen.sort(), ['broken error', 'broken error', 'ok hit', 'ok miss']);
+  t.equal(ok.calls.length, 1, 'the hit asked nothing');
+});
