@@ -4,4 +4,4 @@
  * room's FactGatherer port.
  */
 export { createFactGatherer } from './gatherer.js';
-export type { FactAnswer, FactLookup, FactMetrics, FactSource } from './source.js';
+export type { FactAnswer, FactLookup, FactSource } from './source.js';

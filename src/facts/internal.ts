@@ -8,5 +8,5 @@ export {
   type FactGathererOptions,
   type RegistryAccess,
 } from './gatherer.js';
-export { checkSources, type FactAnswer, type FactLookup, type FactSource } from './source.js';
+export { checkSources, type FactAnswer, type FactLookup, type FactMetrics, type FactSource } from './source.js';
 export { checkFactValue } from './value.js';
