@@ -1,6 +1,7 @@
 import { parseDigest, type Digest } from '../images/index.js';
 import { isRecord } from '../guards/index.js';
 import { problem } from './errors.js';
+import { declaredMediaType, manifestDocument } from './manifest.js';
 
 /** An OCI content descriptor, as manifests, indexes and the referrers API list them. */
 export interface Descriptor {
@@ -81,17 +82,8 @@ export function parseArtifact(opts: {
   readonly contentType: string | undefined;
   readonly maxEntries: number;
 }): ArtifactManifest {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(opts.body.toString('utf8'));
-  } catch {
-    throw problem('protocol', 'the manifest is not JSON');
-  }
-  if (!isRecord(doc)) throw problem('protocol', 'the manifest is not a JSON object');
-  const mediaType =
-    typeof doc.mediaType === 'string'
-      ? doc.mediaType
-      : (opts.contentType?.split(';')[0]?.trim() ?? 'application/vnd.oci.image.manifest.v1+json');
+  const doc = manifestDocument(opts.body);
+  const mediaType = declaredMediaType(doc, opts.contentType) ?? 'application/vnd.oci.image.manifest.v1+json';
   const config = isRecord(doc.config) && typeof doc.config.mediaType === 'string' ? doc.config.mediaType : undefined;
   const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : config;
   const subject = doc.subject === undefined ? undefined : descriptorOf(doc.subject, 'subject');

@@ -63,6 +63,26 @@ function entryOf(v: unknown, at: number): PlatformManifest {
   return platform === undefined ? { digest, mediaType: v.mediaType } : { digest, mediaType: v.mediaType, platform };
 }
 
+/** A manifest or index body as a JSON object. @throws RegistryProblem protocol */
+export function manifestDocument(body: Buffer): Readonly<Record<string, unknown>> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw problem('protocol', 'the manifest is not JSON');
+  }
+  if (!isRecord(doc)) throw problem('protocol', 'the manifest is not a JSON object');
+  return doc;
+}
+
+/** The body's own mediaType, else the Content-Type header's (parameters dropped); undefined if neither. */
+export function declaredMediaType(
+  doc: Readonly<Record<string, unknown>>,
+  contentType: string | undefined,
+): string | undefined {
+  return typeof doc.mediaType === 'string' ? doc.mediaType : contentType?.split(';')[0]?.trim();
+}
+
 /**
  * Reads the kind and children of a manifest. The type comes from the body's mediaType, else the
  * Content-Type header; an index with more than `maxEntries` entries is refused.
@@ -72,14 +92,8 @@ export function parseManifest(opts: {
   readonly contentType: string | undefined;
   readonly maxEntries: number;
 }): ParsedManifest {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(opts.body.toString('utf8'));
-  } catch {
-    throw problem('protocol', 'the manifest is not JSON');
-  }
-  if (!isRecord(doc)) throw problem('protocol', 'the manifest is not a JSON object');
-  const declared = typeof doc.mediaType === 'string' ? doc.mediaType : opts.contentType?.split(';')[0]?.trim();
+  const doc = manifestDocument(opts.body);
+  const declared = declaredMediaType(doc, opts.contentType);
   const mediaType = declared ?? (Array.isArray(doc.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
   if (IMAGE_TYPES.has(mediaType)) return { kind: 'image', mediaType };
   if (!INDEX_TYPES.has(mediaType)) throw problem('protocol', `unsupported manifest media type ${safeToken(mediaType)}`);
