@@ -13,8 +13,8 @@ import { Agent, request } from 'undici';
 import { stringify as yaml } from 'yaml';
 import { startServing } from '../../src/cli/internal.js';
 import { buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
-import { memoryLog, reviewResponse } from '../fixtures/server.js';
-import { podCase, review } from '../fixtures/reviews.js';
+import { memoryLog } from '../fixtures/server.js';
+import { admissionOf, podReview } from '../fixtures/signatures/webhook.js';
 import { createTestPki, issueLeaf } from '../fixtures/signatures/sigstore-pki.js';
 import {
   IN_TOTO,
@@ -98,12 +98,9 @@ async function validate(image: string): Promise<{ allowed: boolean; message: str
     method: 'POST',
     dispatcher: agent,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(review(podCase, { object: podCase.wrap({ containers: [{ name: 'app', image }] }) })),
+    body: JSON.stringify(podReview(image)),
   });
-  const r = reviewResponse(await res.body.json());
-  const status = r.status;
-  const message = typeof status === 'object' && status !== null && 'message' in status ? String(status.message) : '';
-  return { allowed: r.allowed === true, message };
+  return admissionOf(await res.body.json());
 }
 
 t.test('serve with trustedRootFile: the release workflow admitted, another workflow denied by name', async (t) => {

@@ -12,11 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { createRegistryPinner } from '../../src/registry/index.js';
-import { createFactGatherer } from '../../src/facts/internal.js';
-import { loadDecider } from '../../src/policy/index.js';
+import { signaturesWebhook } from '../fixtures/signatures/webhook.js';
 import { validateConfig } from '../../src/config/internal.js';
-import { createSignatureSource } from '../../src/signatures/index.js';
 import {
   buildImage,
   buildMultiArch,
@@ -25,8 +22,6 @@ import {
   REGISTRY_USER,
   type BuiltImage,
 } from '../fixtures/registry/index.js';
-import { reviewResponse, startTestServer } from '../fixtures/server.js';
-import { podCase, review } from '../fixtures/reviews.js';
 import { createTestPki, issueLeaf, type Leaf, type LeafOptions } from '../fixtures/signatures/sigstore-pki.js';
 import {
   IN_TOTO,
@@ -113,15 +108,7 @@ const config = validateConfig({
   source: 'test',
 });
 
-const pinner = createRegistryPinner({ registries: config.registries });
-t.teardown(() => pinner.close());
-// No trust or verifier given: the source reads trustedRootFile and uses the real Sigstore verifier.
-const signatures = createSignatureSource({ config: config.signatures, artifacts: pinner.resolver.artifacts });
-const gatherer = createFactGatherer({ registry: pinner, sources: [signatures] });
-const decider = await loadDecider({ policy: config.policy });
-t.teardown(() => decider.close());
-const server = await startTestServer({ decider, pinner, gatherer });
-t.teardown(() => server.close());
+const { validate } = await signaturesWebhook(t, config);
 
 /** Pushes an image under `repo:tag` and returns it. */
 async function image(repo: string, tag: string, built: BuiltImage = buildImage({ content: `${repo}:${tag}` })) {
@@ -164,14 +151,6 @@ function cosign3Bundle(leaf: Leaf, digest: string, name = 'image'): Buffer {
     content: { kind: 'dsse', payloadType: IN_TOTO, payload: inTotoStatement(digest, COSIGN_SIGN, {}, name) },
     signer: { kind: 'keyless', leaf },
   });
-}
-
-async function validate(img: string): Promise<{ allowed: boolean; message: string }> {
-  const pod = podCase.wrap({ containers: [{ name: 'app', image: img }] });
-  const r = reviewResponse((await server.post('/validate', review(podCase, { object: pod }))).json);
-  const status = r.status;
-  const message = typeof status === 'object' && status !== null && 'message' in status ? String(status.message) : '';
-  return { allowed: r.allowed === true, message };
 }
 
 const ADMITTED = { allowed: true, message: '' };

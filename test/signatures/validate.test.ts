@@ -9,11 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { createRegistryPinner } from '../../src/registry/index.js';
-import { createFactGatherer } from '../../src/facts/internal.js';
-import { loadDecider } from '../../src/policy/index.js';
+import { signaturesWebhook } from '../fixtures/signatures/webhook.js';
 import { validateConfig } from '../../src/config/internal.js';
-import { createSignatureSource } from '../../src/signatures/index.js';
 import {
   buildImage,
   buildMultiArch,
@@ -22,8 +19,6 @@ import {
   REGISTRY_USER,
 } from '../fixtures/registry/index.js';
 import type { BuiltImage } from '../fixtures/registry/index.js';
-import { reviewResponse, startTestServer } from '../fixtures/server.js';
-import { podCase, review } from '../fixtures/reviews.js';
 import {
   attestationLayer,
   cosignTag,
@@ -121,22 +116,7 @@ const config = validateConfig({
   source: 'test',
 });
 
-const pinner = createRegistryPinner({ registries: config.registries });
-t.teardown(() => pinner.close());
-const signatures = createSignatureSource({ config: config.signatures, artifacts: pinner.resolver.artifacts });
-const gatherer = createFactGatherer({ registry: pinner, sources: [signatures] });
-const decider = await loadDecider({ policy: config.policy });
-t.teardown(() => decider.close());
-const server = await startTestServer({ decider, pinner, gatherer });
-t.teardown(() => server.close());
-
-async function validate(img: string): Promise<{ allowed: boolean; message: string }> {
-  const pod = podCase.wrap({ containers: [{ name: 'app', image: img }] });
-  const r = reviewResponse((await server.post('/validate', review(podCase, { object: pod }))).json);
-  const status = r.status;
-  const message = typeof status === 'object' && status !== null && 'message' in status ? String(status.message) : '';
-  return { allowed: r.allowed === true, message };
-}
+const { validate } = await signaturesWebhook(t, config);
 
 async function denied(t: Test, img: string, ...reasons: (string | RegExp)[]): Promise<void> {
   const d = await validate(img);
