@@ -235,7 +235,7 @@ t.test('an untrusted CA, a missing SCT, a Rekor entry of another artifact: denie
     {
       name: 'no-rekor',
       layer: (d) => sig(release, 'team/broken', d, 'none'),
-      why: 'no trusted signing time (expected 1 timestamps, got 0): a keyless signature needs a verified Rekor entry or an RFC 3161 timestamp from a trusted authority',
+      why: "no Rekor transparency log entry accompanies the signature, and tlog is required (sign with the Rekor upload on, or set the policy's tlog: optional)",
     },
   ];
   for (const c of cases) {

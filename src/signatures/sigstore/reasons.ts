@@ -1,6 +1,10 @@
 import { PolicyError, VerificationError } from '@sigstore/verify';
 import { errorMessage } from '../../errors/index.js';
 
+/** The reason when `tlog: required` and the signature comes with no Rekor entry. */
+export const NO_TLOG_ENTRY =
+  "no Rekor transparency log entry accompanies the signature, and tlog is required (sign with the Rekor upload on, or set the policy's tlog: optional)";
+
 /**
  * A sentence a developer understands for what @sigstore/verify refused. Its codes are stable;
  * its messages are used only to tell apart cases one code covers.
@@ -23,7 +27,7 @@ export function reasonOf(err: unknown, signingTime: Date | undefined): string {
     case 'TLOG_BODY_ERROR':
       return `the Rekor entry is for another artifact or signature (${err.message}): it does not record this signature over this payload`;
     case 'TLOG_ERROR':
-      return 'no Rekor transparency log entry accompanies the signature, and tlog is required';
+      return NO_TLOG_ENTRY;
     case 'TIMESTAMP_ERROR':
       return `no trusted signing time (${err.message}): a keyless signature needs a verified Rekor entry or an RFC 3161 timestamp from a trusted authority`;
     case 'PUBLIC_KEY_ERROR':

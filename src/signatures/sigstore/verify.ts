@@ -15,7 +15,7 @@ import { errorMessage } from '../../errors/index.js';
 import { fulcioIdentity } from './fulcio.js';
 import { verifiesWith } from './keys.js';
 import { layerToBundle, parseJson } from './layer.js';
-import { reasonOf } from './reasons.js';
+import { NO_TLOG_ENTRY, reasonOf } from './reasons.js';
 import type { SigstoreTrust } from './trust.js';
 
 /** A cosign signature layer as the .sig tag / referrer stores it (annotations decoded by sig). */
@@ -139,6 +139,8 @@ function verifyJson(job: Job): Verified {
     content.signed,
   );
   const tlogThreshold = job.tlog === 'required' ? 1 : 0;
+  // Said first: @sigstore/verify would report the missing signing time before the missing entry.
+  if (tlogThreshold > 0 && entity.tlogEntries.length === 0) return { ok: false, reason: NO_TLOG_ENTRY };
   const signed = signerOf(entity, job, tlogThreshold);
   if (!signed.ok) return signed;
   const integratedTime = job.tlog === 'ignore' ? undefined : integratedTimeOf(entity);

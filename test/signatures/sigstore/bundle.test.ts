@@ -148,7 +148,7 @@ t.test('tlog required, optional and ignore for key-based bundles', async (t) => 
   const without = { version: '0.3', signer, rekor: 'none' } as const;
   t.equal(
     reasonOf(verify(without, 'required')),
-    'no Rekor transparency log entry accompanies the signature, and tlog is required',
+    "no Rekor transparency log entry accompanies the signature, and tlog is required (sign with the Rekor upload on, or set the policy's tlog: optional)",
   );
   t.match(verify(without, 'optional'), { ok: true, signer: { kind: 'key' } });
   t.match(verify(without, 'ignore'), { ok: true, signer: { kind: 'key' } });

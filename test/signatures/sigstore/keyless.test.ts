@@ -151,12 +151,12 @@ t.test('a payload changed after signing is refused', async (t) => {
   );
 });
 
-t.test('tlog: without a Rekor bundle a keyless layer has no trusted signing time', async (t) => {
+const NO_ENTRY =
+  "no Rekor transparency log entry accompanies the signature, and tlog is required (sign with the Rekor upload on, or set the policy's tlog: optional)";
+
+t.test('tlog: without a Rekor bundle a keyless layer has no entry (required) or no trusted signing time', async (t) => {
   const bare = keylessLayer(pki, { leaf, payload, rekor: 'none' });
-  t.equal(
-    reasonOf(verifyKeylessLayer({ layer: bare, trust, tlog: 'required' })),
-    'no trusted signing time (expected 1 timestamps, got 0): a keyless signature needs a verified Rekor entry or an RFC 3161 timestamp from a trusted authority',
-  );
+  t.equal(reasonOf(verifyKeylessLayer({ layer: bare, trust, tlog: 'required' })), NO_ENTRY);
   for (const tlog of ['optional', 'ignore'] as const) {
     t.match(reasonOf(verifyKeylessLayer({ layer: bare, trust, tlog })), /^no trusted signing time/, tlog);
   }
