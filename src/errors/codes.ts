@@ -29,6 +29,15 @@ export const ERROR_CODES = {
     status: 415,
   },
   IMAGEGATE_REQUEST_TOO_LARGE: { meaning: 'the body is longer than server.bodyLimitBytes', status: 413 },
+  IMAGEGATE_REQUEST_HEADERS_TOO_LARGE: {
+    meaning: "the request's headers are longer than Node's limit (16 KiB)",
+    status: 431,
+  },
+  IMAGEGATE_REQUEST_TIMEOUT: {
+    meaning:
+      'the request was not complete within server.headersTimeoutMs (headers) or admission.maxTimeoutMs (whole request)',
+    status: 408,
+  },
   IMAGEGATE_ROUTE_NOT_FOUND: { meaning: 'no endpoint answers this method and path', status: 404 },
   IMAGEGATE_SERVER_BUSY: { meaning: 'refused at capacity (concurrent reviews or bytes being parsed)', status: 503 },
   IMAGEGATE_SERVER_CLOSING: { meaning: 'the request arrived while the server was shutting down', status: 503 },

@@ -20,6 +20,7 @@ import {
   type ReviewSummary,
 } from '../admission/index.js';
 import type { Metrics } from './metrics.js';
+import { answerClientError } from './client-error.js';
 import { createSwappable, type Generation, type ReviewDeps, type Swappable } from './live.js';
 import { instrumentDecider } from './instrument.js';
 import type { Readiness } from './readiness.js';
@@ -85,6 +86,8 @@ export function buildApp(opts: AppOptions) {
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Requests that arrive while closing get the one envelope from the hook below, not fastify's own 503 body.
     return503OnClosing: false,
+    // Requests Node's HTTP parser refuses (malformed, headers too large, too slow) answer in the envelope too.
+    clientErrorHandler: answerClientError,
     // Bad URLs and over-long parameters answer in the one error envelope as well.
     // Fastify awaits nothing from this hook: the reply (a thenable) is sent, not returned.
     frameworkErrors: (err, req, reply) => {

@@ -113,4 +113,49 @@ t.test('slow headers are dropped by the headers timeout (class 3)', async (t) =>
   const res = await readUntilClose(slow, 10_000);
   clearInterval(drip);
   t.ok(res.closed, 'a client that never finishes its headers is disconnected');
+  t.match(res.text, /^HTTP\/1\.1 408 /, 'told why first');
+  t.match(envelopeOf(res.text), { error: { code: 'IMAGEGATE_REQUEST_TIMEOUT', message: /server\.headersTimeoutMs/ } });
+});
+
+/** The JSON body of a raw HTTP answer. */
+function envelopeOf(text: string): unknown {
+  const at = text.indexOf('\r\n\r\n');
+  return at < 0 ? undefined : JSON.parse(text.slice(at + 4));
+}
+
+t.test("requests Node's HTTP parser refuses are answered in the error envelope, then closed", async (t) => {
+  const { decider, calls } = recordingDecider();
+  const srv = await startTestServer({ decider });
+  t.teardown(() => srv.close());
+  const cases = [
+    {
+      name: 'a request line that is not HTTP',
+      send: 'HELLO THERE\r\n\r\n',
+      status: 400,
+      code: 'IMAGEGATE_REQUEST_MALFORMED',
+    },
+    {
+      name: 'a header line without a colon',
+      send: 'POST /validate HTTP/1.1\r\nHost: localhost\r\nno colon here\r\n\r\n',
+      status: 400,
+      code: 'IMAGEGATE_REQUEST_MALFORMED',
+    },
+    {
+      name: 'headers over 16 KiB',
+      send: `POST /validate HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      status: 431,
+      code: 'IMAGEGATE_REQUEST_HEADERS_TOO_LARGE',
+    },
+  ];
+  for (const c of cases) {
+    const socket = await rawConnect({ port: srv.running.port, ca: srv.ca });
+    socket.write(c.send);
+    const res = await readUntilClose(socket, 10_000);
+    t.ok(res.closed, `${c.name}: the connection is closed`);
+    t.match(res.text, new RegExp(`^HTTP/1\\.1 ${c.status} `), `${c.name}: HTTP ${c.status}`);
+    t.match(res.text, /content-type: application\/json; charset=utf-8/i);
+    t.match(envelopeOf(res.text), { error: { code: c.code, message: String } }, `${c.name}: ${c.code}`);
+    t.notMatch(res.text, /aaaa|no colon|HELLO/, `${c.name}: nothing of the request echoed`);
+  }
+  t.equal(calls.length, 0, 'no review reached the policy');
 });
