@@ -43,3 +43,10 @@ export function report(title: string, samples: readonly Sample[]): void {
     );
   }
 }
+
+/** Milliseconds `run` takes to settle (performance.now). */
+export async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}

@@ -15,19 +15,11 @@ import { parseImageReference } from '../src/images/internal.js';
 import { validateConfig } from '../src/config/internal.js';
 import { fakeAgent, goodImage, serveManifest, startFake } from '../test/registry/fakes.js';
 
+import { timed } from './harness.js';
+import { median } from './load/stats.js';
+
 const DELAY_MS = 50;
 const ROUNDS = 15;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
 
 /** One manifest GET by tag, body read: the registry round trip a lookup is compared with. */
 async function roundTrip(agent: Agent, host: string): Promise<void> {

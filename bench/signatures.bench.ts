@@ -18,19 +18,11 @@ import { buildImage } from '../test/fixtures/registry/index.js';
 import { fakeAgent, startFake } from '../test/registry/fakes.js';
 import { cosignTag, signatureLayer, signatureManifest, testSigner } from '../test/fixtures/signatures/cosign.js';
 
+import { timed } from './harness.js';
+import { median } from './load/stats.js';
+
 const DELAY_MS = 50;
 const ROUNDS = 15;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
 
 const EMPTY_INDEX = Buffer.from(
   JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }),

@@ -23,15 +23,7 @@ export type Authority =
   | { readonly name: string; readonly kind: 'keyless'; readonly rule: IdentityRule };
 
 /** A trusted signer as the fact lists it. */
-export type VerifiedSigner =
-  | { readonly authority: string; readonly kind: 'key'; readonly fingerprint: string }
-  | {
-      readonly authority: string;
-      readonly kind: 'identity';
-      readonly issuer: string;
-      readonly subject: string;
-      readonly claims: Readonly<Record<string, string>>;
-    };
+export type VerifiedSigner = Signer & { readonly authority: string };
 
 export type Finding =
   | { readonly kind: 'signature'; readonly signer: VerifiedSigner }
