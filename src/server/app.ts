@@ -24,6 +24,7 @@ import { answerClientError } from './client-error.js';
 import { createSwappable, type Generation, type ReviewDeps, type Swappable } from './live.js';
 import { instrumentDecider } from './instrument.js';
 import type { Readiness } from './readiness.js';
+import { closeOnlyAnsweredConnections } from './closing.js';
 import { reviewBudgetMs } from './timeout.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { charsetProblem } from './charset.js';
@@ -51,6 +52,8 @@ export interface AppOptions {
   readonly tls?: TlsMaterial;
   /** What /readyz answers (default: always ready, naming nothing). */
   readonly readiness?: () => Readiness;
+  /** True once a graceful shutdown began (every answer then says `Connection: close`); default never. */
+  readonly draining?: () => boolean;
   /**
    * The swappable set reviews are decided with (hot reload); absent: config, decider, pinner,
    * gatherer and namespaceLabels above, fixed. Its deciders must be instrumented by its builder
@@ -97,6 +100,7 @@ export function buildApp(opts: AppOptions) {
   });
   app.server.headersTimeout = limits.headersTimeoutMs;
   app.server.maxConnections = limits.maxConnections;
+  closeOnlyAnsweredConnections(app.server, { graceMs: limits.headersTimeoutMs });
   const intake = createReviewIntake({
     limits: {
       maxConcurrentReviews: server.maxConcurrentReviews,
@@ -134,6 +138,10 @@ export function buildApp(opts: AppOptions) {
   });
   app.addHook('onRequest', async (req, reply) => {
     if (closing) return sendError({ answer: serverClosing(), req, reply, metrics: opts.metrics });
+    // While draining, each connection closes after its answer: the API server's next review
+    // opens a new one, which the Service routes to a replica still ready (kube-proxy moves only
+    // new connections), and no connection sits idle for the final close to cut under a request.
+    if (opts.draining?.() === true) reply.header('connection', 'close');
     return undefined;
   });
   app.get('/healthz', () => ({ status: 'ok' }));

@@ -25,7 +25,11 @@ export function readinessOf(opts: {
   readonly nowMs: number;
 }): Readiness {
   const { deps, certificateNotAfterMs: notAfter } = opts;
-  if (opts.draining) return { kind: 'not-ready', reason: 'shutting down: answering in-flight reviews only' };
+  if (opts.draining)
+    return {
+      kind: 'not-ready',
+      reason: 'shutting down: still answering reviews until the drain ends; take this replica out of the Service',
+    };
   if (notAfter !== undefined && notAfter <= opts.nowMs)
     return {
       kind: 'not-ready',

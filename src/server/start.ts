@@ -70,6 +70,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     ...(opts.gatherer === undefined ? {} : { gatherer: opts.gatherer }),
     ...(opts.namespaceLabels === undefined ? {} : { namespaceLabels: opts.namespaceLabels }),
     ...(opts.live === undefined ? {} : { live: opts.live }),
+    draining: () => draining,
     readiness: () =>
       readinessOf({
         draining,
