@@ -106,7 +106,8 @@ function describeKind(gvk: GroupVersionKind): string {
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  return typeof v === 'undefined' ? 'nothing' : `a ${typeof v}`;
+  if (typeof v === 'undefined') return 'nothing';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 /**
