@@ -2,7 +2,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { isRecord } from '../guards/index.js';
 import { decodeBase64, fingerprintOf } from './keys.js';
 import { verifiesWith } from './sigstore/keys.js';
-import type { Tlog, TrustLike } from './types.js';
+import type { RekorLogKey, Tlog, TrustLike } from './types.js';
 
 /** What the Rekor entry must be about: the signed bytes, the signature and the verifying key. */
 export interface EntryClaim {
@@ -126,6 +126,18 @@ function binds(body: string, claim: EntryClaim): string | undefined {
 }
 
 /**
+ * A log key retired (or not yet in use) at the entry's time must not vouch for it: a key leaked
+ * after its retirement could otherwise sign back-dated entries.
+ */
+function outsideValidity(atMs: number, log: RekorLogKey): string | undefined {
+  const from = log.validFromMs ?? -Infinity;
+  const until = log.validUntilMs ?? Infinity;
+  if (atMs >= from && atMs <= until) return undefined;
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 'open');
+  return `its Rekor entry was logged at ${iso(atMs)}, outside the time the trusted root gives that log's key (${iso(from)} to ${iso(until)})`;
+}
+
+/**
  * Checks a key-based signature's transparency log proof per `tlog`: the SignedEntryTimestamp of
  * cosign's bundle annotation verified with the trusted Rekor key its logID names, over the
  * canonical entry, and the entry bound to this signature (blocks a valid bundle of another
@@ -148,15 +160,17 @@ export function checkTlog(opts: {
       : { ok: true };
   const p = payloadOf(bundle);
   if (typeof p === 'string') return { ok: false, reason: p };
-  const key = trust?.rekorKeys.get(p.logID.toLowerCase());
-  if (key === undefined)
+  const log = trust?.rekorKeys.get(p.logID.toLowerCase());
+  if (log === undefined)
     return {
       ok: false,
       reason: `its Rekor bundle names the log ${p.logID.slice(0, 64)}, which is not in the trusted root`,
     };
   const setBytes = typeof p.set === 'string' ? decodeBase64(p.set) : undefined;
-  if (setBytes === undefined || !verifiesWith(canonical(p), setBytes, key))
+  if (setBytes === undefined || !verifiesWith(canonical(p), setBytes, log.key))
     return { ok: false, reason: 'its Rekor SignedEntryTimestamp does not verify with the trusted log key' };
+  const outside = outsideValidity(p.integratedTime * 1000, log);
+  if (outside !== undefined) return { ok: false, reason: outside };
   const unbound = binds(p.body, opts.claim);
   if (unbound !== undefined) return { ok: false, reason: unbound };
   return { ok: true, integratedTime: p.integratedTime };

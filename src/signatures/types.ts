@@ -15,7 +15,14 @@ export interface TrustLike {
   /** sha256 hex of the trusted root bytes: part of the fact revision. */
   readonly revision: string;
   /** Rekor log id (hex sha256 of the log key's DER SPKI) → that log's key. */
-  readonly rekorKeys: ReadonlyMap<string, KeyObject>;
+  readonly rekorKeys: ReadonlyMap<string, RekorLogKey>;
+}
+
+/** A Rekor log's key and the time range the trusted root gives it (ms since the epoch; open ends absent). */
+export interface RekorLogKey {
+  readonly key: KeyObject;
+  readonly validFromMs?: number;
+  readonly validUntilMs?: number;
 }
 
 /** The keyless and bundle verifier (sigstore/'s functions by default); tests inject stand-ins. */

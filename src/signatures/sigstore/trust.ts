@@ -4,6 +4,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { initTUF } from '@sigstore/tuf';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { errorMessage, ImagegateError } from '../../errors/index.js';
+import type { RekorLogKey } from '../types.js';
 
 /**
  * Sigstore trust material: Fulcio CA chains, Rekor and CT log keys, timestamp authorities, from
@@ -12,8 +13,8 @@ import { errorMessage, ImagegateError } from '../../errors/index.js';
 export interface SigstoreTrust {
   /** sha256 hex of the trusted root bytes in use: part of the fact revision (verdict cache key). */
   readonly revision: string;
-  /** Rekor log id (hex: sha256 of the log key's DER SPKI) → that log's public key, for SETs. */
-  readonly rekorKeys: ReadonlyMap<string, KeyObject>;
+  /** Rekor log id (hex: sha256 of the log key's DER SPKI) → that log's public key and validity, for SETs. */
+  readonly rekorKeys: ReadonlyMap<string, RekorLogKey>;
   readonly material: TrustMaterial;
 }
 
@@ -69,8 +70,8 @@ function parseJsonObject(bytes: Uint8Array, source: string): Record<string, unkn
  * itself. Only logs whose declared id is the sha256 of their key's DER SPKI are listed: an id that
  * does not name its own key would let a SET signed by one log pass as another's.
  */
-function rekorKeysOf(root: TrustedRoot, source: string): ReadonlyMap<string, KeyObject> {
-  const keys = new Map<string, KeyObject>();
+function rekorKeysOf(root: TrustedRoot, source: string): ReadonlyMap<string, RekorLogKey> {
+  const keys = new Map<string, RekorLogKey>();
   for (const tlog of root.tlogs) {
     const raw = tlog.publicKey?.rawBytes;
     const logId = tlog.logId?.keyId;
@@ -85,7 +86,13 @@ function rekorKeysOf(root: TrustedRoot, source: string): ReadonlyMap<string, Key
       .update(key.export({ format: 'der', type: 'spki' }))
       .digest('hex');
     const id = Buffer.from(logId).toString('hex');
-    if (id === spkiHash) keys.set(id, key);
+    const { start, end } = tlog.publicKey?.validFor ?? {};
+    if (id === spkiHash)
+      keys.set(id, {
+        key,
+        ...(start === undefined ? {} : { validFromMs: start.getTime() }),
+        ...(end === undefined ? {} : { validUntilMs: end.getTime() }),
+      });
   }
   return keys;
 }

@@ -32,7 +32,8 @@ t.test("the public trusted_root.json as Sigstore's TUF repository publishes it i
   t.equal(trust.revision, sha256(publicRoot));
   // rekor.sigstore.dev: log id c0d23d6a… is the sha256 of its P-256 key.
   const rekor = trust.rekorKeys.get('c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d');
-  t.equal(rekor?.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+  t.equal(rekor?.key.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+  t.equal(rekor?.validFromMs, Date.parse('2021-01-12T11:53:27Z'), 'its validity from the root');
   t.equal(trust.material.certificateAuthorities.length, 2, 'Fulcio: the 2021 root and the current chain');
   t.ok(trust.material.ctlogs.length >= 1, 'CT log keys');
   t.ok(trust.material.tlogs.length >= 1, 'Rekor keys');
