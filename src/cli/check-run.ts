@@ -3,7 +3,9 @@ import {
   startDeadline,
   summariseReview,
   validateRequest,
+  toReviewResponse,
   type AdmissionOutcome,
+  type ReviewSummary,
   type Decider,
   type FactGatherer,
   type NamespaceLabelsReader,
@@ -172,27 +174,27 @@ async function checkObject(opts: {
   const deadline = startDeadline({ ms, what: 'the review deadline' });
   try {
     const outcome = await validateRequest({ summary, signal: deadline.signal, deps: validateDepsOf(deps) });
-    return { ...base, ...verdictOf(outcome) };
+    return { ...base, ...verdictOf(summary, outcome) };
   } finally {
     deadline.dispose();
   }
 }
 
+/**
+ * The verdict as the API server receives it: the webhook's own AdmissionReview response
+ * (toReviewResponse), so the message and the warnings, bounded as Kubernetes requires, are
+ * exactly what kubectl would print.
+ */
 function verdictOf(
+  summary: ReviewSummary,
   outcome: AdmissionOutcome,
 ): Pick<ObjectVerdict, 'verdict' | 'code' | 'message' | 'warnings' | 'images'> {
-  const { warnings, images } = outcome;
-  switch (outcome.kind) {
-    case 'allowed':
-    case 'skipped':
-    case 'undecided-admitted':
-      return { verdict: 'allowed', warnings, images };
-    case 'denied':
-    case 'undecided-denied':
-      return { verdict: 'denied', code: outcome.status.code, message: outcome.status.message, warnings, images };
-    default:
-      return outcome satisfies never;
-  }
+  const { response } = toReviewResponse({ request: summary.request, outcome, mutating: false });
+  const warnings = response.warnings ?? [];
+  const { images } = outcome;
+  if (response.allowed || response.status === undefined) return { verdict: 'allowed', warnings, images };
+  const { code, message } = response.status;
+  return { verdict: 'denied', code, message, warnings, images };
 }
 
 /** A logger whose lines (warnings and up: what building the parts reports) go to `write`. */
