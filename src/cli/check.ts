@@ -2,7 +2,7 @@ import { ImagegateError, errorMessage } from '../errors/index.js';
 import { writeFactsFile } from './check-facts.js';
 import type { ObjectVerdict } from './check-run.js';
 import { isInputError, runSession, type SessionArgs } from './check-session.js';
-import { parseOptions } from './policy-args.js';
+import { parseArgs } from 'node:util';
 import type { CliIo } from './io.js';
 import type { FactsMode } from './check-run.js';
 
@@ -88,7 +88,7 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
     return 0;
   }
   try {
-    const { values, positionals } = parseOptions(args, options, 'check');
+    const { values, positionals } = parseCheckArgs(args);
     const output = outputOf(values.output);
     const session = sessionArgs({ values, positionals, command: 'check' });
     const { progress } = io;
@@ -116,6 +116,14 @@ export async function checkCommand(args: readonly string[], io: CliIo): Promise<
     if (!isInputError(err)) throw err;
     io.stderr(`imagegate: ${err instanceof ImagegateError ? `${err.code}: ` : ''}${errorMessage(err)}`);
     return 2;
+  }
+}
+
+function parseCheckArgs(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw usage(errorMessage(err));
   }
 }
 
