@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { FactGatherer, ImageFacts } from '../admission/index.js';
+import type { FactGatherer, ImageFacts, Pinner, PinOutcome } from '../admission/index.js';
 import { ImagegateError, errorMessage, isErrorCode, type ErrorCode } from '../errors/index.js';
 import { isRecord } from '../guards/index.js';
 import type { ImageRef } from '../images/index.js';
@@ -11,42 +11,112 @@ const FACTS_FILE_VERSION = 1;
 export type RecordedFacts = Omit<ImageFacts, 'validUntil'>;
 
 /**
- * What `--record FILE` writes and `--facts FILE` reads: every image reference's facts (keyed by
- * its canonical form, `docker.io/library/nginx:1.27`) and the gatherer revision they came with.
+ * What `--record FILE` writes and `--facts FILE` reads, keyed by image reference in canonical
+ * form (`docker.io/library/nginx:1.27`): what /mutate's pinner answered for each tagged image
+ * (`pins`), and what /validate's facts stage answered for each image it judged (`images`, with
+ * the gatherer revision they came with).
  */
 export interface FactsFile {
   readonly imagegateFacts: typeof FACTS_FILE_VERSION;
   readonly revision: string;
+  readonly pins: Readonly<Record<string, PinOutcome>>;
   readonly images: Readonly<Record<string, RecordedFacts>>;
 }
 
-/** A gatherer that keeps every answer of `inner`, for `--record`. */
-export interface RecordingGatherer extends FactGatherer {
+/** The pinner and gatherer of a live run, keeping every answer, for `--record`. */
+export interface Recorder {
+  readonly pinner: Pinner;
+  readonly gatherer: FactGatherer;
   recorded(): FactsFile;
 }
 
-export function recordingGatherer(inner: FactGatherer): RecordingGatherer {
+export function createRecorder(inner: { readonly pinner: Pinner; readonly gatherer: FactGatherer }): Recorder {
   const images = new Map<string, RecordedFacts>();
+  const pins = new Map<string, PinOutcome>();
   return {
-    get revision() {
-      return inner.revision;
+    pinner: {
+      pin: async (opts) => {
+        const outcomes = await inner.pinner.pin(opts);
+        for (const [i, ref] of opts.images.entries()) {
+          const o = outcomes[i];
+          if (o !== undefined) pins.set(ref.canonical, o);
+        }
+        return outcomes;
+      },
     },
-    gather: async (opts) => {
-      const facts = await inner.gather(opts);
-      for (const [i, ref] of opts.images.entries()) {
-        const f = facts[i];
-        if (f === undefined) continue;
-        const { validUntil: _validUntil, ...kept } = f;
-        images.set(ref.canonical, kept);
-      }
-      return facts;
+    gatherer: {
+      get revision() {
+        return inner.gatherer.revision;
+      },
+      gather: async (opts) => {
+        const facts = await inner.gatherer.gather(opts);
+        for (const [i, ref] of opts.images.entries()) {
+          const f = facts[i];
+          if (f === undefined) continue;
+          const { validUntil: _validUntil, ...kept } = f;
+          images.set(ref.canonical, kept);
+        }
+        return facts;
+      },
     },
     recorded: () => ({
       imagegateFacts: FACTS_FILE_VERSION,
-      revision: inner.revision,
-      images: Object.fromEntries([...images].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      revision: inner.gatherer.revision,
+      pins: sortedRecord(pins),
+      images: sortedRecord(images),
     }),
   };
+}
+
+function sortedRecord<T>(m: ReadonlyMap<string, T>): Record<string, T> {
+  return Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * /mutate's pinner without a registry: a digest written wins, as the registry pinner's does; a
+ * tag is pinned as `file` recorded it, else left unpinned with `missing` (code and reason).
+ */
+function pinnerFrom(opts: {
+  readonly pins: Readonly<Record<string, PinOutcome>>;
+  readonly missing: (canonical: string) => PinOutcome;
+}): Pinner {
+  return {
+    pin: ({ images }) =>
+      Promise.resolve(
+        images.map((ref): PinOutcome => {
+          if (ref.digest !== undefined) return { kind: 'pinned', image: ref.canonical };
+          const recorded = Object.hasOwn(opts.pins, ref.canonical) ? opts.pins[ref.canonical] : undefined;
+          return recorded ?? opts.missing(ref.canonical);
+        }),
+      ),
+  };
+}
+
+const OFFLINE_MESSAGE =
+  'offline: imagegate check --offline contacts no registry or fact source; drop --offline, or replay facts recorded with --record through --facts FILE';
+
+/** /mutate offline: tags stay unpinned (IMAGEGATE_CHECK_OFFLINE); a check run skips /mutate offline, this keeps the deps whole. */
+export function offlinePinner(): Pinner {
+  return pinnerFrom({
+    pins: {},
+    missing: () => ({ kind: 'unresolved', code: 'IMAGEGATE_CHECK_OFFLINE', reason: OFFLINE_MESSAGE }),
+  });
+}
+
+/** /mutate from `--facts FILE`: the recorded pins; a tag not in it stays unpinned (IMAGEGATE_CHECK_FACTS_MISSING). */
+export function replayPinner(opts: { readonly file: string; readonly facts: FactsFile }): Pinner {
+  return pinnerFrom({
+    pins: opts.facts.pins,
+    missing: (canonical) => ({
+      kind: 'unresolved',
+      code: 'IMAGEGATE_CHECK_FACTS_MISSING',
+      reason: missingMessage(canonical, opts.file),
+    }),
+  });
+}
+
+function missingMessage(canonical: string, file: string): string {
+  return `${canonical} not in ${file}; record again with --record`;
 }
 
 export async function writeFactsFile(opts: { readonly file: string; readonly facts: FactsFile }): Promise<void> {
@@ -67,8 +137,7 @@ export async function writeFactsFile(opts: { readonly file: string; readonly fac
  * tagged image is unresolved. Either way the policy sees IMAGEGATE_CHECK_OFFLINE saying why.
  */
 export function offlineGatherer(opts: { readonly sourceNames: readonly string[] }): FactGatherer {
-  const message =
-    'offline: imagegate check --offline contacts no registry or fact source; drop --offline, or replay facts recorded with --record through --facts FILE';
+  const message = OFFLINE_MESSAGE;
   return {
     revision: 'imagegate-check-offline',
     gather: ({ images }) =>
@@ -94,7 +163,7 @@ export function replayGatherer(opts: {
         images.map((ref) => {
           const recorded = Object.hasOwn(facts.images, ref.canonical) ? facts.images[ref.canonical] : undefined;
           if (recorded !== undefined) return { ...recorded, validUntil: Infinity };
-          const message = `${ref.canonical} not in ${file}; record again with --record`;
+          const message = missingMessage(ref.canonical, file);
           return unlookedUp({ ref, sourceNames: opts.sourceNames, code: 'IMAGEGATE_CHECK_FACTS_MISSING', message });
         }),
       ),
@@ -157,11 +226,15 @@ export function parseFactsFile(opts: { readonly file: string; readonly value: un
     );
   if (typeof value.revision !== 'string') throw factsInvalid(file, 'has no string "revision"');
   if (!isRecord(value.images)) throw factsInvalid(file, 'has no object "images"');
+  if (!isRecord(value.pins)) throw factsInvalid(file, 'has no object "pins"');
+  const pins: Record<string, PinOutcome> = {};
+  for (const [image, pin] of Object.entries(value.pins))
+    pins[image] = pinOutcome(file, `pins[${JSON.stringify(image)}]`, pin);
   const images: Record<string, RecordedFacts> = {};
   for (const [image, entry] of Object.entries(value.images)) {
     images[image] = recordedFacts({ file, image, entry });
   }
-  return { imagegateFacts: FACTS_FILE_VERSION, revision: value.revision, images };
+  return { imagegateFacts: FACTS_FILE_VERSION, revision: value.revision, pins, images };
 }
 
 function recordedFacts(opts: {
@@ -194,4 +267,13 @@ function problem(file: string, at: string, v: unknown): { readonly code: ErrorCo
     throw factsInvalid(file, `${at} is not {code, message}`);
   if (!isErrorCode(v.code)) throw factsInvalid(file, `${at}.code ${JSON.stringify(v.code)} is not an imagegate code`);
   return { code: v.code, message: v.message };
+}
+
+function pinOutcome(file: string, at: string, v: unknown): PinOutcome {
+  if (isRecord(v) && v.kind === 'pinned' && typeof v.image === 'string') return { kind: 'pinned', image: v.image };
+  if (isRecord(v) && v.kind === 'unresolved' && typeof v.code === 'string' && typeof v.reason === 'string') {
+    if (!isErrorCode(v.code)) throw factsInvalid(file, `${at}.code ${JSON.stringify(v.code)} is not an imagegate code`);
+    return { kind: 'unresolved', code: v.code, reason: v.reason };
+  }
+  throw factsInvalid(file, `${at} is neither {kind: "pinned", image} nor {kind: "unresolved", code, reason}`);
 }

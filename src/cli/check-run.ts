@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import {
   startDeadline,
+  mutateRequest,
   summariseReview,
   validateRequest,
   toReviewResponse,
@@ -9,12 +10,22 @@ import {
   type Decider,
   type FactGatherer,
   type NamespaceLabelsReader,
+  type Pinner,
 } from '../admission/index.js';
 import { defaultConfig, loadConfigFile, type Config } from '../config/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { policyInput, type PolicyInput } from '../policy/index.js';
 import { createMetrics, reviewBudgetMs, summaryLimitsOf, validateDepsOf, type ReviewDeps } from '../server/index.js';
-import { offlineGatherer, readFactsFile, recordingGatherer, replayGatherer, type FactsFile } from './check-facts.js';
+import {
+  createRecorder,
+  offlineGatherer,
+  offlinePinner,
+  readFactsFile,
+  replayGatherer,
+  replayPinner,
+  type FactsFile,
+} from './check-facts.js';
+import { applyReplaces } from './check-patch.js';
 import type { ManifestObject } from './check-manifests.js';
 import { createReviewBytes, identityOf, isReviewedKind, type ObjectIdentity } from './check-review.js';
 import { buildServeParts, createPartLedger, type ServeParts } from './serve-parts.js';
@@ -37,8 +48,10 @@ export interface ObjectVerdict {
   /** The denial message exactly as the webhook's `status.message`. */
   readonly message?: string;
   readonly warnings: readonly string[];
-  /** The images reviewed, as written. */
+  /** The images /validate judged: as written, or as /mutate pinned them. */
   readonly images: readonly string[];
+  /** What /mutate changed before /validate ran: each image field's pointer and its pinned image. */
+  readonly pinned: readonly { readonly path: string; readonly image: string }[];
   /** The policy input, when asked for and the policy was run. */
   readonly input?: PolicyInput;
 }
@@ -68,6 +81,8 @@ export async function openChecker(opts: {
   readonly logger: Logger;
   /** Capture each object's policy input (`imagegate policy input`). */
   readonly captureInput?: boolean;
+  /** Run /mutate first, as the API server does with both webhooks installed (default true). */
+  readonly mutate?: boolean;
 }): Promise<Checker> {
   const { config, facts } = opts;
   const replayed = facts.kind === 'replay' ? await readFactsFile(facts.file) : undefined;
@@ -81,13 +96,7 @@ export async function openChecker(opts: {
   const ledger = createPartLedger();
   ledger.retain(parts);
   const sourceNames = [parts.health, parts.signatures].flatMap((s) => (s === undefined ? [] : [s.name]));
-  const recorder = facts.kind === 'live' && facts.record ? recordingGatherer(liveGatherer(parts)) : undefined;
-  const gatherer: FactGatherer =
-    facts.kind === 'live'
-      ? (recorder ?? liveGatherer(parts))
-      : replayed !== undefined && facts.kind === 'replay'
-        ? replayGatherer({ file: facts.file, facts: replayed, sourceNames })
-        : offlineGatherer({ sourceNames });
+  const stages = factStages({ parts, facts, replayed, sourceNames });
   const inputs = new Map<string, PolicyInput>();
   const decider = opts.captureInput === true ? capturing(parts.deps.decider, inputs) : parts.deps.decider;
   const labels = facts.kind !== 'live' && config.admission.namespaceLabels.enabled ? offlineLabels : undefined;
@@ -95,28 +104,57 @@ export async function openChecker(opts: {
     ...parts.deps,
     config,
     decider,
-    gatherer,
+    pinner: stages.pinner,
+    gatherer: stages.gatherer,
     ...(labels === undefined ? {} : { namespaceLabels: labels }),
   };
+  // Offline, /mutate could pin nothing (each tag would only be warned about as offline): it is skipped.
+  const mutate = (opts.mutate ?? true) && facts.kind !== 'offline';
   let n = 0;
   return {
     check: async ({ object, namespace }) => {
       n += 1;
       const uid = `imagegate-check-${n}`;
-      const verdict = await checkObject({ object, namespace, deps, uid });
+      const verdict = await checkObject({ object, namespace, deps, uid, mutate });
       const input = inputs.get(uid);
       inputs.delete(uid);
       return input === undefined ? verdict : { ...verdict, input };
     },
-    recorded: () => recorder?.recorded(),
+    recorded: () => stages.recorded?.(),
     close: () => ledger.release(parts),
   };
 }
 
-function liveGatherer(parts: ServeParts): FactGatherer {
-  const { gatherer } = parts.deps;
-  if (gatherer === undefined) throw new Error('buildServeParts built no fact gatherer');
-  return gatherer;
+/** /mutate's pinner and /validate's facts stage: the webhook's own (recorded or not), or ones that contact nothing. */
+function factStages(opts: {
+  readonly parts: ServeParts;
+  readonly facts: FactsMode;
+  readonly replayed: FactsFile | undefined;
+  readonly sourceNames: readonly string[];
+}): { pinner: Pinner; gatherer: FactGatherer; recorded?: () => FactsFile } {
+  const { facts, sourceNames } = opts;
+  switch (facts.kind) {
+    case 'live': {
+      const { gatherer } = opts.parts.deps;
+      if (gatherer === undefined) throw new Error('buildServeParts built no fact gatherer');
+      const live = { pinner: opts.parts.pinner, gatherer };
+      if (!facts.record) return live;
+      const recorder = createRecorder(live);
+      return { pinner: recorder.pinner, gatherer: recorder.gatherer, recorded: () => recorder.recorded() };
+    }
+    case 'offline':
+      return { pinner: offlinePinner(), gatherer: offlineGatherer({ sourceNames }) };
+    case 'replay': {
+      const { replayed } = opts;
+      if (replayed === undefined) throw new Error('the --facts file was not read');
+      return {
+        pinner: replayPinner({ file: facts.file, facts: replayed }),
+        gatherer: replayGatherer({ file: facts.file, facts: replayed, sourceNames }),
+      };
+    }
+    default:
+      return facts satisfies never;
+  }
 }
 
 /** The config with nothing that contacts a network when its parts are built (TUF mirror, Kubernetes API). */
@@ -152,17 +190,50 @@ async function checkObject(opts: {
   readonly namespace: string | undefined;
   readonly deps: ReviewDeps;
   readonly uid: string;
+  readonly mutate: boolean;
 }): Promise<ObjectVerdict> {
-  const { object, deps } = opts;
+  const { object, deps, uid } = opts;
   const id = identityOf({ object: object.object, namespace: opts.namespace });
   const base = { file: object.file, where: object.where, id };
-  if (!isReviewedKind(id)) return { ...base, verdict: 'skipped', warnings: [], images: [] };
-  const bytes = createReviewBytes({ object: object.object, id, uid: opts.uid });
+  if (!isReviewedKind(id)) return { ...base, verdict: 'skipped', warnings: [], images: [], pinned: [] };
   const { config } = deps;
-  // The same summariser and limits as the webhook's intake: an object it would reject, this rejects.
-  const summary = summariseReview({ bytes, limits: summaryLimitsOf(config) });
+  const limits = summaryLimitsOf(config);
+  // One deadline for both webhooks, as each of the API server's calls has its own but CI has one run.
+  const deadline = startDeadline({ ms: budgetMs(config), what: 'the review deadline' });
+  const { signal } = deadline;
+  try {
+    // The same summariser and limits as the webhook's intake: an object it would reject, this rejects.
+    const summaryOf = (o: Readonly<Record<string, unknown>>) =>
+      summariseReview({ bytes: createReviewBytes({ object: o, id, uid }), limits });
+    let admitted = object.object;
+    let mutateWarnings: readonly string[] = [];
+    let pinned: ObjectVerdict['pinned'] = [];
+    if (opts.mutate) {
+      const summary = summaryOf(admitted);
+      const outcome = await mutateRequest({
+        summary,
+        signal,
+        deps: { ...(deps.pinner === undefined ? {} : { pinner: deps.pinner }) },
+      });
+      mutateWarnings = toReviewResponse({ request: summary.request, outcome, mutating: true }).response.warnings ?? [];
+      if (outcome.kind === 'allowed' && outcome.patch !== undefined) {
+        admitted = applyReplaces(admitted, outcome.patch);
+        pinned = outcome.patch.map((p) => ({ path: p.path, image: p.value }));
+      }
+    }
+    const summary = summaryOf(admitted);
+    const outcome = await validateRequest({ summary, signal, deps: validateDepsOf(deps) });
+    const verdict = verdictOf(summary, outcome);
+    return { ...base, ...verdict, warnings: [...mutateWarnings, ...verdict.warnings], pinned };
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** The deadline of a review without `?timeout=`: admission.defaultTimeoutMs, clamped, less the margin. */
+function budgetMs(config: Config): number {
   const { admission } = config;
-  const ms = reviewBudgetMs({
+  return reviewBudgetMs({
     query: undefined,
     limits: {
       defaultMs: admission.defaultTimeoutMs,
@@ -171,13 +242,6 @@ async function checkObject(opts: {
       marginMs: admission.deadlineMarginMs,
     },
   });
-  const deadline = startDeadline({ ms, what: 'the review deadline' });
-  try {
-    const outcome = await validateRequest({ summary, signal: deadline.signal, deps: validateDepsOf(deps) });
-    return { ...base, ...verdictOf(summary, outcome) };
-  } finally {
-    deadline.dispose();
-  }
 }
 
 /**

@@ -11,6 +11,8 @@ export interface SessionArgs {
   readonly namespace?: string;
   readonly facts: FactsMode;
   readonly recordFile?: string;
+  /** Run /mutate before /validate, as the API server does with both webhooks installed. */
+  readonly mutate: boolean;
 }
 
 /** Reviews decided at once: enough to overlap registry round trips, few enough to stay polite to them. */
@@ -35,6 +37,7 @@ export async function runSession(opts: {
     config,
     facts: args.facts,
     logger: stderrLogger(io.stderr),
+    mutate: args.mutate,
     ...(opts.captureInput === true ? { captureInput: true } : {}),
   });
   try {

@@ -7,18 +7,22 @@ import type { CliIo } from './io.js';
 import type { FactsMode } from './check-run.js';
 
 export const checkUsage = `Usage: imagegate check -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [-o text|json]
-                       [--record FILE] [--facts FILE] [--namespace NS]
+                       [--record FILE] [--facts FILE] [--namespace NS] [--validate-only]
 
 Decides every Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob,
 ReplicationController and PodTemplate of the manifests as the webhook's /validate would on
-CREATE: the same config, registries, fact sources and policies, the same messages.
+CREATE, after /mutate pinned its tags: the same config, registries, fact sources and policies,
+the same messages and warnings.
   -f, --file FILE|DIR|-  a manifest (multi-document YAML or JSON, \`kind: List\`), a directory of
                          *.yaml, *.yml, *.json (recursively), or - for stdin (helm template, kustomize build)
   --config FILE          imagegate's config (default: the embedded defaults, as \`imagegate serve\`)
   --offline              contact no registry, fact source or Kubernetes API: tags stay unresolved
+                         (and /mutate, which could pin nothing, is skipped)
   --record FILE          write every fact gathered (digests, signatures, health) to FILE
   --facts FILE           judge with the facts in FILE (from --record) instead; contacts nothing
   -n, --namespace NS     namespace of objects that name none (default "default")
+  --validate-only        skip /mutate (a cluster with only the validating webhook); by default
+                         images are pinned by /mutate first, as the API server calls it first
   -o, --output text|json text (default): per object "FILE:DOC Kind ns/name: allowed|denied", the
                          denial message and warnings; json: one document with every object
 Exit 0 when everything is allowed, 1 when something would be denied, 2 on usage or input errors.
@@ -26,6 +30,7 @@ Exit 0 when everything is allowed, 1 when something would be denied, 2 on usage 
 
 const options = {
   file: { type: 'string', short: 'f', multiple: true },
+  'validate-only': { type: 'boolean' },
   config: { type: 'string', short: 'c' },
   offline: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
@@ -49,6 +54,7 @@ export function sessionArgs(opts: {
     facts?: string;
     namespace?: string;
     record?: string;
+    'validate-only'?: boolean;
   };
   readonly positionals: readonly string[];
   readonly command: string;
@@ -71,6 +77,7 @@ export function sessionArgs(opts: {
   return {
     files,
     facts,
+    mutate: values['validate-only'] !== true,
     ...(values.config === undefined ? {} : { configFile: values.config }),
     ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
     ...(values.record === undefined ? {} : { recordFile: values.record }),
@@ -173,6 +180,7 @@ function jsonReport(verdicts: readonly ObjectVerdict[]) {
       ...(v.message === undefined ? {} : { message: v.message }),
       warnings: v.warnings,
       images: v.images,
+      pinned: v.pinned,
     })),
     allowed: verdicts.filter((v) => v.verdict === 'allowed').length,
     denied: verdicts.filter((v) => v.verdict === 'denied').length,

@@ -4,10 +4,11 @@ import { isInputError, runSession } from './check-session.js';
 import { parseOptions } from './policy-args.js';
 import type { CliIo } from './io.js';
 
-export const inputUsage = `Usage: imagegate policy input -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [--facts FILE] [--namespace NS]
+export const inputUsage = `Usage: imagegate policy input -f FILE|DIR|- [-f ...] [--config FILE] [--offline] [--facts FILE] [--namespace NS] [--validate-only]
 
 Prints the exact \`input\` document the webhook's /validate gives the policy for each object of
-the manifests on CREATE (images, digests judged and every fact source's answer), as JSON: the
+the manifests on CREATE, after /mutate pinned its tags (--validate-only: as written), with the
+digests judged and every fact source's answer, as JSON: the
 document itself for one object, an array for several. Save it and run \`opa eval -i FILE\` or
 \`imagegate policy eval -i FILE\` with it, or paste it into a Rego test. Objects the policy is not
 run for (other kinds, no images, only invalid image references) are named on stderr.
@@ -15,6 +16,7 @@ run for (other kinds, no images, only invalid image references) are named on std
 
 const options = {
   file: { type: 'string', short: 'f', multiple: true },
+  'validate-only': { type: 'boolean' },
   config: { type: 'string', short: 'c' },
   offline: { type: 'boolean' },
   facts: { type: 'string' },

@@ -159,7 +159,12 @@ t.test('input errors exit 2 naming the file, the line and the document, and the 
   const facts = join(dir, 'facts.json');
   await writeFile(
     facts,
-    JSON.stringify({ imagegateFacts: 1, revision: 'r', images: { 'docker.io/library/nginx:1.27': { facts: {} } } }),
+    JSON.stringify({
+      imagegateFacts: 1,
+      revision: 'r',
+      pins: {},
+      images: { 'docker.io/library/nginx:1.27': { facts: {} } },
+    }),
   );
   const badFacts = await check(['-f', join(dir, 'denied.yaml'), '--facts', facts]);
   t.equal(badFacts.code, 2);

@@ -45,6 +45,7 @@ export interface ReportedObject {
   readonly message?: string;
   readonly warnings: readonly string[];
   readonly images: readonly string[];
+  readonly pinned: readonly unknown[];
 }
 
 export function report(run: CliRun): readonly ReportedObject[] {
@@ -73,6 +74,7 @@ export function report(run: CliRun): readonly ReportedObject[] {
       ...(typeof o.message === 'string' ? { message: o.message } : {}),
       warnings: strings('warnings'),
       images: strings('images'),
+      pinned: Array.isArray(o.pinned) ? o.pinned : [],
     };
   });
 }

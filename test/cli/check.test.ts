@@ -16,6 +16,7 @@ import { createMetrics, createSwappable } from '../../src/server/index.js';
 import { buildApp } from '../../src/server/internal.js';
 import { buildServeParts } from '../../src/cli/serve-parts.js';
 import { isRecord } from '../../src/guards/index.js';
+import fastJsonPatch from 'fast-json-patch';
 import { buildImage, startRegistry, REGISTRY_PASSWORD, REGISTRY_USER } from '../fixtures/registry/index.js';
 import { memoryLog } from '../fixtures/server.js';
 import {
@@ -119,24 +120,50 @@ async function policyBundle(): Promise<string> {
 const objects = await fixtureObjects(manifests);
 const workloads = objects.filter((o) => isWorkload(o.object));
 
-/** The webhook's answers for every workload object, from the app built as `imagegate serve` builds it. */
-async function webhookAnswers(): Promise<Map<string, { allowed: boolean; message?: string; warnings: string[] }>> {
+interface Answer {
+  readonly allowed: boolean;
+  readonly message?: string;
+  readonly warnings: string[];
+}
+
+/** `response` of an AdmissionReview answer. */
+function responseOf(body: unknown): Readonly<Record<string, unknown>> {
+  return isRecord(body) && isRecord(body.response) ? body.response : {};
+}
+
+function warningsOf(response: Readonly<Record<string, unknown>>): string[] {
+  return Array.isArray(response.warnings) ? response.warnings.map(String) : [];
+}
+
+/**
+ * What the API server makes of every workload object with both webhooks of the app built as
+ * `imagegate serve` builds it: /mutate, its JSONPatch applied (fast-json-patch, as a client
+ * would), then /validate of the patched object; kubectl shows the warnings of both.
+ */
+async function webhookAnswers(): Promise<Map<string, Answer>> {
   const config = await loadConfigFile(configFile);
   const { logger } = memoryLog();
   const metrics = createMetrics();
   const parts = await buildServeParts({ config, configHash: 'test', policyHash: '', logger, metrics });
   const app = buildApp({ config, logger, decider: parts.deps.decider, metrics, live: createSwappable(parts.deps) });
-  const answers = new Map<string, { allowed: boolean; message?: string; warnings: string[] }>();
+  const answers = new Map<string, Answer>();
   try {
     for (const [i, o] of workloads.entries()) {
-      const res = await app.inject({ method: 'POST', url: '/validate', payload: createReview(o.object, `uid-${i}`) });
-      const body: unknown = res.json();
-      const response = isRecord(body) && isRecord(body.response) ? body.response : {};
+      const mutated = responseOf(
+        (await app.inject({ method: 'POST', url: '/mutate', payload: createReview(o.object, `m-${i}`) })).json(),
+      );
+      const ops: unknown =
+        typeof mutated.patch === 'string' ? JSON.parse(Buffer.from(mutated.patch, 'base64').toString()) : [];
+      const object = Array.isArray(ops)
+        ? fastJsonPatch.applyPatch(structuredClone(o.object), ops, true, false).newDocument
+        : o.object;
+      const res = await app.inject({ method: 'POST', url: '/validate', payload: createReview(object, `v-${i}`) });
+      const response = responseOf(res.json());
       const status = isRecord(response.status) ? response.status : {};
       answers.set(`${o.file}:${o.document}`, {
         allowed: response.allowed === true,
         ...(typeof status.message === 'string' ? { message: status.message } : {}),
-        warnings: Array.isArray(response.warnings) ? response.warnings.map(String) : [],
+        warnings: [...warningsOf(mutated), ...warningsOf(response)],
       });
     }
   } finally {
@@ -197,7 +224,11 @@ t.test('check gives every object the verdict, message and warnings of the webhoo
   const by = (k: string) => reported.find((o) => key(o) === k);
   // Both verdicts occur, and the facts mattered: a digest from the registry, a 404, a revoked digest.
   t.equal(by('apps/web-deployment.yaml:1')?.verdict, 'allowed');
-  t.match(by('apps/web-deployment.yaml:1')?.warnings, [/team\/migrate:1\.4\.2 judged sha256:[0-9a-f]{64}/]);
+  t.match(by('apps/web-deployment.yaml:1')?.pinned, [
+    { path: '/spec/template/spec/initContainers/0/image', image: /\/team\/migrate:1\.4\.2@sha256:[0-9a-f]{64}$/ },
+    { path: '/spec/template/spec/containers/0/image', image: /\/team\/web:1\.4\.2@sha256:[0-9a-f]{64}$/ },
+    { path: '/spec/template/spec/containers/1/image', image: /\/team\/sidecar:0\.9@sha256:[0-9a-f]{64}$/ },
+  ]);
   t.match(by('apps/missing-image-deployment.yaml:1')?.message, /digest-judged|IMAGEGATE_REGISTRY_NOT_FOUND/);
   t.match(by('apps/revoked-deployment.yaml:1')?.message, new RegExp(`${revoked.manifest.digest} is revoked`));
   t.match(by('core/invalid-image-pod.yaml:1')?.message, /image-reference/);
@@ -210,7 +241,13 @@ t.test('--record then --facts: the same verdicts offline, without the registry',
   const recorded: unknown = JSON.parse(await readFile(facts, 'utf8'));
   t.ok(isRecord(recorded) && isRecord(recorded.images), 'a facts file');
   const images = isRecord(recorded) && isRecord(recorded.images) ? recorded.images : {};
-  t.match(images[`${reg.host}/team/web:1.4.2`], { digest: /^sha256:/, resolvedFrom: '1.4.2', facts: {} });
+  const pins = isRecord(recorded) && isRecord(recorded.pins) ? recorded.pins : {};
+  // /mutate's answers by tag, then /validate's facts for the image as /mutate left it.
+  const web = pins[`${reg.host}/team/web:1.4.2`];
+  t.match(web, { kind: 'pinned', image: /@sha256:[0-9a-f]{64}$/ });
+  const pinnedWeb = isRecord(web) && typeof web.image === 'string' ? web.image : '';
+  t.match(images[pinnedWeb], { digest: /^sha256:/, facts: {} });
+  t.match(pins[`${reg.host}/team/missing:1.0`], { kind: 'unresolved', code: 'IMAGEGATE_REGISTRY_NOT_FOUND' });
   t.match(images[`${reg.host}/team/missing:1.0`], { resolutionError: { code: 'IMAGEGATE_REGISTRY_NOT_FOUND' } });
   registryUp = false;
   await reg.close();
@@ -235,8 +272,9 @@ t.test('--facts: an image the file does not hold is unresolved, naming the file 
   const partial = join(dir, 'partial.json');
   const recorded: unknown = JSON.parse(await readFile(facts, 'utf8'));
   if (!isRecord(recorded) || !isRecord(recorded.images)) throw new Error('no facts file');
-  const { [`${reg.host}/team/worker:2.0`]: _dropped, ...rest } = recorded.images;
-  await writeFile(partial, JSON.stringify({ ...recorded, images: rest }));
+  if (!isRecord(recorded.pins)) throw new Error('no pins in the facts file');
+  const { [`${reg.host}/team/worker:2.0`]: _dropped, ...pins } = recorded.pins;
+  await writeFile(partial, JSON.stringify({ ...recorded, pins }));
   const r = report(
     await check([
       '-f',
