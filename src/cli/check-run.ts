@@ -71,7 +71,7 @@ export async function checkConfig(file: string | undefined): Promise<Config> {
 /**
  * Builds the webhook's review dependencies from `config` with serve-parts' buildServeParts, as
  * `imagegate serve` does, and decides manifest objects with them through the webhook's own
- * summariser and validateRequest. Offline and replay runs build no part that contacts anything
+ * summariser, mutateRequest (its patch applied) and validateRequest. Offline and replay runs build no part that contacts anything
  * at start-up (no TUF mirror, no Kubernetes API) and swap the facts stage for one that
  * contacts nothing. The logger gets what the parts log (warnings and up, on stderr).
  */
