@@ -127,20 +127,23 @@ function objectsOf(opts: { readonly file: string; readonly where: string; readon
       at,
       `expected a Kubernetes object with string apiVersion and kind, found apiVersion ${JSON.stringify(apiVersion ?? null)} and kind ${JSON.stringify(kind ?? null)}; add them`,
     );
-  if (!isList(kind)) return [{ file, where, object: value }];
   const { items } = value;
+  if (!isList(kind, items)) return [{ file, where, object: value }];
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items)) throw invalid(at, `a ${kind} needs an items array, found ${describe(items)}`);
   return items.flatMap((item: unknown, i) => objectsOf({ file, where: `${where}.items[${i}]`, value: item }));
 }
 
-/** `List` and the typed lists (`PodList`, `DeploymentList`, …) kubectl prints. */
-function isList(kind: string): boolean {
-  return kind.endsWith('List');
+/**
+ * `List`, and the typed lists kubectl prints (`PodList`, `DeploymentList`, …: a kind ending in
+ * List with an items array); a custom kind that merely ends in List (`AllowList`) is an object.
+ */
+function isList(kind: string, items: unknown): boolean {
+  return kind === 'List' || (kind.endsWith('List') && Array.isArray(items));
 }
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a sequence';
-  return `a ${typeof v}`;
+  return typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
 }

@@ -267,4 +267,19 @@ t.test('policy input prints the input /validate gives the policy: one document, 
     { request: { name: 'c' }, images: [{ reference: { repository: 'docker.io/library/redis' } }] },
   ]);
   t.same(err, [`${two}:2 Pod default/b: the policy is not run for it (no image to judge)`]);
+
+  // The printed input is what a Rego author evaluates the shipped policies with.
+  const inputFile = join(dir, 'input.json');
+  await writeFile(inputFile, JSON.stringify(input));
+  out.length = 0;
+  const policies = join(repoRoot, 'policies');
+  t.equal(
+    await runCli(['policy', 'eval', '-d', policies, '-i', inputFile, '-f', 'raw', 'data.imagegate.decision'], io),
+    0,
+  );
+  t.match(JSON.parse(out.join('\n')), {
+    violations: [
+      { container: 'app', rule: 'trusted-registries', message: 'docker.io/library/nginx is not in a trusted registry' },
+    ],
+  });
 });
