@@ -13,7 +13,10 @@ export const ERROR_CODES = {
     meaning: 'the config is not valid YAML, or a key is unknown, mistyped, out of range or contradicts another',
   },
   IMAGEGATE_CLI_USAGE: { meaning: 'unknown option or missing argument' },
-  IMAGEGATE_CHECK_INPUT_UNREADABLE: { meaning: 'a manifest file or directory given to imagegate check cannot be read' },
+  IMAGEGATE_CHECK_INPUT_UNREADABLE: {
+    meaning:
+      'a manifest file or directory given to imagegate check cannot be read, or the --record file cannot be written',
+  },
   IMAGEGATE_CHECK_INPUT_INVALID: {
     meaning: 'a manifest document is not valid YAML or JSON, or not a Kubernetes object with apiVersion and kind',
   },
