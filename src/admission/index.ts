@@ -1,5 +1,6 @@
 export type { AdmissionRequest } from './review.js';
-export type { ReviewSummary } from './summary.js';
+export { summariseReview, type ReviewSummary, type SummaryLimits } from './summary.js';
+export { supportedKinds } from './extract.js';
 export { createReviewIntake, type ReviewIntake } from './intake.js';
 export type {
   Decider,
@@ -15,7 +16,7 @@ export type {
   NamespaceLabelsReader,
 } from './ports.js';
 export type { AdmissionOutcome } from './outcome.js';
-export { validateRequest } from './validate.js';
+export { validateRequest, type ValidateDeps } from './validate.js';
 export { mutateRequest } from './mutate.js';
 export { toReviewResponse, type AdmissionReviewResponse } from './response.js';
 export { startDeadline, untilAborted } from './timer.js';

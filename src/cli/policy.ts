@@ -6,10 +6,11 @@ import { evalCommand, evalUsage } from './policy-eval.js';
 import { testCommand, testUsage } from './policy-test.js';
 import { checkCommand, checkUsage } from './policy-check.js';
 import { fmtCommand, fmtUsage } from './policy-fmt.js';
+import { inputUsage, policyInputCommand } from './policy-input.js';
 import { parseOptions, regoVersion, usageError, versionOption } from './policy-args.js';
 import type { CliIo } from './io.js';
 
-export const policyUsage = `Usage: imagegate policy <build|eval|test|check|fmt|capabilities> [options]
+export const policyUsage = `Usage: imagegate policy <build|eval|test|check|fmt|input|capabilities> [options]
 
   build [-e PKG/RULE]... [-o FILE] [-O 0|1] [--revision R] [--enable-print] [--v0-compatible] [--target imagegate|opa] PATH...
         compile .rego and data files to an OPA wasm bundle, like \`opa build -t wasm\`
@@ -21,6 +22,8 @@ export const policyUsage = `Usage: imagegate policy <build|eval|test|check|fmt|c
         parse, compile and type check, like \`opa check\`; every error as file:row:col
   fmt [-w | -l | -d] [--fail] PATH...
         format .rego files in OPA's style, like \`opa fmt\`
+  input -f FILE|DIR|- [--config FILE] [--offline] [--facts FILE] [--namespace NS]
+        print the exact input the webhook gives the policy for each manifest object
   capabilities
         print the supported built-ins in OPA's capabilities JSON shape
 
@@ -49,6 +52,7 @@ const subUsage: Readonly<Record<string, string>> = {
   test: testUsage,
   check: checkUsage,
   fmt: fmtUsage,
+  input: inputUsage,
   capabilities: capabilitiesUsage,
 };
 
@@ -71,6 +75,8 @@ export async function policyCommand(args: readonly string[], io: CliIo): Promise
       return checkCommand(rest, io);
     case 'fmt':
       return fmtCommand(rest, io);
+    case 'input':
+      return policyInputCommand(rest, io);
     case 'capabilities':
       io.stdout(JSON.stringify(capabilities(), null, 2));
       return 0;

@@ -14,8 +14,12 @@ Commands:
                                  into every webhook of FILE
   certs --trust CA_FILE... --patch-manifests FILE...
                                  write a caBundle of these CAs only into FILE (ends a rotation)
-  policy build|eval|test|check|fmt|capabilities
-                                 compile, evaluate and test Rego policies (see \`imagegate policy help\`)
+  check -f FILE|DIR|- [--config FILE] [--offline] [-o text|json] [--record FILE] [--facts FILE] [--namespace NS]
+                                 decide manifests as the webhook would (CI): exit 1 when something
+                                 would be denied (see \`imagegate check --help\`)
+  policy build|eval|test|check|fmt|input|capabilities
+                                 compile, evaluate and test Rego policies; print a manifest's policy
+                                 input (see \`imagegate policy help\`)
   version, --version             print imagegate's version
   help                           show this text; \`imagegate policy SUB --help\` for each policy command
 `;
@@ -41,6 +45,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         // Loaded only for `policy`: it brings the Rego compiler and binaryen, which `serve` never loads.
         const { policyCommand } = await import('./policy.js');
         return await policyCommand(rest, io);
+      }
+      case 'check': {
+        // Loaded only for `check`, as `policy` is.
+        const { checkCommand } = await import('./check.js');
+        return await checkCommand(rest, io);
       }
       case 'certs':
         await certsCommand(parseCerts(rest), io);

@@ -13,4 +13,4 @@ export type {
   SignaturePolicyConfig,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
-export { parseConfig, validateConfig } from './load.js';
+export { loadConfigFile, parseConfig, validateConfig } from './load.js';

@@ -13,6 +13,20 @@ export const ERROR_CODES = {
     meaning: 'the config is not valid YAML, or a key is unknown, mistyped, out of range or contradicts another',
   },
   IMAGEGATE_CLI_USAGE: { meaning: 'unknown option or missing argument' },
+  IMAGEGATE_CHECK_INPUT_UNREADABLE: {
+    meaning:
+      'a manifest file or directory given to imagegate check cannot be read, or the --record file cannot be written',
+  },
+  IMAGEGATE_CHECK_INPUT_INVALID: {
+    meaning: 'a manifest document is not valid YAML or JSON, or not a Kubernetes object with apiVersion and kind',
+  },
+  IMAGEGATE_CHECK_FACTS_INVALID: { meaning: 'the --facts file cannot be read or is not a file --record wrote' },
+  IMAGEGATE_CHECK_FACTS_MISSING: {
+    meaning: 'imagegate check --facts: the file holds no facts for an image, which is judged unresolved',
+  },
+  IMAGEGATE_CHECK_OFFLINE: {
+    meaning: 'imagegate check --offline: a tag is not resolved and no fact source is asked, so the image is unresolved',
+  },
   IMAGEGATE_RELOAD_FAILED: {
     meaning:
       'a changed config or policy could not be built for a reason without a code of its own; the old one keeps deciding',

@@ -26,6 +26,7 @@ import { instrumentDecider } from './instrument.js';
 import type { Readiness } from './readiness.js';
 import { closeOnlyAnsweredConnections } from './closing.js';
 import { reviewBudgetMs } from './timeout.js';
+import { summaryLimitsOf, validateDepsOf } from './validate-deps.js';
 import { connectionLimits, type ConnectionLimits } from './limits.js';
 import { charsetProblem } from './charset.js';
 import { httpErrorOf, notFound, serverClosing, type HttpError } from './envelope.js';
@@ -106,7 +107,7 @@ export function buildApp(opts: AppOptions) {
       maxConcurrentReviews: server.maxConcurrentReviews,
       maxParsingBytes: server.maxParsingBytes,
       parseInWorkerAboveBytes: server.parseInWorkerAboveBytes,
-      summary: { maxDepth: server.maxJsonDepth, maxImages: opts.config.admission.maxImages },
+      summary: summaryLimitsOf(opts.config),
     },
   });
   app.addHook('onClose', () => intake.close());
@@ -240,19 +241,13 @@ async function answer(args: {
   started: number;
 }): Promise<AdmissionReviewResponse> {
   const { endpoint, opts, deps, summary, signal } = args;
-  const { admission } = deps.config;
   const { request } = summary;
   const outcome =
     endpoint === 'validate'
       ? await validateRequest({
           summary,
           signal,
-          deps: {
-            decider: deps.decider,
-            failurePolicy: admission.failurePolicy,
-            ...(deps.gatherer === undefined ? {} : { gatherer: deps.gatherer }),
-            ...(deps.namespaceLabels === undefined ? {} : { namespaceLabels: deps.namespaceLabels }),
-          },
+          deps: validateDepsOf(deps),
         })
       : await mutateRequest({
           summary,

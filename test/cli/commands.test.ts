@@ -303,14 +303,14 @@ t.test('policy test --coverage reports covered and not covered lines per file in
 });
 
 t.test('--help on every command and subcommand; --version from package.json', async (t) => {
-  for (const sub of ['build', 'eval', 'test', 'check', 'fmt', 'capabilities']) {
+  for (const sub of ['build', 'eval', 'test', 'check', 'fmt', 'input', 'capabilities']) {
     const r = await run(['policy', sub, '--help']);
     t.equal(r.code, 0, sub);
     t.match(r.out, new RegExp(`^Usage: imagegate policy ${sub}`), `policy ${sub} --help`);
   }
   const policy = await run(['policy', '--help']);
-  t.same([policy.code, policy.out.includes('build|eval|test|check|fmt|capabilities')], [0, true]);
-  for (const cmd of ['serve', 'certs']) t.equal((await run([cmd, '--help'])).code, 0, `${cmd} --help`);
+  t.same([policy.code, policy.out.includes('build|eval|test|check|fmt|input|capabilities')], [0, true]);
+  for (const cmd of ['serve', 'certs', 'check']) t.equal((await run([cmd, '--help'])).code, 0, `${cmd} --help`);
   const pkg: unknown = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8'));
   const version = typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : '';
   t.same(await run(['--version']), { code: 0, out: `imagegate ${version}`, err: '' });
