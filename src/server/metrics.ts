@@ -27,6 +27,7 @@ export interface Metrics {
   readonly unpinnedImages: Counter<'code'>;
   readonly registryDuration: Histogram<'registry'>;
   readonly decisions: Counter<'verdict' | 'rule'>;
+  readonly violations: Counter<'rule' | 'mode'>;
   readonly decisionDuration: Histogram;
   readonly verdictCache: Counter<'result'>;
   readonly policyRevision: Gauge<'revision'>;
@@ -59,6 +60,12 @@ export function createMetrics(): Metrics {
       name: 'imagegate_policy_decisions_total',
       help: 'Policy decisions of /validate by verdict (allow, deny, undecided) and, for deny, each distinct rule that denied (rule="" otherwise).',
       labelNames: ['verdict', 'rule'],
+      registers: [registry],
+    }),
+    violations: new Counter({
+      name: 'imagegate_policy_violations_total',
+      help: 'Violations found by /validate, by rule and what was done with them (mode: enforce, warn, audit, exempt, dry-run).',
+      labelNames: ['rule', 'mode'],
       registers: [registry],
     }),
     decisionDuration: new Histogram({
