@@ -12,7 +12,7 @@ import { dottedPath } from './placement.js';
 /** The API server shows status.message to the user; the whole message is kept within this. */
 const MAX_MESSAGE = 4096;
 /** One violation line at most; a policy's overlong message cannot push every other line out. */
-const MAX_LINE = 1024;
+const MAX_LINE = 2048;
 const MAX_IMAGE = 200;
 /** Kubernetes: warnings should be at most 120 characters, and few; kubectl adds "Warning: ". */
 const MAX_WARNINGS = 8;
