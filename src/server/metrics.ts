@@ -1,3 +1,4 @@
+import { MAX_RULE_LABELS, MAX_RULE_LENGTH, OTHER_RULE } from './instrument.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -28,6 +29,8 @@ export interface Metrics {
   readonly registryDuration: Histogram<'registry'>;
   readonly decisions: Counter<'verdict' | 'rule'>;
   readonly violations: Counter<'rule' | 'mode'>;
+  /** The `rule` label of imagegate_policy_violations_total for a rule name, bounded as the decisions' (instrument.ts). */
+  readonly violationRule: (rule: string) => string;
   readonly decisionDuration: Histogram;
   readonly verdictCache: Counter<'result'>;
   readonly policyRevision: Gauge<'revision'>;
@@ -40,9 +43,16 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   const probes: MetricProbes = {};
+  const violationRules = new Set<string>();
   return {
     registry,
     probes,
+    violationRule: (rule) => {
+      if (violationRules.has(rule)) return rule;
+      if (rule.length > MAX_RULE_LENGTH || violationRules.size >= MAX_RULE_LABELS) return OTHER_RULE;
+      violationRules.add(rule);
+      return rule;
+    },
     reviews: new Counter({
       name: 'imagegate_admission_reviews_total',
       help: 'AdmissionReviews answered, by endpoint and verdict (allow, deny, error, skip).',

@@ -1,6 +1,9 @@
 /** Config section `enforcement`: the contract's example loads; mistakes stop start-up naming the key and the fix. */
 import t from 'tap';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseConfig } from '../../src/config/internal.js';
+import { repoRoot } from '../fixtures/shared.js';
 
 const EXAMPLE = `
 admission:
@@ -84,4 +87,14 @@ t.test('each mistake names its key and the fix', async (t) => {
     '/enforcement/exemptions/0/images/0',
   );
   t.match(problem('enforcement: { ownNamespace: Bad_NS }'), '/enforcement/ownNamespace');
+});
+
+t.test('the README "Roll out a rule safely" example is a valid config', async (t) => {
+  const readme = await readFile(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Roll out a rule safely'));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  if (yaml === undefined) throw new Error('the section has no yaml block');
+  const c = parseConfig({ text: yaml, source: 'README.md' });
+  t.same(c.enforcement.rules, { 'tag-hygiene': 'warn' });
+  t.equal(c.enforcement.namespaces.length, 2);
 });
