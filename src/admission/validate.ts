@@ -63,16 +63,16 @@ export async function validateRequest(opts: {
   }
   const enforcement = deps.enforcement ?? defaultConfig.enforcement;
   const images = selected.sites.map((s) => s.image);
+  const { namespace } = request;
+  // Exempt by name (system namespaces included): not even the labels are read.
+  const byName = namespaceExemption({ view: { namespace, labels: undefined }, config: enforcement });
+  if (byName !== undefined) return exempt(images, byName);
   // Never rejects: a failed read reaches the policy as namespaceLabelsError, and modes fail closed.
-  const labels = readNamespaceLabels({ reader: deps.namespaceLabels, namespace: request.namespace, signal });
-  const exemptionLabels = labelsDecideExemption(enforcement) ? await labels : undefined;
-  const exemption = namespaceExemption({
-    view: { namespace: request.namespace, labels: exemptionLabels },
-    config: enforcement,
-  });
-  if (exemption !== undefined) {
-    return { kind: 'skipped', warnings: [], images, enforcement: { ...emptyRecord, namespaceExemption: exemption } };
-  }
+  const labels = readNamespaceLabels({ reader: deps.namespaceLabels, namespace, signal });
+  const byLabels = labelsDecideExemption(enforcement)
+    ? namespaceExemption({ view: { namespace, labels: await labels }, config: enforcement })
+    : undefined;
+  if (byLabels !== undefined) return exempt(images, byLabels);
   const parsed: ImageUnderReview[] = [];
   const violations: Violation[] = [];
   for (const site of selected.sites) {
@@ -104,6 +104,11 @@ export async function validateRequest(opts: {
 }
 
 const allowAll: Verdict = { kind: 'allow', warnings: [] };
+
+/** A namespace exempt from everything: admitted without evaluation, the reason kept for the decision log. */
+function exempt(images: readonly string[], reason: string): AdmissionOutcome {
+  return { kind: 'skipped', warnings: [], images, enforcement: { ...emptyRecord, namespaceExemption: reason } };
+}
 const emptyRecord: EnforcementRecord = { denied: [], warned: [], audited: [], wouldDeny: [], exempted: [] };
 
 /**

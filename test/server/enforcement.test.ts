@@ -13,14 +13,18 @@ import { isRecord } from '../../src/guards/index.js';
 import { memoryLog, reviewResponse, statusMessage } from '../fixtures/server.js';
 import { podReview, twoRuleDecider } from '../fixtures/enforcement.js';
 
+/** Namespaces whose labels were read, in order. */
+const reads: string[] = [];
 /** Namespace labels as the API would answer; `locked` cannot be read (RBAC 403). */
 const reader: NamespaceLabelsReader = {
-  read: ({ namespace }): Promise<NamespaceLabels> =>
-    Promise.resolve(
+  read: ({ namespace }): Promise<NamespaceLabels> => {
+    reads.push(namespace);
+    return Promise.resolve(
       namespace === 'locked'
         ? { kind: 'error', error: { code: 'IMAGEGATE_KUBE_FORBIDDEN', message: 'reading namespace locked: HTTP 403' } }
         : { kind: 'labels', labels: LABELS[namespace] ?? {} },
-    ),
+    );
+  },
 };
 const LABELS: Readonly<Record<string, Record<string, string>>> = {
   strict: { 'imagegate.io/enforce': 'true' },
@@ -212,7 +216,34 @@ t.test('kube-system, the own namespace and fully exempt namespaces are not evalu
     t.match(w.decision(), { verdict: 'skip', namespace: ns, exemption: reason }, `${ns}: the reason is logged`);
   }
   t.equal(w.calls.length, 0, 'the decider was never asked');
+  t.same(
+    reads.filter((ns) => ns === 'kube-system' || ns === 'imagegate' || ns === 'sandbox-1'),
+    [],
+    'nor the labels read',
+  );
   t.same(await w.violationsMetric(), [], 'nothing evaluated, nothing counted');
   const off = webhook(t, { exemptSystemNamespaces: false });
   t.equal((await off.validate(latest('kube-system'))).allowed, false, 'exemptSystemNamespaces false: evaluated');
+});
+
+t.test(
+  "a long denial: the decision line's reason is status.message exactly, past the 1024-char field cap",
+  async (t) => {
+    const w = webhook(t, {});
+    const containers = Array.from({ length: 40 }, (_, i) => ({ name: `c${i}`, image: `docker.io/acme/app${i}:1` }));
+    const r = await w.validate(podReview({ containers }));
+    const message = statusMessage(r);
+    t.ok(message.length > 3_000 && message.length <= 4_096, `${message.length} characters`);
+    t.match(message, /\n- and \d+ more violations \(imagegate's decision log lists them all\)$/);
+    t.match(w.decision(), { reason: message, deniedCount: 40 });
+  },
+);
+
+t.test('rule labels of the violations metric are bounded: a policy cannot make a series per review', async (t) => {
+  const metrics = createMetrics();
+  const labels = Array.from({ length: 150 }, (_, i) => metrics.violationRule(`rule-${i}`));
+  t.equal(new Set(labels).size, 101, '100 names, then (other)');
+  t.equal(labels.at(-1), '(other)');
+  t.equal(metrics.violationRule('rule-3'), 'rule-3', 'a name already counted keeps its label');
+  t.equal(metrics.violationRule('x'.repeat(64)), '(other)', 'over 63 characters');
 });
