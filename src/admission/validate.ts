@@ -73,21 +73,7 @@ export async function validateRequest(opts: {
     ? namespaceExemption({ view: { namespace, labels: await labels }, config: enforcement })
     : undefined;
   if (byLabels !== undefined) return exempt(images, byLabels);
-  const parsed: ImageUnderReview[] = [];
-  const violations: Violation[] = [];
-  for (const site of selected.sites) {
-    const r = tryParseImageReference(site.image);
-    if (r.ok) parsed.push({ site, ref: r.ref });
-    else
-      violations.push({
-        container: site.container,
-        image: site.image,
-        rule: 'image-reference',
-        message: r.error.message,
-        fix: 'write a valid image reference such as registry.example.com/team/app:1.2.3',
-        pointer: site.pointer,
-      });
-  }
+  const { parsed, violations } = parseSites(selected.sites);
   const judged =
     parsed.length === 0
       ? { verdict: allowAll, images: parsed }
@@ -104,6 +90,29 @@ export async function validateRequest(opts: {
 }
 
 const allowAll: Verdict = { kind: 'allow', warnings: [] };
+
+/**
+ * Each site's image parsed; one that does not parse is an `image-reference` violation, decided
+ * here before any network I/O (and subject to modes and exemptions like any rule).
+ */
+function parseSites(sites: readonly ImageSite[]): { parsed: ImageUnderReview[]; violations: Violation[] } {
+  const parsed: ImageUnderReview[] = [];
+  const violations: Violation[] = [];
+  for (const site of sites) {
+    const r = tryParseImageReference(site.image);
+    if (r.ok) parsed.push({ site, ref: r.ref });
+    else
+      violations.push({
+        container: site.container,
+        image: site.image,
+        rule: 'image-reference',
+        message: r.error.message,
+        fix: 'write a valid image reference such as registry.example.com/team/app:1.2.3',
+        pointer: site.pointer,
+      });
+  }
+  return { parsed, violations };
+}
 
 /** A namespace exempt from everything: admitted without evaluation, the reason kept for the decision log. */
 function exempt(images: readonly string[], reason: string): AdmissionOutcome {
