@@ -238,7 +238,8 @@ function conclude(opts: {
         return { kind: 'undecided-admitted', warnings, images, ...enforcement };
       }
       const message = undecidedMessage({ object, error, violations: split.denied });
-      return deny({ code: 500, reason: 'InternalError', message, images, ...enforcement });
+      const warnings = split.warned.map(violationWarning);
+      return deny({ code: 500, reason: 'InternalError', message, images, warnings, ...enforcement });
     }
     default:
       return verdict satisfies never;
