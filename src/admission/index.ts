@@ -15,7 +15,7 @@ export type {
   NamespaceLabels,
   NamespaceLabelsReader,
 } from './ports.js';
-export type { AdmissionOutcome } from './outcome.js';
+export type { AdmissionOutcome, EnforcementRecord, LoggedViolation } from './outcome.js';
 export { validateRequest, type ValidateDeps } from './validate.js';
 export { mutateRequest } from './mutate.js';
 export { toReviewResponse, type AdmissionReviewResponse } from './response.js';

@@ -25,6 +25,14 @@ export type { IntakeLimits, AcceptedReview } from './intake.js';
 export type { ReplaceOp } from './outcome.js';
 export type { ValidateDeps } from './validate.js';
 export type { MutateDeps } from './mutate.js';
-export { denialMessage, boundWarnings } from './messages.js';
+export { denialMessage, undecidedMessage, violationWarning, boundWarnings, type ObjectIdentity } from './messages.js';
+export { placeViolations, dottedPath, type PlacedViolation, type Judged } from './placement.js';
+export {
+  splitViolations,
+  modeOf,
+  namespaceExemption,
+  type EnforcementSplit,
+  type NamespaceView,
+} from './enforcement.js';
 export type { Deadline, DeadlineOptions } from './timer.js';
 export { joinSegments, type BodySegments } from './segments.js';

@@ -6,6 +6,7 @@ import type { ImageSite } from './extract.js';
 import type { ReviewSummary } from './summary.js';
 import { withDeadline } from './deadline.js';
 import { pinContext } from './context.js';
+import { unpinnedWarning } from './messages.js';
 
 export interface MutateDeps {
   /** Absent when no registry is configured: tags are then left as they are, with a warning. */
@@ -37,7 +38,7 @@ export async function mutateRequest(opts: {
   const toPin: { site: ImageSite; ref: ImageRef }[] = [];
   for (const site of selected.sites) {
     const r = tryParseImageReference(site.image);
-    if (!r.ok) warnings.push(`container ${site.container}: not pinned: ${r.error.message}`);
+    if (!r.ok) warnings.push(unpinnedWarning({ site, reason: r.error.message }));
     else if (r.ref.digest === undefined) toPin.push({ site, ref: r.ref });
   }
   const outcomes = await pinAll({
@@ -55,7 +56,7 @@ export async function mutateRequest(opts: {
         if (outcome.image !== site.image) patch.push({ op: 'replace', path: site.pointer, value: outcome.image });
         break;
       case 'unresolved':
-        warnings.push(`container ${site.container}: ${site.image} not pinned: ${outcome.reason}`);
+        warnings.push(unpinnedWarning({ site, reason: outcome.reason }));
         unpinned.push({ image: site.image, code: outcome.code });
         break;
       default:

@@ -33,6 +33,11 @@ export interface Violation {
   readonly message: string;
   /** What to change so the image is admitted ("" when the rule gives no advice). */
   readonly fix: string;
+  /**
+   * The JSON pointer of the image site (`input.images[_].pointer`) the violation is about, when
+   * the policy gives it; otherwise it is matched by container name and image (messages.ts).
+   */
+  readonly pointer?: string;
 }
 
 /**

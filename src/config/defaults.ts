@@ -73,6 +73,14 @@ export const defaultConfig: Config = {
     cacheTtlMs: 300_000,
     policies: [],
   },
+  enforcement: {
+    dryRun: false,
+    rules: {},
+    namespaces: [],
+    exemptions: [],
+    exemptSystemNamespaces: true,
+    ownNamespace: 'imagegate',
+  },
 };
 
 /** What a `signatures.policies` entry leaves out. */

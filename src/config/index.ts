@@ -11,6 +11,10 @@ export type {
   NamespaceLabelsConfig,
   SignaturesConfig,
   SignaturePolicyConfig,
+  EnforcementConfig,
+  EnforcementMode,
+  ExemptionConfig,
+  NamespaceModesConfig,
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { loadConfigFile, parseConfig, validateConfig } from './load.js';

@@ -108,6 +108,12 @@ function withDefaults(input: ConfigInput): Config {
       limits: { ...d.signatures.limits, ...input.signatures?.limits },
       policies: (input.signatures?.policies ?? []).map((p) => ({ ...defaultSignaturePolicy, ...p })),
     },
+    enforcement: {
+      ...d.enforcement,
+      ...input.enforcement,
+      // A missing reason is refused by relations.ts, naming the key and the fix.
+      exemptions: (input.enforcement?.exemptions ?? []).map((x) => ({ ...x, reason: x.reason ?? '' })),
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Config, HealthConfig, HealthSourceConfig, HealthSourceKind } from './types.js';
 import { signatureProblems } from './signatures.js';
+import { enforcementProblems } from './enforcement.js';
 
 /**
  * Checks between keys that the schema cannot express. Each problem names every key involved,
@@ -46,6 +47,7 @@ export function relationProblems(config: Config): string[] {
   }
   problems.push(...healthProblems(config.health));
   problems.push(...signatureProblems(config.signatures));
+  problems.push(...enforcementProblems(config));
   return problems;
 }
 

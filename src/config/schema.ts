@@ -1,3 +1,5 @@
+import { enforcementSchema } from './enforcement.js';
+
 /**
  * The configuration schema (JSON Schema draft-07, checked by ajv at start-up). Every object
  * rejects unknown keys so that a typo ("bodyLimt") is an error that names the key instead of a
@@ -307,5 +309,6 @@ export const configSchema = {
         policies: { type: 'array', maxItems: 1_000, items: signaturePolicy },
       },
     },
+    enforcement: enforcementSchema(repositoryPattern),
   },
 } as const;

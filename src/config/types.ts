@@ -281,6 +281,43 @@ export interface SignaturesConfig {
   readonly policies: readonly SignaturePolicyConfig[];
 }
 
+/** How a rule's violations are handled: enforce denies, warn admits with a warning, audit only logs and counts. */
+export type EnforcementMode = 'enforce' | 'warn' | 'audit';
+
+/** enforcement.namespaces entry: modes for the namespaces it selects (every given selector must match). */
+export interface NamespaceModesConfig {
+  readonly names?: readonly string[];
+  /** Needs admission.namespaceLabels.enabled (relations.ts). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Rule name (or "*") -> mode. */
+  readonly rules: Readonly<Record<string, EnforcementMode>>;
+}
+
+/** enforcement.exemptions entry: every given selector must match; `reason` reaches the decision log. */
+export interface ExemptionConfig {
+  readonly namespaces?: readonly string[];
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** Repository prefixes `host[:port][/path]` at whole segments, or "*". */
+  readonly images?: readonly string[];
+  /** Default: every rule. */
+  readonly rules?: readonly string[];
+  readonly reason: string;
+}
+
+/** Modes, exemptions and dry-run, applied after the policy decision (src/admission/enforcement.ts). */
+export interface EnforcementConfig {
+  /** Nothing is denied: what would be is logged (wouldDeny) and counted (default false). */
+  readonly dryRun: boolean;
+  /** Rule name -> mode; "*" sets the default of unnamed rules (default enforce). */
+  readonly rules: Readonly<Record<string, EnforcementMode>>;
+  readonly namespaces: readonly NamespaceModesConfig[];
+  readonly exemptions: readonly ExemptionConfig[];
+  /** kube-system and ownNamespace are exempt from everything, not evaluated (default true). */
+  readonly exemptSystemNamespaces: boolean;
+  /** imagegate's own namespace (default "imagegate"). */
+  readonly ownNamespace: string;
+}
+
 export interface Config {
   readonly server: ServerConfig;
   readonly reload: ReloadConfig;
@@ -290,6 +327,7 @@ export interface Config {
   readonly registries: RegistriesConfig;
   readonly health: HealthConfig;
   readonly signatures: SignaturesConfig;
+  readonly enforcement: EnforcementConfig;
 }
 
 /** What a config file may say: any key may be left out. */
@@ -312,5 +350,9 @@ export interface ConfigInput {
     readonly limits?: Partial<SignaturesConfig['limits']>;
     readonly policies?: readonly (Partial<SignaturePolicyConfig> &
       Pick<SignaturePolicyConfig, 'repositories' | 'authorities'>)[];
+  };
+  /** Entries' `reason` is checked in relations.ts, so its absence names the fix. */
+  readonly enforcement?: Partial<Omit<EnforcementConfig, 'exemptions'>> & {
+    readonly exemptions?: readonly (Omit<ExemptionConfig, 'reason'> & { readonly reason?: string })[];
   };
 }

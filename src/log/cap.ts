@@ -16,9 +16,18 @@ export interface LogCaps {
   readonly maxObjectKeys: number;
   /** Nesting below this depth is replaced by "[nested]". */
   readonly maxDepth: number;
+  /** Top-level fields whose string may be longer than maxStringLength, with their own limit. */
+  readonly longFields: Readonly<Record<string, number>>;
 }
 
-export const defaultLogCaps: LogCaps = { maxStringLength: 1_024, maxArrayItems: 50, maxObjectKeys: 50, maxDepth: 5 };
+export const defaultLogCaps: LogCaps = {
+  maxStringLength: 1_024,
+  maxArrayItems: 50,
+  maxObjectKeys: 50,
+  maxDepth: 5,
+  // The decision line's `reason` is the denial message exactly, which is at most 4096 characters.
+  longFields: { reason: 4_096 },
+};
 
 /** `value` cut to `max` code units (never splitting a surrogate pair), saying how many were dropped. */
 export function capString(opts: { readonly value: string; readonly max: number }): string {
@@ -42,9 +51,9 @@ export function capLogValue(opts: { readonly value: unknown; readonly caps?: Log
   return capAt(opts.value, opts.caps ?? defaultLogCaps, 0);
 }
 
-function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
-  if (fits(value, caps, depth)) return value;
-  if (typeof value === 'string') return capString({ value, max: caps.maxStringLength });
+function capAt(value: unknown, caps: LogCaps, depth: number, maxString = caps.maxStringLength): unknown {
+  if (fits(value, caps, depth, maxString)) return value;
+  if (typeof value === 'string') return capString({ value, max: maxString });
   if (typeof value !== 'object' || value === null) return value;
   if (depth >= caps.maxDepth) return '[nested]';
   if (Array.isArray(value)) {
@@ -58,7 +67,7 @@ function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
   for (const [key, v] of entries.slice(0, caps.maxObjectKeys))
     out[capString({ value: key, max: caps.maxStringLength })] = isRedactedKey(key)
       ? CENSORED
-      : capAt(v, caps, depth + 1);
+      : capAt(v, caps, depth + 1, longLimit(caps, depth, key));
   if (entries.length > caps.maxObjectKeys) out['…'] = `+${entries.length - caps.maxObjectKeys} keys`;
   return out;
 }
@@ -68,8 +77,8 @@ function capAt(value: unknown, caps: LogCaps, depth: number): unknown {
  * is, without a copy (most lines). Plain objects and arrays only; errors and class instances are
  * always copied into their capped shape.
  */
-function fits(value: unknown, caps: LogCaps, depth: number): boolean {
-  if (typeof value === 'string') return value.length <= caps.maxStringLength;
+function fits(value: unknown, caps: LogCaps, depth: number, maxString = caps.maxStringLength): boolean {
+  if (typeof value === 'string') return value.length <= maxString;
   if (typeof value !== 'object' || value === null) return true;
   if (depth >= caps.maxDepth) return false;
   if (Array.isArray(value)) {
@@ -81,9 +90,16 @@ function fits(value: unknown, caps: LogCaps, depth: number): boolean {
   let keys = 0;
   for (const key in value) {
     if (++keys > caps.maxObjectKeys || key.length > caps.maxStringLength || isRedactedKey(key)) return false;
-    if (!Object.hasOwn(value, key) || !fits(value[key], caps, depth + 1)) return false;
+    if (!Object.hasOwn(value, key) || !fits(value[key], caps, depth + 1, longLimit(caps, depth, key))) return false;
   }
   return true;
+}
+
+/** The string limit of a field: its longFields limit at the top level, else maxStringLength. */
+function longLimit(caps: LogCaps, depth: number, key: string): number {
+  return (
+    (depth === 0 && Object.hasOwn(caps.longFields, key) ? caps.longFields[key] : undefined) ?? caps.maxStringLength
+  );
 }
 
 /** pino's err shape (type, message, stack, own fields, cause), built here so that every part is capped. */

@@ -4,7 +4,7 @@ import { isRecord } from '../guards/index.js';
 
 /**
  * Reads what the decision entrypoint returned. The contract (README "Writing policies"):
- * `{"violations": [{container, image, rule, message, fix?}], "warnings": [string]}`; both lists
+ * `{"violations": [{container, image, rule, message, fix?, pointer?}], "warnings": [string]}`; both lists
  * optional. An undefined decision or one of another shape is undecided, never an allow.
  */
 export function verdictFromResult(opts: { readonly resultSet: unknown; readonly entrypoint: string }): Verdict {
@@ -51,12 +51,14 @@ function toViolation(v: unknown, where: string): Violation {
     if (s === undefined && !required) return '';
     throw shapeError(`${where}.${k} must be a string, got ${describe(s)}`);
   };
+  const pointer = field('pointer', false);
   return {
     container: field('container', false),
     image: field('image', false),
     rule: field('rule', true),
     message: field('message', true),
     fix: field('fix', false),
+    ...(pointer === '' ? {} : { pointer }),
   };
 }
 

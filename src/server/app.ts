@@ -12,6 +12,8 @@ import {
   type AdmissionOutcome,
   type AdmissionRequest,
   type AdmissionReviewResponse,
+  type EnforcementRecord,
+  type LoggedViolation,
   type Decider,
   type FactGatherer,
   type NamespaceLabelsReader,
@@ -258,6 +260,7 @@ async function answer(args: {
   opts.metrics.reviews.inc({ endpoint, verdict: verdictLabel(outcome) });
   opts.metrics.duration.observe({ endpoint }, seconds);
   for (const u of outcome.unpinned ?? []) opts.metrics.unpinnedImages.inc({ code: u.code });
+  if (outcome.enforcement !== undefined) countViolations(opts.metrics, outcome.enforcement);
   logDecision({ logger: opts.logger, endpoint, request, outcome, seconds });
   return toReviewResponse({ request, outcome, mutating: endpoint === 'mutate' });
 }
@@ -309,8 +312,19 @@ const DECISION_FIELD_CAPS = {
   subResource: 63,
   user: 256,
   image: 300,
-  reason: 1_000,
+  /** The denial message is at most 4096 characters (src/admission/messages.ts): logged whole. */
+  reason: 4_096,
+  message: 300,
+  rule: 63,
+  path: 100,
+  container: 63,
 } as const;
+
+/**
+ * Violations listed per mode in the decision line (the counts say how many there were): with the
+ * caps above, the five lists stay under 45 KB at worst, a few hundred bytes usually.
+ */
+const MAX_LOGGED_VIOLATIONS = 10;
 
 /**
  * The `verdict` label of imagegate_admission_reviews_total and of the decision log: allow, deny,
@@ -385,10 +399,60 @@ function logDecision(args: {
       unpinned: outcome.unpinned
         ?.slice(0, MAX_LOGGED_IMAGES)
         .map((u) => ({ image: capString({ value: u.image, max: cap.image }), code: u.code })),
+      ...enforcementLogFields(outcome.enforcement),
       durationMs: Math.round(args.seconds * 1e6) / 1e3,
     },
     'admission decision',
   );
+}
+
+/** imagegate_policy_violations_total: each violation of a review, by rule and the mode it was handled in. */
+function countViolations(metrics: Metrics, record: EnforcementRecord): void {
+  const modes = [
+    ['enforce', record.denied],
+    ['warn', record.warned],
+    ['audit', record.audited],
+    ['exempt', record.exempted],
+    ['dry-run', record.wouldDeny],
+  ] as const;
+  for (const [mode, list] of modes)
+    for (const v of list) metrics.violations.inc({ rule: metrics.violationRule(v.rule), mode });
+}
+
+/**
+ * The decision line's enforcement fields: `exemption` (the reason a namespace was not evaluated)
+ * and, when non-empty, the violations per mode (denied, warned, audited, wouldDeny, exempted with
+ * its reason), at most MAX_LOGGED_VIOLATIONS each, with their counts.
+ */
+function enforcementLogFields(record: EnforcementRecord | undefined): Record<string, unknown> {
+  if (record === undefined) return {};
+  const fields: Record<string, unknown> = {};
+  if (record.namespaceExemption !== undefined) fields.exemption = record.namespaceExemption;
+  const lists = {
+    denied: record.denied,
+    warned: record.warned,
+    audited: record.audited,
+    wouldDeny: record.wouldDeny,
+    exempted: record.exempted,
+  };
+  for (const [name, list] of Object.entries(lists)) {
+    if (list.length === 0) continue;
+    fields[name] = list.slice(0, MAX_LOGGED_VIOLATIONS).map(loggedViolation);
+    fields[`${name}Count`] = list.length;
+  }
+  return fields;
+}
+
+function loggedViolation(v: LoggedViolation): LoggedViolation {
+  const cap = DECISION_FIELD_CAPS;
+  return {
+    rule: capString({ value: v.rule, max: cap.rule }),
+    path: capString({ value: v.path, max: cap.path }),
+    container: capString({ value: v.container, max: cap.container }),
+    image: capString({ value: v.image, max: cap.image }),
+    message: capString({ value: v.message, max: cap.message }),
+    ...(v.reason === undefined ? {} : { reason: v.reason }),
+  };
 }
 
 /**

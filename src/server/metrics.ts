@@ -1,3 +1,4 @@
+import { MAX_RULE_LABELS, MAX_RULE_LENGTH, OTHER_RULE } from './instrument.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -27,6 +28,9 @@ export interface Metrics {
   readonly unpinnedImages: Counter<'code'>;
   readonly registryDuration: Histogram<'registry'>;
   readonly decisions: Counter<'verdict' | 'rule'>;
+  readonly violations: Counter<'rule' | 'mode'>;
+  /** The `rule` label of imagegate_policy_violations_total for a rule name, bounded as the decisions' (instrument.ts). */
+  readonly violationRule: (rule: string) => string;
   readonly decisionDuration: Histogram;
   readonly verdictCache: Counter<'result'>;
   readonly policyRevision: Gauge<'revision'>;
@@ -39,9 +43,16 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   const probes: MetricProbes = {};
+  const violationRules = new Set<string>();
   return {
     registry,
     probes,
+    violationRule: (rule) => {
+      if (violationRules.has(rule)) return rule;
+      if (rule.length > MAX_RULE_LENGTH || violationRules.size >= MAX_RULE_LABELS) return OTHER_RULE;
+      violationRules.add(rule);
+      return rule;
+    },
     reviews: new Counter({
       name: 'imagegate_admission_reviews_total',
       help: 'AdmissionReviews answered, by endpoint and verdict (allow, deny, error, skip).',
@@ -59,6 +70,12 @@ export function createMetrics(): Metrics {
       name: 'imagegate_policy_decisions_total',
       help: 'Policy decisions of /validate by verdict (allow, deny, undecided) and, for deny, each distinct rule that denied (rule="" otherwise).',
       labelNames: ['verdict', 'rule'],
+      registers: [registry],
+    }),
+    violations: new Counter({
+      name: 'imagegate_policy_violations_total',
+      help: 'Violations found by /validate, by rule and what was done with them (mode: enforce, warn, audit, exempt, dry-run).',
+      labelNames: ['rule', 'mode'],
       registers: [registry],
     }),
     decisionDuration: new Histogram({

@@ -13,6 +13,7 @@ export function validateDepsOf(deps: ReviewDeps): ValidateDeps {
     failurePolicy: deps.config.admission.failurePolicy,
     ...(deps.gatherer === undefined ? {} : { gatherer: deps.gatherer }),
     ...(deps.namespaceLabels === undefined ? {} : { namespaceLabels: deps.namespaceLabels }),
+    enforcement: deps.config.enforcement,
   };
 }
 

@@ -44,7 +44,7 @@ t.test('a registry failure keeps its code beside the readable warning', async (t
     'only the tagged image, with its code',
   );
   t.same(out.warnings, [
-    'container app: registry.example.com/team/app:1 not pinned: registry registry.example.com: no answer within 3000 ms',
+    'spec.containers[0] "app": registry.example.com/team/app:1 not pinned: registry registry.example.com: no answer within 3000 ms',
   ]);
 });
 

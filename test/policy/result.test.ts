@@ -20,6 +20,21 @@ t.test('violations deny, none allow, warnings carried', async (t) => {
   });
 });
 
+t.test('a violation may name its image site by pointer', async (t) => {
+  const pointer = '/spec/containers/1/image';
+  t.same(
+    verdictFromResult({
+      resultSet: [{ result: { violations: [{ container: 'app', image: 'x', rule: 'r', message: 'm', pointer }] } }],
+      entrypoint: ep,
+    }),
+    {
+      kind: 'deny',
+      violations: [{ container: 'app', image: 'x', rule: 'r', message: 'm', fix: '', pointer }],
+      warnings: [],
+    },
+  );
+});
+
 t.test('undefined or misshapen decisions are undecided, never allowed', async (t) => {
   const cases: [unknown, RegExp][] = [
     [[], /undefined for this input/],
@@ -28,6 +43,7 @@ t.test('undefined or misshapen decisions are undecided, never allowed', async (t
     [[{ result: { violations: 'nope' } }], /violations must be an array/],
     [[{ result: { violations: [{ rule: 'r' }] } }], /message must be a string/],
     [[{ result: { warnings: [1] } }], /warnings\[0\] must be a string/],
+    [[{ result: { violations: [{ rule: 'r', message: 'm', pointer: 3 }] } }], /pointer must be a string/],
   ];
   for (const [resultSet, message] of cases) {
     t.match(

@@ -78,19 +78,22 @@ t.test('a policy keyed on a namespace label admits and denies by it, one API rea
   t.equal(nsReads('payments'), 1, 'the second review used the cached labels');
   const web = reviewResponse((await srv.post('/validate', inNamespace('web'))).json);
   t.equal(web.allowed, false);
-  t.match(web.status, { code: 403, message: /violates team: namespace team is web/ });
+  t.match(web.status, {
+    code: 403,
+    message: /^imagegate denied Pod "web\/web" \(1 violation\):\n- \(object\): team: namespace team is web/,
+  });
 });
 
 t.test('labels that cannot be read deny with the reason the policy was given', async (t) => {
   const locked = reviewResponse((await srv.post('/validate', inNamespace('locked'))).json);
   t.equal(locked.allowed, false);
-  t.match(locked.status, { message: /violates namespace-labels: labels unreadable: IMAGEGATE_KUBE_FORBIDDEN/ });
+  t.match(locked.status, { message: /\n- \(object\): namespace-labels: labels unreadable: IMAGEGATE_KUBE_FORBIDDEN/ });
   t.notMatch(locked.status, { message: /namespace team is/ }, 'the failure is not read as "no team label"');
 });
 
 t.test('not configured: the input has neither field', async (t) => {
   const before = kubeApi.requests.length;
   const r = reviewResponse((await plain.post('/validate', inNamespace('payments'))).json);
-  t.match(r.status, { message: /violates absent: neither namespaceLabels nor namespaceLabelsError/ });
+  t.match(r.status, { message: /\n- \(object\): absent: neither namespaceLabels nor namespaceLabelsError/ });
   t.equal(kubeApi.requests.length, before, 'no API read');
 });

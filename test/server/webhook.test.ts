@@ -2,7 +2,7 @@ import t from 'tap';
 import fjp from 'fast-json-patch';
 import { kindCases, podCase, review, samplePodSpec } from '../fixtures/reviews.js';
 import { recordingDecider, fakePinner } from '../fixtures/deciders.js';
-import { decodePatch, reviewResponse, startTestServer } from '../fixtures/server.js';
+import { decodePatch, reviewResponse, startTestServer, statusMessage } from '../fixtures/server.js';
 import { isRecord } from '../../src/guards/index.js';
 
 const { applyPatch } = fjp;
@@ -68,10 +68,12 @@ t.test('denials name the container, the rule, why and the fix', async (t) => {
   const res = reviewResponse((await srv.post('/validate', review(podCase))).json);
   t.equal(res.allowed, false);
   t.match(res.status, { code: 403, reason: 'Forbidden' });
-  t.match(res.status, {
-    message:
-      /container "log" image "busybox" violates trusted-registries: registry docker\.io is not trusted \(fix: use an image from registry\.example\.com\)/,
-  });
+  t.equal(
+    statusMessage(res),
+    'imagegate denied Pod "team-a/web" (1 violation):\n' +
+      '- spec.containers[1] (container "log"): image "busybox": trusted-registries: registry docker.io is not trusted; fix: use an image from registry.example.com',
+    'the object, the container at its path, the image, the rule, why and the fix (no facts stage: no digest)',
+  );
   const decision = srv.logs
     .map((l): unknown => JSON.parse(l))
     .find((l) => isRecord(l) && l.event === 'admission.decision');
@@ -182,11 +184,12 @@ t.test('response contract (adversarial class 4)', async (t) => {
   const m = reviewResponse((await srv.post('/mutate', review(podCase, { object: many }))).json);
   const warnings = m.warnings;
   if (!Array.isArray(warnings)) throw new Error('expected warnings');
-  t.ok(warnings.length <= 5, `at most 5 warnings (got ${warnings.length})`);
+  t.equal(warnings.length, 8, 'at most 8 warnings');
   for (const w of warnings) {
     t.ok(typeof w === 'string' && w.length <= 120 && !/^warning:/i.test(w), 'each ≤120 chars, no Warning: prefix');
   }
-  t.match(warnings.at(-1), /more warnings/);
+  t.match(warnings[0], /^spec\.containers\[0\] "c0-n+…$/, 'the path and container first, clipped with …');
+  t.equal(warnings.at(-1), "and 5 more warnings (see imagegate's decision log)");
   t.notOk('patch' in m, 'nothing to pin without a registry, so no patch');
 });
 
@@ -205,10 +208,18 @@ t.test('invalid references are denied with a parse error and never reach policy 
     const obj = podCase.wrap({ containers: [{ name: 'app', image }] });
     const r = reviewResponse((await srv.post('/validate', review(podCase, { object: obj }))).json);
     t.equal(r.allowed, false, `${image.slice(0, 40)} denied`);
-    t.match(r.status, { message: /violates image-reference/ });
+    t.match(r.status, {
+      message: new RegExp(
+        `^imagegate denied Pod "team-a/web" \\(1 violation\\):\\n- spec\\.containers\\[0\\] \\(container "app"\\): image ${escapeRegExp(JSON.stringify(image))}: image-reference: .+; fix: write a valid image reference such as registry\\.example\\.com/team/app:1\\.2\\.3$`,
+      ),
+    });
   }
   t.equal(calls.length, 0, 'the decider (and so the network) was never asked');
 });
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 async function fetchText(srv: { url: string; agent: import('undici').Agent }, path: string): Promise<string> {
   const { request } = await import('undici');

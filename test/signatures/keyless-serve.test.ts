@@ -138,7 +138,10 @@ t.test('serve with trustedRootFile: the release workflow admitted, another workf
   await reg.push('acme/app', cosignTag(o, '.sig'), cosignSignatureImage([wrong]));
   const denied = await validate(`${H}/acme/app:v2`);
   t.equal(denied.allowed, false);
-  t.match(denied.message, `container "app" image "${H}/acme/app:v2" violates signatures: ${H}/acme/app@${o}`);
+  t.match(
+    denied.message,
+    `- spec.containers[0] (container "app"): image "${H}/acme/app:v2" judged ${H}/acme/app@${o}: signatures: ${H}/acme/app@${o}`,
+  );
   t.match(denied.message, `is not signed as required for ${H}/acme: needs 1 distinct trusted signer of ${o}, has none`);
   t.match(
     denied.message,

@@ -161,7 +161,7 @@ async function denied(t: Test, img: string, pinned: string, policy: string, ...r
   t.equal(d.allowed, false, `${img} is denied`);
   t.match(d.message, 'container "app"');
   t.match(d.message, pinned);
-  t.match(d.message, 'violates signatures: ');
+  t.match(d.message, ': signatures: ');
   t.match(d.message, policy);
   for (const r of reasons) t.match(d.message, r);
   return d.message;
