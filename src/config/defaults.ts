@@ -73,6 +73,7 @@ export const defaultConfig: Config = {
     cacheTtlMs: 300_000,
     policies: [],
   },
+  tags: { requireDigest: false },
 };
 
 /** What a `signatures.policies` entry leaves out. */

@@ -5,6 +5,7 @@ export type {
   LogLevel,
   RegistriesConfig,
   RegistryHostConfig,
+  RegistryMirrorConfig,
   PullSecretsConfig,
   HealthConfig,
   HealthSourceConfig,
@@ -14,3 +15,4 @@ export type {
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { parseConfig, validateConfig } from './load.js';
+export { trustedRepositories, foldRepositoryPrefix, isUnder } from './trust.js';

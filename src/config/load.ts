@@ -94,6 +94,7 @@ function withDefaults(input: ConfigInput): Config {
       ...d.registries,
       ...input.registries,
       hosts: (input.registries?.hosts ?? d.registries.hosts).map((h) => ({ ...defaultRegistryHost, ...h })),
+      mirrors: (input.registries?.mirrors ?? d.registries.mirrors).map((m) => ({ rewrite: false, ...m })),
       pullSecrets: { ...d.registries.pullSecrets, ...input.registries?.pullSecrets },
     },
     health: {
@@ -108,6 +109,7 @@ function withDefaults(input: ConfigInput): Config {
       limits: { ...d.signatures.limits, ...input.signatures?.limits },
       policies: (input.signatures?.policies ?? []).map((p) => ({ ...defaultSignaturePolicy, ...p })),
     },
+    tags: { ...d.tags, ...input.tags },
   };
 }
 
