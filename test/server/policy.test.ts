@@ -48,7 +48,7 @@ t.test('the shipped policies, compiled at start-up, decide over real HTTPS', asy
   t.match(bad.status, {
     code: 403,
     message:
-      /denied 2 image problems: container "sidecar" image "registry\.example\.com\.evil\.io\/team\/app:1" violates trusted-registries: registry\.example\.com\.evil\.io\/team\/app is not in a trusted registry \(fix: use an image under one of: registry\.example\.com, Registry\.Example\.com:5000\/ops\); container "tool"/,
+      /denied 2 image problems: container "sidecar" image "registry\.example\.com\.evil\.io\/team\/app:1" violates trusted-registries: registry\.example\.com\.evil\.io\/team\/app is not in the trusted registries \(registries\.hosts\) \(fix: use an image under one of: registry\.example\.com, Registry\.Example\.com:5000\/ops\); container "tool"/,
   });
 });
 
