@@ -137,6 +137,9 @@ t.test('mirrors', async (t) => {
   const rewritten = await main.webhook.admit(podCase, pod(`${H}/hub/nginx:1.27`));
   t.same(rewritten.object.spec, { containers: [{ name: 'app', image: `${H}/team/hub/nginx:1.27@${NGINX}` }] });
   t.ok(rewritten.answer.allowed, 'rewrite: true: /mutate moved it to the mirror, pinned there, and it is admitted');
+  const digested = await main.webhook.admit(podCase, pod(`${H}/hub/nginx@${NGINX}`));
+  t.same(digested.object.spec, { containers: [{ name: 'app', image: `${H}/team/hub/nginx@${NGINX}` }] });
+  t.ok(digested.answer.allowed, 'a written digest is moved to the mirror as it is');
 
   const upstream = await main.webhook.admit(podCase, pod(`${H}/upstream/nginx:1.27`));
   t.equal(
