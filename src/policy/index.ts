@@ -2,4 +2,4 @@ export { readBundle, type Bundle, type BundleManifest } from './bundle.js';
 export { buildBundle, compileBundle, DEFAULT_ENTRYPOINT, type BuildBundleOptions, type BuiltBundle } from './build.js';
 export { loadDecider } from './load.js';
 export { loadPolicySources } from './sources.js';
-export { policyDataOf, policyOf } from './config-data.js';
+export { policyOf } from './config-data.js';

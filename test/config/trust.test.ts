@@ -7,7 +7,7 @@ import t from 'tap';
 import type { Dispatcher } from 'undici';
 import { defaultConfig, trustedRepositories } from '../../src/config/index.js';
 import { parseConfig } from '../../src/config/internal.js';
-import { policyDataOf } from '../../src/policy/index.js';
+import { policyDataOf } from '../../src/policy/internal.js';
 import { createRegistryPinner } from '../../src/registry/index.js';
 import type { HostResolver } from '../../src/registry/internal.js';
 import { fakeAgent } from '../registry/fakes.js';
