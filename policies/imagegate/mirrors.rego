@@ -28,7 +28,7 @@ violation contains v if {
 	v := {
 		"container": img.container,
 		"image": img.image,
-		"pointer": object.get(img, "pointer", ""),
+		"pointer": data.imagegate.registries.pointer(img),
 		"rule": "mirrors",
 		"message": message(img.reference.repository, m),
 		"fix": sprintf("use %s", [mirror_image(img.reference, m)]),

@@ -16,7 +16,7 @@ violation contains v if {
 	v := {
 		"container": img.container,
 		"image": img.image,
-		"pointer": object.get(img, "pointer", ""),
+		"pointer": pointer(img),
 		"rule": "trusted-registries",
 		"message": sprintf("%s is not in the trusted registries (registries.hosts)", [img.reference.repository]),
 		"fix": fix,
@@ -31,6 +31,14 @@ warning contains msg if {
 	count(prefixes) == 0
 	msg := "no trusted registries are configured (registries.hosts): every image is denied"
 }
+
+# The image's site in the object (a JSON pointer), "" when the input has none. Read field by
+# field (not object.get on the image), so the verdict cache keys on these fields only.
+pointer(img) := img.pointer if has_pointer(img)
+
+pointer(img) := "" if not has_pointer(img)
+
+has_pointer(img) if is_string(img.pointer)
 
 default prefixes := []
 

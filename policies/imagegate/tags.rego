@@ -38,7 +38,7 @@ violation contains v if {
 violation_of(img, message) := {
 	"container": img.container,
 	"image": img.image,
-	"pointer": object.get(img, "pointer", ""),
+	"pointer": data.imagegate.registries.pointer(img),
 	"rule": "tag-hygiene",
 	"message": message,
 	"fix": fix(img),
