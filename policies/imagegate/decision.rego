@@ -12,6 +12,10 @@ violations contains v if some v in data.imagegate.health.violation
 
 violations contains v if some v in data.imagegate.signatures.violation
 
+violations contains v if some v in data.imagegate.tags.violation
+
+violations contains v if some v in data.imagegate.mirrors.violation
+
 warnings contains w if some w in data.imagegate.registries.warning
 
 warnings contains w if some w in data.imagegate.health.warning

@@ -17,7 +17,7 @@ image(repository, health) := {
 	"container": "app",
 	"image": concat("@", [repository, digest]),
 	"digest": digest,
-	"reference": {"repository": repository},
+	"reference": {"repository": repository, "digest": digest},
 	"facts": {"health": health},
 }
 

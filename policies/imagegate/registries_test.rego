@@ -4,7 +4,7 @@ import rego.v1
 
 config := {"trusted_registries": ["registry.example.com/team", "ghcr.io", "Mirror.Example.com:5000/hub"]}
 
-image(repository) := {"container": "app", "image": repository, "reference": {"repository": repository}}
+image(repository) := {"container": "app", "image": concat(":", [repository, "1"]), "reference": {"repository": repository, "tag": "1"}}
 
 denied(repository) if {
 	some v in data.imagegate.decision.violations with input as {"images": [image(repository)]} with data.imagegate.config as config
@@ -32,7 +32,7 @@ test_violation_names_container_rule_and_fix if {
 	d := data.imagegate.decision with input as {"images": [image("docker.io/library/nginx")]} with data.imagegate.config as config
 	some v in d.violations
 	v.container == "app"
-	v.message == "docker.io/library/nginx is not in a trusted registry"
+	v.message == "docker.io/library/nginx is not in the trusted registries (registries.hosts)"
 	v.fix == "use an image under one of: registry.example.com/team, ghcr.io, Mirror.Example.com:5000/hub"
 }
 

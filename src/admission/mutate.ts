@@ -7,10 +7,14 @@ import type { ReviewSummary } from './summary.js';
 import { withDeadline } from './deadline.js';
 import { pinContext } from './context.js';
 import { unpinnedWarning } from './messages.js';
+import { mirrorRewrite } from './mirrors.js';
+import type { RegistryMirrorConfig } from '../config/index.js';
 
 export interface MutateDeps {
   /** Absent when no registry is configured: tags are then left as they are, with a warning. */
   readonly pinner?: Pinner;
+  /** registries.mirrors: images under an entry with `rewrite: true` are moved to the mirror, pinned there. */
+  readonly mirrors?: readonly RegistryMirrorConfig[];
 }
 
 /**
@@ -35,11 +39,19 @@ export async function mutateRequest(opts: {
       return selected satisfies never;
   }
   const warnings: string[] = [];
-  const toPin: { site: ImageSite; ref: ImageRef }[] = [];
+  const patch: ReplaceOp[] = [];
+  const toPin: { site: ImageSite; ref: ImageRef; rewritten: boolean }[] = [];
   for (const site of selected.sites) {
     const r = tryParseImageReference(site.image);
-    if (!r.ok) warnings.push(unpinnedWarning({ site, reason: r.error.message }));
-    else if (r.ref.digest === undefined) toPin.push({ site, ref: r.ref });
+    if (!r.ok) {
+      warnings.push(unpinnedWarning({ site, reason: r.error.message }));
+      continue;
+    }
+    const mirrored = mirrorRewrite({ ref: r.ref, mirrors: opts.deps.mirrors ?? [] });
+    const ref = mirrored ?? r.ref;
+    if (ref.digest === undefined) toPin.push({ site, ref, rewritten: mirrored !== undefined });
+    // A written digest is kept as it is: moved to the mirror without asking any registry.
+    else if (mirrored !== undefined) patch.push({ op: 'replace', path: site.pointer, value: mirrored.canonical });
   }
   const outcomes = await pinAll({
     pinner: opts.deps.pinner,
@@ -47,16 +59,21 @@ export async function mutateRequest(opts: {
     signal: opts.signal,
     context: pinContext(opts.summary),
   });
-  const patch: ReplaceOp[] = [];
   const unpinned: UnpinnedImage[] = [];
-  toPin.forEach(({ site }, i) => {
+  toPin.forEach(({ site, ref, rewritten }, i) => {
     const outcome = outcomes[i] ?? unresolved('IMAGEGATE_INTERNAL', 'no answer from the resolver');
     switch (outcome.kind) {
       case 'pinned':
         if (outcome.image !== site.image) patch.push({ op: 'replace', path: site.pointer, value: outcome.image });
         break;
       case 'unresolved':
-        warnings.push(unpinnedWarning({ site, reason: outcome.reason }));
+        // Unpinned at the mirror, the image stays as written (the mirrors rule then names the mirror).
+        warnings.push(
+          unpinnedWarning({
+            site,
+            reason: `${rewritten ? `not moved to its mirror ${ref.original}: ` : ''}${outcome.reason}`,
+          }),
+        );
         unpinned.push({ image: site.image, code: outcome.code });
         break;
       default:

@@ -8,12 +8,11 @@ import {
   type Metrics,
   type ReviewDeps,
 } from '../server/index.js';
-import { loadDecider } from '../policy/index.js';
+import { loadDecider, policyOf } from '../policy/index.js';
 import { createRegistryPinner } from '../registry/index.js';
 import { createFactGatherer, type FactSource } from '../facts/index.js';
 import { createHealthSource } from '../health/index.js';
 import { createSignatureSource, loadSigstoreTrust } from '../signatures/index.js';
-import { isRecord } from '../guards/index.js';
 import { createNamespaceLabelsReader } from '../kube/index.js';
 
 type LoadedDecider = Awaited<ReturnType<typeof loadDecider>>;
@@ -58,13 +57,13 @@ export async function buildServeParts(opts: {
   const { config, previous, logger, metrics } = opts;
   const built: Part[] = [];
   try {
+    // The decider is rebuilt only when its bundle or the data the config implies (policyOf) changed.
     const reuseDecider =
-      previous?.policyHash === opts.policyHash &&
-      isDeepStrictEqual(derivedPolicy(previous.config), derivedPolicy(config));
+      previous?.policyHash === opts.policyHash && isDeepStrictEqual(policyOf(previous.config), policyOf(config));
     const decider = reuseDecider
       ? previous.decider
       : await loadDecider({
-          policy: derivedPolicy(config),
+          policy: policyOf(config),
           note: (message) => logger.warn({ event: 'policy.compiling' }, message),
         });
     if (!reuseDecider) built.push(decider);
@@ -176,32 +175,4 @@ async function signatureSource(config: Config, pinner: RegistryPinner): Promise<
     artifacts: pinner.resolver.artifacts,
     ...(trust === undefined ? {} : { trust }),
   });
-}
-
-/**
- * The policy settings with what the config implies for the shipped rules: configured
- * `health.sources` turn the health-grade rule on (`data.imagegate.config.health.enabled`), and
- * `signatures.policies` the signatures rule (`data.imagegate.config.signatures.enabled`, with the
- * repositories they cover), each unless `policy.data` says otherwise.
- */
-export function derivedPolicy(config: Config): Config['policy'] {
-  let policy = config.policy;
-  if (config.health.sources.length > 0) policy = enabled(policy, 'health', {});
-  const patterns = config.signatures.policies.flatMap((p) => p.repositories);
-  // The rule denies an unchecked image (no digest, registry down) only where a policy needs signatures.
-  if (patterns.length > 0) policy = enabled(policy, 'signatures', { repositories: [...new Set(patterns)] });
-  return policy;
-}
-
-function enabled(policy: Config['policy'], rule: string, defaults: Record<string, unknown>): Config['policy'] {
-  const data = policy.data ?? {};
-  const imagegate = isRecord(data.imagegate) ? data.imagegate : {};
-  const settings = isRecord(imagegate.config) ? imagegate.config : {};
-  const section = isRecord(settings[rule]) ? settings[rule] : {};
-  if ('enabled' in section) return policy;
-  const on = {
-    ...data,
-    imagegate: { ...imagegate, config: { ...settings, [rule]: { ...defaults, ...section, enabled: true } } },
-  };
-  return { ...policy, data: on };
 }

@@ -7,8 +7,6 @@ import { createMetrics, createSwappable, startServer, type Metrics, type Running
 import { buildServeParts, createPartLedger } from './serve-parts.js';
 import { EMBEDDED_CONFIG, policyContentHash, startReloader, type Reloader } from './reload.js';
 
-export { derivedPolicy } from './serve-parts.js';
-
 /** A running `imagegate serve`: the server, its reloader, and the shutdown SIGTERM starts. */
 export interface Serving {
   readonly running: RunningServer;

@@ -81,6 +81,7 @@ export const defaultConfig: Config = {
     exemptSystemNamespaces: true,
     ownNamespace: 'imagegate',
   },
+  tags: { requireDigest: false },
 };
 
 /** What a `signatures.policies` entry leaves out. */

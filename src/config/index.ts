@@ -5,6 +5,7 @@ export type {
   LogLevel,
   RegistriesConfig,
   RegistryHostConfig,
+  RegistryMirrorConfig,
   PullSecretsConfig,
   HealthConfig,
   HealthSourceConfig,
@@ -18,3 +19,4 @@ export type {
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { loadConfigFile, parseConfig, validateConfig } from './load.js';
+export { trustedRepositories, foldRepositoryPrefix, isUnder } from './trust.js';

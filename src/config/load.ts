@@ -94,6 +94,7 @@ function withDefaults(input: ConfigInput): Config {
       ...d.registries,
       ...input.registries,
       hosts: (input.registries?.hosts ?? d.registries.hosts).map((h) => ({ ...defaultRegistryHost, ...h })),
+      mirrors: (input.registries?.mirrors ?? d.registries.mirrors).map((m) => ({ rewrite: false, ...m })),
       pullSecrets: { ...d.registries.pullSecrets, ...input.registries?.pullSecrets },
     },
     health: {
@@ -114,6 +115,7 @@ function withDefaults(input: ConfigInput): Config {
       // A missing reason is refused by relations.ts, naming the key and the fix.
       exemptions: (input.enforcement?.exemptions ?? []).map((x) => ({ ...x, reason: x.reason ?? '' })),
     },
+    tags: { ...d.tags, ...input.tags },
   };
 }
 

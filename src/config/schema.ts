@@ -20,6 +20,12 @@ const repositoryPrefix = {
   maxLength: 255,
   pattern: `^${HOST}(/[a-z0-9]+([._-][a-z0-9]+)*)*$`,
 } as const;
+/** A path prefix under a registry host (`acme`, `other-org/app`): lowercase path components, no wildcards, no leading or trailing '/'. */
+const repositoryPath = {
+  type: 'string',
+  maxLength: 255,
+  pattern: '^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$',
+} as const;
 const credentials = {
   type: 'object',
   additionalProperties: false,
@@ -228,6 +234,7 @@ export const configSchema = {
               insecure: { type: 'boolean' },
               allowedHosts: { type: 'array', maxItems: 100, items: registryHost },
               credentialRealms: { type: 'array', maxItems: 100, items: registryHost },
+              repositories: { type: 'array', minItems: 1, maxItems: 1_000, items: repositoryPath },
             },
           },
         },
@@ -238,7 +245,7 @@ export const configSchema = {
             type: 'object',
             additionalProperties: false,
             required: ['from', 'to'],
-            properties: { from: repositoryPrefix, to: repositoryPrefix },
+            properties: { from: repositoryPrefix, to: repositoryPrefix, rewrite: { type: 'boolean' } },
           },
         },
         cacheTtlMs: { type: 'integer', minimum: 0, maximum: 86_400_000 },
@@ -310,5 +317,10 @@ export const configSchema = {
       },
     },
     enforcement: enforcementSchema(repositoryPattern),
+    tags: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { requireDigest: { type: 'boolean' } },
+    },
   },
 } as const;

@@ -128,12 +128,26 @@ export interface RegistryHostConfig {
    * Listing a host here also allows it as a realm. Default none: other realms get anonymous requests.
    */
   readonly credentialRealms: readonly string[];
+  /**
+   * Path prefixes under `host` that are trusted (whole segments: `acme` covers acme/app, not
+   * acme-evil/app); absent: the whole host. Images elsewhere on the host are never contacted and
+   * are not in the policy's trusted list (trustedRepositories).
+   */
+  readonly repositories?: readonly string[];
 }
 
 /** Resolve repositories under `from` (e.g. docker.io/library) at `to` (e.g. mirror.example.com/hub). */
 export interface RegistryMirrorConfig {
   readonly from: string;
   readonly to: string;
+  /** /mutate rewrites images under `from` to `to`, pinned there (default false: the mirrors rule only denies). */
+  readonly rewrite: boolean;
+}
+
+/** The tag-hygiene rule's settings (data.imagegate.config.tags). */
+export interface TagsConfig {
+  /** Every image as written (after /mutate) must carry a digest (default false). */
+  readonly requireDigest: boolean;
 }
 
 /** Reading imagePullSecrets through the Kubernetes API (needs RBAC get on secrets and serviceaccounts). */
@@ -328,6 +342,7 @@ export interface Config {
   readonly health: HealthConfig;
   readonly signatures: SignaturesConfig;
   readonly enforcement: EnforcementConfig;
+  readonly tags: TagsConfig;
 }
 
 /** What a config file may say: any key may be left out. */
@@ -341,8 +356,9 @@ export interface ConfigInput {
   readonly policy?: Partial<Omit<PolicyConfig, 'verdictCache'>> & {
     readonly verdictCache?: Partial<VerdictCacheConfig>;
   };
-  readonly registries?: Partial<Omit<RegistriesConfig, 'hosts' | 'pullSecrets'>> & {
+  readonly registries?: Partial<Omit<RegistriesConfig, 'hosts' | 'mirrors' | 'pullSecrets'>> & {
     readonly hosts?: readonly (Partial<Omit<RegistryHostConfig, 'host'>> & { readonly host: string })[];
+    readonly mirrors?: readonly (Partial<RegistryMirrorConfig> & Pick<RegistryMirrorConfig, 'from' | 'to'>)[];
     readonly pullSecrets?: Partial<PullSecretsConfig>;
   };
   readonly health?: Partial<Omit<HealthConfig, 'bands'>> & { readonly bands?: Partial<HealthConfig['bands']> };
@@ -355,4 +371,5 @@ export interface ConfigInput {
   readonly enforcement?: Partial<Omit<EnforcementConfig, 'exemptions'>> & {
     readonly exemptions?: readonly (Omit<ExemptionConfig, 'reason'> & { readonly reason?: string })[];
   };
+  readonly tags?: Partial<TagsConfig>;
 }

@@ -109,8 +109,8 @@ export const ERROR_CODES = {
     meaning: 'no registry is configured for tag resolution; tags are left as they are',
   },
   IMAGEGATE_REGISTRY_UNTRUSTED: {
-    meaning: "the image's registry is not in registries.hosts",
-    fix: 'use an image from a trusted registry, or add the host to registries.hosts in the config',
+    meaning: "the image's registry (or, where the entry lists repositories, its repository) is not in registries.hosts",
+    fix: 'use an image under registries.hosts, or add its host (or repository: registries.hosts[].repositories) there in the config',
   },
   IMAGEGATE_REGISTRY_TIMEOUT: {
     meaning: 'no complete answer within timeoutMs or the review deadline',

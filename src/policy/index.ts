@@ -3,3 +3,4 @@ export { buildBundle, compileBundle, DEFAULT_ENTRYPOINT, type BuildBundleOptions
 export { loadDecider } from './load.js';
 export { loadPolicySources } from './sources.js';
 export { policyInput, type PolicyInput } from './input.js';
+export { policyOf } from './config-data.js';

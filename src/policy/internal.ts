@@ -23,3 +23,4 @@ export { packageRoot, shippedPolicyDir, SHIPPED_BUNDLE_FILE } from './shipped.js
 export { shippedBundle, compiledDir, type LoadDeciderOptions } from './load.js';
 export { readPolicyDir, sourcesRevision, type PolicyDirSources } from './dir.js';
 export { compileApart, type CompileApartOptions } from './compile-process.js';
+export { policyDataOf } from './config-data.js';

@@ -8,6 +8,7 @@ import { createBundleDecider, type BundleDecider } from './decider.js';
 import { compileApart } from './compile-process.js';
 import { readPolicyDir } from './dir.js';
 import { packageRoot, SHIPPED_BUNDLE_FILE } from './shipped.js';
+import { overlay } from './overlay.js';
 import { isRecord } from '../guards/index.js';
 
 /** Where the policy came from and its bundle; `source` names it in logs and errors. */
@@ -123,17 +124,4 @@ function whyNotUsable(bundle: Bundle | undefined, revision: string, entrypoint: 
   if (!bundle.manifest.wasm.some((w) => w.entrypoint === entrypoint))
     return `the prebuilt bundle has no entrypoint ${JSON.stringify(entrypoint)}`;
   return undefined;
-}
-
-/** `over` wins: objects merge key by key, any other value replaces what the bundle had. */
-function overlay(
-  base: Readonly<Record<string, unknown>>,
-  over: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const prev = out[k];
-    out[k] = isRecord(prev) && isRecord(v) ? overlay(prev, v) : v;
-  }
-  return out;
 }

@@ -144,7 +144,7 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
     if (!parsed.ok) throw parsed.error;
     const route = table.route(parsed.ref);
     if (route.kind === 'untrusted') {
-      const p = problem('untrusted', 'not in the trusted registries (registries.hosts)');
+      const p = problem('untrusted', route.problem);
       throw imageError({ image: target.repository, registry: route.host, problem: p });
     }
     const host = hosts.get(route.settings.host);
@@ -195,7 +195,7 @@ export function createRegistryResolver(opts: RegistryResolverOptions): RegistryR
       const started = clock.now();
       const route = table.route(ref);
       if (route.kind === 'untrusted') {
-        const p = problem('untrusted', 'not in the trusted registries (registries.hosts)');
+        const p = problem('untrusted', route.problem);
         return finish(started, UNTRUSTED_HOST_LABEL, {
           ok: false,
           error: imageError({ image: ref.original, registry: route.host, problem: p }),

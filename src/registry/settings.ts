@@ -24,6 +24,8 @@ export interface RegistrySettings {
   readonly allowedHosts: ReadonlySet<string>;
   /** `URL.host`s besides the origin whose token realm receives `credentials` (and is allowed as a realm). */
   readonly credentialRealms: ReadonlySet<string>;
+  /** registries.hosts[].repositories: the only path prefixes contacted on this host; undefined: the whole host. */
+  readonly repositories?: readonly string[];
 }
 
 interface Mirror {
@@ -33,10 +35,16 @@ interface Mirror {
   readonly toPath: string;
 }
 
-/** Where to look a tag up: the registry and the repository path on it. */
+/**
+ * Where to look a tag up: the registry and the repository path on it; or, for an image outside
+ * registries.hosts (its host, or its host's `repositories`), why nothing may be contacted.
+ */
 export type Route =
   | { readonly kind: 'route'; readonly settings: RegistrySettings; readonly path: string }
-  | { readonly kind: 'untrusted'; readonly host: string };
+  | { readonly kind: 'untrusted'; readonly host: string; readonly problem: string };
+
+/** The refusal of an image whose host no registries.hosts entry names. */
+const UNTRUSTED_HOST = 'not in the trusted registries (registries.hosts)';
 
 export interface RegistryTable {
   readonly registries: ReadonlyMap<string, RegistrySettings>;
@@ -88,7 +96,22 @@ function settingsOf(h: RegistryHostConfig, read: ReadText): RegistrySettings {
     timeoutMs: h.timeoutMs,
     allowedHosts: urlHosts(h.allowedHosts),
     credentialRealms: urlHosts(h.credentialRealms),
+    ...(h.repositories === undefined ? {} : { repositories: h.repositories }),
   });
+}
+
+/** True when `path` on `s`'s host is trusted: the whole host, or under one of its repositories at a whole segment. */
+function pathTrusted(s: RegistrySettings, path: string): boolean {
+  return s.repositories === undefined || s.repositories.some((prefix) => under(path, prefix) !== undefined);
+}
+
+function untrustedPath(s: RegistrySettings, path: string): Route {
+  const listed = (s.repositories ?? []).join(', ');
+  return {
+    kind: 'untrusted',
+    host: s.host,
+    problem: `${s.host}/${path} is not under its trusted repositories (registries.hosts[].repositories: ${listed})`,
+  };
 }
 
 function splitPrefix(prefix: string): { readonly host: string; readonly path: string } {
@@ -107,7 +130,19 @@ function mirrorsOf(config: RegistriesConfig, registries: ReadonlyMap<string, Reg
       throw configError(
         `registries.mirrors: the mirror host ${JSON.stringify(to.host)} of ${JSON.stringify(m.from)} is not listed in registries.hosts`,
       );
-    return { from: from.path === '' ? from.host : `${from.host}/${from.path}`, to: target, toPath: to.path };
+    // Every image routed to the mirror must be one the mirror host's entry trusts.
+    if (to.path === '' ? target.repositories !== undefined : !pathTrusted(target, to.path))
+      throw configError(
+        `registries.mirrors: the mirror ${JSON.stringify(m.to)} of ${JSON.stringify(m.from)} is not under the repositories registries.hosts trusts on ${to.host} (${(target.repositories ?? []).join(', ')})`,
+      );
+    const fromPrefix = from.path === '' ? from.host : `${from.host}/${from.path}`;
+    const toPrefix = to.path === '' ? to.host : `${to.host}/${to.path}`;
+    // A mirror inside its own upstream would be rewritten (and denied by the mirrors rule) again.
+    if (under(toPrefix, fromPrefix) !== undefined)
+      throw configError(
+        `registries.mirrors: the mirror ${JSON.stringify(m.to)} lies under its own upstream ${JSON.stringify(m.from)}`,
+      );
+    return { from: fromPrefix, to: target, toPath: to.path };
   });
 }
 
@@ -156,7 +191,10 @@ export function loadRegistrySettings(
         if (path !== '') return { kind: 'route', settings: m.to, path };
       }
       const settings = registries.get(host);
-      return settings === undefined ? { kind: 'untrusted', host } : { kind: 'route', settings, path: ref.path };
+      if (settings === undefined) return { kind: 'untrusted', host, problem: UNTRUSTED_HOST };
+      return pathTrusted(settings, ref.path)
+        ? { kind: 'route', settings, path: ref.path }
+        : untrustedPath(settings, ref.path);
     },
   };
 }

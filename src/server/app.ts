@@ -254,7 +254,10 @@ async function answer(args: {
       : await mutateRequest({
           summary,
           signal,
-          deps: { ...(deps.pinner === undefined ? {} : { pinner: deps.pinner }) },
+          deps: {
+            mirrors: deps.config.registries.mirrors,
+            ...(deps.pinner === undefined ? {} : { pinner: deps.pinner }),
+          },
         });
   const seconds = (performance.now() - args.started) / 1000;
   opts.metrics.reviews.inc({ endpoint, verdict: verdictLabel(outcome) });

@@ -27,9 +27,14 @@ const input = {
     {
       container: 'app',
       image: 'registry.example.com/team/app:1',
-      reference: { repository: 'registry.example.com/team/app' },
+      reference: { repository: 'registry.example.com/team/app', tag: '1' },
     },
-    { container: 'sidecar', image: 'nginx', reference: { repository: 'docker.io/library/nginx' } },
+    {
+      container: 'sidecar',
+      image: 'nginx:1.27',
+      pointer: '/spec/containers/1/image',
+      reference: { repository: 'docker.io/library/nginx', tag: '1.27' },
+    },
   ],
 };
 
@@ -68,9 +73,10 @@ t.test('policy build writes an OPA bundle the plain SDK evaluates with only the 
           violations: [
             {
               container: 'sidecar',
-              image: 'nginx',
+              image: 'nginx:1.27',
+              pointer: '/spec/containers/1/image',
               rule: 'trusted-registries',
-              message: 'docker.io/library/nginx is not in a trusted registry',
+              message: 'docker.io/library/nginx is not in the trusted registries (registries.hosts)',
               fix: 'use an image under one of: registry.example.com/team',
             },
           ],

@@ -9,6 +9,7 @@ import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { runCertsCommand } from '../../src/certs/index.js';
+import { trustedRepositories } from '../../src/config/index.js';
 import { kubectlsOrSkip, renderKustomization } from '../fixtures/kustomize.js';
 import { podCase, review } from '../fixtures/reviews.js';
 import { repoRoot } from '../fixtures/shared.js';
@@ -31,10 +32,7 @@ for (const kubectl of kubectlsOrSkip()) {
       t.equal(at(container(objects), 'image'), 'registry.example.com/platform/imagegate:0.1.0');
       t.same(caBundles(objects), [PLACEHOLDER, PLACEHOLDER], 'not base64 until `imagegate certs` writes it');
       const config = renderedConfig(objects);
-      t.same(at(config.policy.data, 'imagegate', 'config', 'trusted_registries'), [
-        'registry.example.com/platform',
-        'registry.example.com/team-a',
-      ]);
+      t.same(trustedRepositories(config), ['registry.example.com/platform', 'registry.example.com/team-a']);
       t.equal(at(container(objects), 'resources', 'requests', 'cpu'), '500m', 'the overlay patch applies');
       t.equal(at(container(objects), 'resources', 'limits', 'memory'), '768Mi', 'and keeps the base limits');
       t.equal(at(one(objects, 'HorizontalPodAutoscaler'), 'spec', 'maxReplicas'), 10);

@@ -11,7 +11,7 @@ import { Agent, request } from 'undici';
 import type { Config } from '../../src/config/index.js';
 import { parseConfig } from '../../src/config/internal.js';
 import { createLogger } from '../../src/log/index.js';
-import { loadDecider } from '../../src/policy/index.js';
+import { loadDecider, policyOf } from '../../src/policy/index.js';
 import { startServer } from '../../src/server/index.js';
 import { at, listAt, objAt, one, type K8sObject } from './objects.js';
 import { container, deploymentOf } from './safety.js';
@@ -113,7 +113,8 @@ export async function stageWebhook(opts: {
       bundle: await place(bundlePath, bundle.bytes === undefined ? {} : { bytes: bundle.bytes }),
     },
   };
-  const decider = await loadDecider({ policy: staged.policy });
+  // As `imagegate serve` loads it: the data the config implies (the trusted list) under policy.data.
+  const decider = await loadDecider({ policy: policyOf(staged) });
   const running = await startServer({ config: staged, logger: createLogger({ level: 'silent' }), decider });
   const ca = Buffer.from(opts.caBundle, 'base64').toString('utf8');
   const agent = new Agent({ connect: { ca, servername: 'imagegate.imagegate.svc' } });

@@ -112,7 +112,9 @@ t.test('the compiled bundle names its modules policies/…, never by absolute pa
   t.same([...bundle.files.keys()].filter((f) => f.endsWith('.rego')).sort(), [
     'policies/imagegate/decision.rego',
     'policies/imagegate/health.rego',
+    'policies/imagegate/mirrors.rego',
     'policies/imagegate/registries.rego',
     'policies/imagegate/signatures.rego',
+    'policies/imagegate/tags.rego',
   ]);
 });

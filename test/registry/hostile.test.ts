@@ -46,7 +46,7 @@ t.test('an image on a host the config does not list: unresolved with zero connec
   const reason = await pinOne(p, `${outsider.host}/team/app:1`);
   t.equal(
     reason,
-    `registry ${outsider.host}: not in the trusted registries (registries.hosts): use an image from a trusted registry, or add the host to registries.hosts in the config (image ${outsider.host}/team/app:1)`,
+    `registry ${outsider.host}: not in the trusted registries (registries.hosts): use an image under registries.hosts, or add its host (or repository: registries.hosts[].repositories) there in the config (image ${outsider.host}/team/app:1)`,
   );
   t.equal(outsider.connections, 0, 'the untrusted fake saw no connection at all');
   t.equal(listed.connections, 0);

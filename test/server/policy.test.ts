@@ -50,8 +50,8 @@ t.test('the shipped policies, compiled at start-up, decide over real HTTPS', asy
     statusMessage(bad),
     [
       'imagegate denied Pod "team-a/web" (2 violations):',
-      '- spec.containers[1] (container "sidecar"): image "registry.example.com.evil.io/team/app:1": trusted-registries: registry.example.com.evil.io/team/app is not in a trusted registry; fix: use an image under one of: registry.example.com, Registry.Example.com:5000/ops',
-      '- spec.containers[2] (container "tool"): image "registry.example.com:5000/opsx/tool:2": trusted-registries: registry.example.com:5000/opsx/tool is not in a trusted registry; fix: use an image under one of: registry.example.com, Registry.Example.com:5000/ops',
+      '- spec.containers[1] (container "sidecar"): image "registry.example.com.evil.io/team/app:1": trusted-registries: registry.example.com.evil.io/team/app is not in the trusted registries (registries.hosts); fix: use an image under one of: registry.example.com, Registry.Example.com:5000/ops',
+      '- spec.containers[2] (container "tool"): image "registry.example.com:5000/opsx/tool:2": trusted-registries: registry.example.com:5000/opsx/tool is not in the trusted registries (registries.hosts); fix: use an image under one of: registry.example.com, Registry.Example.com:5000/ops',
     ].join('\n'),
   );
 });

@@ -81,22 +81,26 @@ e := x if x := inner with input.images as input.other`,
   );
 });
 
-t.test('the shipped policy reads container, image and repository, never tags or uids', async (t) => {
-  const text = readFileSync(new URL('../../../policies/imagegate/registries.rego', import.meta.url), 'utf8');
-  const decision = readFileSync(new URL('../../../policies/imagegate/decision.rego', import.meta.url), 'utf8');
-  const compiled = compilePolicy({
-    sources: [
-      { file: 'registries.rego', text },
-      { file: 'decision.rego', text: decision },
-    ],
-    entrypoints: ['imagegate/decision'],
-  });
-  t.same(compiled.inputPaths, [
-    ['images', null, 'container'],
-    ['images', null, 'image'],
-    ['images', null, 'reference', 'repository'],
-  ]);
-});
+t.test(
+  'the shipped trusted-registries rule reads container, image, pointer and repository, never tags or uids',
+  async (t) => {
+    const text = readFileSync(new URL('../../../policies/imagegate/registries.rego', import.meta.url), 'utf8');
+    const decision = readFileSync(new URL('../../../policies/imagegate/decision.rego', import.meta.url), 'utf8');
+    const compiled = compilePolicy({
+      sources: [
+        { file: 'registries.rego', text },
+        { file: 'decision.rego', text: decision },
+      ],
+      entrypoints: ['imagegate/decision'],
+    });
+    t.same(compiled.inputPaths, [
+      ['images', null, 'container'],
+      ['images', null, 'image'],
+      ['images', null, 'pointer'],
+      ['images', null, 'reference', 'repository'],
+    ]);
+  },
+);
 
 t.test('a policy that reads no input records no path', async (t) => {
   t.same(paths('d := data.x'), []);

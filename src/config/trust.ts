@@ -1,0 +1,28 @@
+import { foldRegistryHost } from '../images/index.js';
+import type { Config } from './types.js';
+
+/**
+ * The one list of what imagegate trusts, derived from `registries.hosts`: for each entry its
+ * host, or `host/<prefix>` for each of its `repositories`. The pinner contacts only images under
+ * these, and the policy's `data.imagegate.config.trusted_registries` is this same list, so the
+ * registry a tag is resolved at and the registry the policy admits can never disagree (unless
+ * `policy.data` overrides the list on purpose). Hosts are folded as image references fold them
+ * (lowercase, Docker Hub aliases → docker.io), so a match is an exact normalised-host match.
+ */
+export function trustedRepositories(config: Pick<Config, 'registries'>): readonly string[] {
+  return config.registries.hosts.flatMap((h) => {
+    const host = foldRegistryHost(h.host);
+    return h.repositories === undefined ? [host] : h.repositories.map((path) => `${host}/${path}`);
+  });
+}
+
+/** A `host[:port][/path]` prefix with its host folded as references fold theirs. */
+export function foldRepositoryPrefix(prefix: string): string {
+  const slash = prefix.indexOf('/');
+  return slash === -1 ? foldRegistryHost(prefix) : `${foldRegistryHost(prefix.slice(0, slash))}${prefix.slice(slash)}`;
+}
+
+/** True when `repository` is `prefix` or lies under it at a whole path segment (both folded). */
+export function isUnder(repository: string, prefix: string): boolean {
+  return repository === prefix || repository.startsWith(`${prefix}/`);
+}
