@@ -116,18 +116,23 @@ function withLines(header: string, lines: readonly string[]): string {
   return [header, ...lines.slice(0, kept), more(lines.length - kept)].join('\n');
 }
 
-/** A warn-mode violation as a warning: `tag-hygiene: spec.containers[0] "app": <message>`. */
-export function violationWarning(p: PlacedViolation): string {
-  const v = p.violation;
-  const where =
-    p.site === undefined || p.path === undefined ? '(object)' : `${p.path} ${JSON.stringify(p.site.container)}`;
-  return `${v.rule}: ${where}: ${oneLine(v.message)}`;
+/**
+ * Warnings name the container, not its path: Kubernetes keeps container names unique within a
+ * pod (init, regular and ephemeral alike), and the 120 characters are better spent on the why.
+ */
+function warningSubject(site: ImageSite | undefined): string {
+  if (site === undefined) return '(object)';
+  return site.container === '' ? dottedPath(site.pointer) : `container ${JSON.stringify(site.container)}`;
 }
 
-/** /mutate's warning for an image it left unpinned: `spec.containers[0] "app": nginx:1 not pinned: <reason>`. */
+/** A warn-mode violation as a warning: `tag-hygiene: container "app": <message>`. */
+export function violationWarning(p: PlacedViolation): string {
+  return `${p.violation.rule}: ${warningSubject(p.site)}: ${oneLine(p.violation.message)}`;
+}
+
+/** /mutate's warning for an image it left unpinned: `container "app" not pinned: <reason>`. */
 export function unpinnedWarning(opts: { readonly site: ImageSite; readonly reason: string }): string {
-  const { site } = opts;
-  return `${dottedPath(site.pointer)} ${JSON.stringify(site.container)}: ${site.image} not pinned: ${opts.reason}`;
+  return `${warningSubject(opts.site)} not pinned: ${opts.reason}`;
 }
 
 /**

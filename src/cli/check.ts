@@ -161,7 +161,7 @@ function printText(verdicts: readonly ObjectVerdict[], io: CliIo): void {
     for (const w of v.warnings) io.stdout(`Warning: ${w}`);
   }
   io.stdout(
-    `checked ${verdicts.length - count.skipped} objects: ${count.allowed} allowed, ${count.denied} denied (${count.skipped} of other kinds not reviewed)`,
+    `checked ${plural(verdicts.length - count.skipped, 'object')}: ${count.allowed} allowed, ${count.denied} denied (${count.skipped} of other kinds not reviewed)`,
   );
 }
 
@@ -186,4 +186,9 @@ function jsonReport(verdicts: readonly ObjectVerdict[]) {
     denied: verdicts.filter((v) => v.verdict === 'denied').length,
     skipped: verdicts.filter((v) => v.verdict === 'skipped').length,
   };
+}
+
+/** `1 object`, `2 objects`. */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

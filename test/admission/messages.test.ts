@@ -245,55 +245,52 @@ t.test('undecided: the first line says why, then the violations that deny whatev
   t.equal(lines.length, 2);
 });
 
-t.test(
-  'warnings: a warn-mode violation reads rule, path, container, message; at most 8 of 120 characters',
-  async (t) => {
-    const containers = Array.from({ length: 10 }, (_, i) => ({
-      name: `c${i}`,
-      image: `docker.io/acme/app${i}:latest`,
-    }));
-    const violations = containers.map((c): Violation => ({
-      container: c.name,
-      image: c.image,
-      rule: 'tag-hygiene',
-      message: `${c.image} uses the latest tag`,
-      fix: 'x',
-    }));
-    const out = await validateRequest({
-      summary: summaryOf(podReview({ containers })),
-      signal: new AbortController().signal,
-      deps: {
-        decider: scripted(violations, ['from the policy']),
-        failurePolicy: 'Fail',
-        enforcement: {
-          dryRun: false,
-          rules: { 'tag-hygiene': 'warn' },
-          namespaces: [],
-          exemptions: [],
-          exemptSystemNamespaces: true,
-          ownNamespace: 'imagegate',
-        },
+t.test('warnings: a warn-mode violation reads rule, container, message; at most 8 of 120 characters', async (t) => {
+  const containers = Array.from({ length: 10 }, (_, i) => ({
+    name: `c${i}`,
+    image: `docker.io/acme/app${i}:latest`,
+  }));
+  const violations = containers.map((c): Violation => ({
+    container: c.name,
+    image: c.image,
+    rule: 'tag-hygiene',
+    message: `${c.image} uses the latest tag`,
+    fix: 'x',
+  }));
+  const out = await validateRequest({
+    summary: summaryOf(podReview({ containers })),
+    signal: new AbortController().signal,
+    deps: {
+      decider: scripted(violations, ['from the policy']),
+      failurePolicy: 'Fail',
+      enforcement: {
+        dryRun: false,
+        rules: { 'tag-hygiene': 'warn' },
+        namespaces: [],
+        exemptions: [],
+        exemptSystemNamespaces: true,
+        ownNamespace: 'imagegate',
       },
-    });
-    t.equal(out.kind, 'allowed');
-    t.equal(out.warnings[0], 'tag-hygiene: spec.containers[0] "c0": docker.io/acme/app0:latest uses the latest tag');
-    t.equal(out.warnings.length, 11, 'every warning is kept in the outcome (the decision log lists them)');
-    t.equal(out.warnings.at(-1), 'from the policy');
-    const { toReviewResponse } = await import('../../src/admission/index.js');
-    const { response } = toReviewResponse({
-      request: summaryOf(podReview({ containers })).request,
-      outcome: out,
-      mutating: false,
-    });
-    t.equal(response.warnings?.length, 8);
-    t.equal(response.warnings?.[7], "and 4 more warnings (see imagegate's decision log)");
-    const long = 'tag-hygiene: spec.containers[0] "c0": ' + 'y'.repeat(200);
-    const clipped = toReviewResponse({
-      request: summaryOf(podReview({ containers })).request,
-      outcome: { kind: 'allowed', warnings: [long], images: [] },
-      mutating: false,
-    }).response.warnings?.[0];
-    t.equal(clipped?.length, 120);
-    t.ok(clipped?.endsWith('…'));
-  },
-);
+    },
+  });
+  t.equal(out.kind, 'allowed');
+  t.equal(out.warnings[0], 'tag-hygiene: container "c0": docker.io/acme/app0:latest uses the latest tag');
+  t.equal(out.warnings.length, 11, 'every warning is kept in the outcome (the decision log lists them)');
+  t.equal(out.warnings.at(-1), 'from the policy');
+  const { toReviewResponse } = await import('../../src/admission/index.js');
+  const { response } = toReviewResponse({
+    request: summaryOf(podReview({ containers })).request,
+    outcome: out,
+    mutating: false,
+  });
+  t.equal(response.warnings?.length, 8);
+  t.equal(response.warnings?.[7], "and 4 more warnings (see imagegate's decision log)");
+  const long = 'tag-hygiene: spec.containers[0] "c0": ' + 'y'.repeat(200);
+  const clipped = toReviewResponse({
+    request: summaryOf(podReview({ containers })).request,
+    outcome: { kind: 'allowed', warnings: [long], images: [] },
+    mutating: false,
+  }).response.warnings?.[0];
+  t.equal(clipped?.length, 120);
+  t.ok(clipped?.endsWith('…'));
+});

@@ -69,7 +69,7 @@ t.test('helm template output on stdin, all allowed: exit 0, one line per reviewe
     r.out,
     [
       '(stdin):3 Deployment team-a/web: allowed',
-      'checked 1 objects: 1 allowed, 0 denied (1 of other kinds not reviewed)',
+      'checked 1 object: 1 allowed, 0 denied (1 of other kinds not reviewed)',
     ].join('\n'),
   );
 });

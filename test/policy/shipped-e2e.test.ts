@@ -112,7 +112,7 @@ t.test('trusted-registries', async (t) => {
   // Clipped to 120 characters like every warning; the reason begins with the refusal, before any request.
   t.match(
     denied.mutateWarnings,
-    [new RegExp(`${H}/other/app:1 not pinned: registry ${H}: `)],
+    [new RegExp(`^container "init" not pinned: registry ${H}: ${H}/other/app is not under its trusted repositories`)],
     '/mutate refuses it as outside registries.hosts',
   );
 });

@@ -79,9 +79,7 @@ t.test('warn: admitted with the warning kubectl prints; logged as warned and cou
   const w = webhook(t, { rules: { 'tag-hygiene': 'warn' } });
   const r = await w.validate(latest('team-a'));
   t.equal(r.allowed, true);
-  t.same(r.warnings, [
-    'tag-hygiene: spec.containers[0] "app": registry.example.com/team/app:latest has no version tag',
-  ]);
+  t.same(r.warnings, ['tag-hygiene: container "app": registry.example.com/team/app:latest has no version tag']);
   t.match(w.decision(), {
     verdict: 'allow',
     warned: [
@@ -113,7 +111,7 @@ t.test('dry-run: what would be denied is admitted, logged as wouldDeny and count
   const w = webhook(t, { dryRun: true, rules: { 'tag-hygiene': 'warn' } });
   const r = await w.validate(podReview({ containers: [{ name: 'app', image: 'docker.io/library/nginx:latest' }] }));
   t.equal(r.allowed, true);
-  t.same(r.warnings, ['tag-hygiene: spec.containers[0] "app": docker.io/library/nginx:latest has no version tag']);
+  t.same(r.warnings, ['tag-hygiene: container "app": docker.io/library/nginx:latest has no version tag']);
   t.match(w.decision(), { verdict: 'allow', wouldDeny: [{ rule: 'trusted-registries', container: 'app' }] });
   t.same((await w.violationsMetric()).sort(), [
     'imagegate_policy_violations_total{rule="tag-hygiene",mode="warn"} 1',
@@ -133,7 +131,7 @@ t.test(
       'imagegate denied Pod "team-a/web" (1 violation):\n' +
         '- spec.containers[0] (container "web"): image "docker.io/library/nginx:latest": trusted-registries: registry docker.io is not trusted; fix: use an image from registry.example.com',
     );
-    t.same(r.warnings, ['tag-hygiene: spec.containers[0] "web": docker.io/library/nginx:latest has no version tag']);
+    t.same(r.warnings, ['tag-hygiene: container "web": docker.io/library/nginx:latest has no version tag']);
     t.match(w.decision(), {
       verdict: 'deny',
       reason: message,
