@@ -17,14 +17,19 @@ require_digest := data.imagegate.config.tags.require_digest
 violation contains v if {
 	some img in input.images
 	img.reference.tag == "latest"
-	v := violation_of(img, "the tag \"latest\" names no version: it moves with every push")
+	v := violation_of(img, latest_message(img))
 }
 
-violation contains v if {
-	some img in input.images
-	not img.reference.tag
-	not img.reference.digest
-	v := violation_of(img, "no tag and no digest: the image means \"latest\", which names no version")
+latest_message(img) := "no tag and no digest: the image means \"latest\", which names no version" if untagged(img)
+
+latest_message(img) := "the tag \"latest\" names no version: it moves with every push" if not untagged(img)
+
+# The reference grammar fills in "latest" for an image written without a tag (reference.tag is
+# then "latest" too): only the image as written tells the two apart.
+untagged(img) if {
+	name := split(img.image, "@")[0]
+	segments := split(name, "/")
+	not contains(segments[count(segments) - 1], ":")
 }
 
 violation contains v if {
@@ -46,11 +51,6 @@ violation_of(img, message) := {
 
 # One violation per image: the fix of an unversioned image also covers the digest.
 unversioned(img) if img.reference.tag == "latest"
-
-unversioned(img) if {
-	not img.reference.tag
-	not img.reference.digest
-}
 
 fix(img) := sprintf("write a version tag (%s:<version>) or a digest (%s@sha256:<digest>)", [img.reference.repository, img.reference.repository]) if unversioned(img)
 

@@ -26,10 +26,13 @@ test_latest_is_denied_even_when_pinned if {
 }
 
 test_no_tag_and_no_digest_is_denied if {
-	[v] := tag_violations(image("nginx", nginx({})), {})
+	# As imagegate's input has it: the reference grammar fills in the tag "latest".
+	[v] := tag_violations(image("nginx", nginx({"tag": "latest"})), {})
 	v.message == "no tag and no digest: the image means \"latest\", which names no version"
 	v.container == "app"
 	v.image == "nginx"
+	[w] := tag_violations(image("registry.example.com:5000/team/app", {"repository": "registry.example.com:5000/team/app", "tag": "latest"}), {})
+	w.message == v.message
 }
 
 test_require_digest_denies_a_tag_alone_naming_the_judged_digest if {
