@@ -4,7 +4,7 @@
  * whole segments, and labels that could not be read failing closed both ways.
  */
 import t from 'tap';
-import type { EnforcementConfig } from '../../src/config/index.js';
+import { defaultConfig, type EnforcementConfig } from '../../src/config/index.js';
 import type { NamespaceLabels } from '../../src/admission/index.js';
 import {
   modeOf,
@@ -14,14 +14,8 @@ import {
   type PlacedViolation,
 } from '../../src/admission/internal.js';
 
-const base: EnforcementConfig = {
-  dryRun: false,
-  rules: {},
-  namespaces: [],
-  exemptions: [],
-  exemptSystemNamespaces: true,
-  ownNamespace: 'imagegate',
-};
+/** The defaults: system namespaces exempt, every rule enforced. */
+const base: EnforcementConfig = defaultConfig.enforcement;
 const labels = (l: Record<string, string>): NamespaceLabels => ({ kind: 'labels', labels: l });
 const unreadable: NamespaceLabels = {
   kind: 'error',
