@@ -1,4 +1,10 @@
-import type { EnforcementConfig, EnforcementMode, ExemptionConfig, NamespaceModesConfig } from '../config/index.js';
+import {
+  coversRepository,
+  type EnforcementConfig,
+  type EnforcementMode,
+  type ExemptionConfig,
+  type NamespaceModesConfig,
+} from '../config/index.js';
 import type { NamespaceLabels } from './ports.js';
 import type { PlacedViolation } from './placement.js';
 
@@ -109,25 +115,13 @@ function exempts(opts: {
   if (x.rules !== undefined && !x.rules.includes(placed.violation.rule)) return false;
   if (x.images === undefined) return true;
   const { repository } = placed;
-  return repository !== undefined && x.images.some((prefix) => underPrefix(repository, prefix));
+  return repository !== undefined && x.images.some((prefix) => coversRepository(prefix, repository));
 }
 
 function namespaceMatches(x: ExemptionConfig, view: NamespaceView): boolean {
   if (x.namespaces !== undefined && !x.namespaces.includes(view.namespace)) return false;
   if (x.namespaceLabels === undefined) return true;
   return labelsMatch(x.namespaceLabels, view.labels) === true;
-}
-
-/**
- * `repository` is `prefix` or below it at a whole path segment; "*" covers every repository.
- * The prefix's host is compared lowercased, as repositories carry it (`registry.example.com/legacy`
- * covers `registry.example.com/legacy/app`, never `registry.example.com/legacy2`).
- */
-function underPrefix(repository: string, prefix: string): boolean {
-  if (prefix === '*') return true;
-  const slash = prefix.indexOf('/');
-  const p = slash === -1 ? prefix.toLowerCase() : `${prefix.slice(0, slash).toLowerCase()}${prefix.slice(slash)}`;
-  return repository === p || repository.startsWith(`${p}/`);
 }
 
 /**

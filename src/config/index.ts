@@ -19,4 +19,4 @@ export type {
 } from './types.js';
 export { defaultConfig, PYXIS_URL } from './defaults.js';
 export { loadConfigFile, parseConfig, validateConfig } from './load.js';
-export { trustedRepositories, foldRepositoryPrefix, isUnder } from './trust.js';
+export { trustedRepositories, foldRepositoryPrefix, isUnder, coversRepository } from './trust.js';

@@ -22,6 +22,20 @@ export function foldRepositoryPrefix(prefix: string): string {
   return slash === -1 ? foldRegistryHost(prefix) : `${foldRegistryHost(prefix.slice(0, slash))}${prefix.slice(slash)}`;
 }
 
+/**
+ * A repository pattern of the config (health sources, signature policies, exemptions): `*` covers
+ * every repository; a prefix `host[:port][/path]` covers `repository` when it is the prefix or lies
+ * under it at a whole segment, the host compared lowercased as repositories carry it:
+ * `registry.example.com/team` covers registry.example.com/team/app, never
+ * registry.example.com/teamster/app or registry.example.com.evil.io/team/app.
+ */
+export function coversRepository(pattern: string, repository: string): boolean {
+  if (pattern === '*') return true;
+  const slash = pattern.indexOf('/');
+  const p = slash === -1 ? pattern.toLowerCase() : `${pattern.slice(0, slash).toLowerCase()}${pattern.slice(slash)}`;
+  return isUnder(repository, p);
+}
+
 /** True when `repository` is `prefix` or lies under it at a whole path segment (both folded). */
 export function isUnder(repository: string, prefix: string): boolean {
   return repository === prefix || repository.startsWith(`${prefix}/`);

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../cache/index.js';
-import { PYXIS_URL, type HealthConfig, type HealthSourceConfig } from '../config/index.js';
+import { coversRepository, PYXIS_URL, type HealthConfig, type HealthSourceConfig } from '../config/index.js';
 import { ImagegateError, errorMessage } from '../errors/index.js';
 import { createClairBackend } from './clair.js';
 import { healthError } from './errors.js';
 import type { GradeBackend, Graded } from './backend.js';
 import type { Endpoint } from './http.js';
-import { matchesPattern } from './patterns.js';
 import { createPyxisBackend } from './pyxis.js';
 import { createQuayBackend } from './quay.js';
 import type { FactAnswer, FactSource } from '../facts/index.js';
@@ -191,7 +190,7 @@ export function createHealthSource(opts: HealthSourceOptions): HealthSource {
           'IMAGEGATE_DIGEST_INVALID',
           `health: ${JSON.stringify(digest.slice(0, 80))} is not a sha256 or sha512 digest`,
         );
-      const source = sources.find((s) => s.patterns.some((p) => matchesPattern(repository, p)));
+      const source = sources.find((s) => s.patterns.some((p) => coversRepository(p, repository)));
       if (source === undefined)
         throw healthError(
           'noSource',

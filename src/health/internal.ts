@@ -5,7 +5,6 @@
 export { computeGrade, DEFAULT_BANDS, DAY_MS, GRADES, type Finding, type Grade, type Bands } from './grade.js';
 export { clairFindings, clairToken } from './clair.js';
 export { parseStaticGrades } from './static.js';
-export { matchesPattern } from './patterns.js';
 export type { HealthSource, HealthSourceOptions } from './create.js';
 export type { HealthFact } from './source.js';
 export type { FactLookup } from '../facts/index.js';

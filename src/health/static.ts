@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { coversRepository } from '../config/index.js';
 import { errorMessage } from '../errors/index.js';
 import { isRecord } from '../guards/index.js';
 import { healthError } from './errors.js';
 import { isGrade, type Grade } from './grade.js';
-import { matchesPattern, specificity } from './patterns.js';
+import { specificity } from './patterns.js';
 import type { GradeBackend, Graded } from './backend.js';
 
 /**
@@ -84,7 +85,7 @@ export function createStaticBackend(opts: { readonly grades: StaticGrades; reado
       const byDigest = grades.digests.get(digest);
       if (byDigest !== undefined) return Promise.resolve({ grade: byDigest });
       const match = grades.repositories
-        .filter((r) => matchesPattern(repository, r.pattern))
+        .filter((r) => coversRepository(r.pattern, repository))
         .sort((a, b) => specificity(b.pattern) - specificity(a.pattern))[0];
       if (match !== undefined) return Promise.resolve({ grade: match.grade });
       return Promise.reject(

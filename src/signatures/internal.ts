@@ -6,7 +6,6 @@ export { fingerprintOf, loadPublicKey } from './keys.js';
 export { verifiesWith } from './sigstore/keys.js';
 export { checkSimpleSigning, checkStatement, pae, COSIGN_SIGNATURE_TYPE } from './payload.js';
 export { checkTlog } from './rekor.js';
-export { covers } from './policy.js';
 export { ANNOTATIONS, BUNDLE_V03 } from './discover.js';
 export { SIMPLE_SIGNING, DSSE_ENVELOPE } from './judge.js';
 export type { CosignLayer, Signer, Verified, IdentityRule, BoundKeyless } from './types.js';

@@ -13,18 +13,6 @@ export interface Policy {
   readonly fingerprint: unknown;
 }
 
-/**
- * `*` or a prefix `host[:port][/path]` matched at whole segments (hosts case-insensitively), as
- * trusted registries are: `registry.example.com/team` covers `registry.example.com/team/app`, not
- * `registry.example.com/teamster/app` nor `registry.example.com.evil.io/team/app`.
- */
-export function covers(pattern: string, repository: string): boolean {
-  if (pattern === '*') return true;
-  const slash = pattern.indexOf('/');
-  const p = slash < 0 ? pattern.toLowerCase() : pattern.slice(0, slash).toLowerCase() + pattern.slice(slash);
-  return repository === p || repository.startsWith(`${p}/`);
-}
-
 function pemOf(
   name: string,
   key: { readonly file?: string; readonly pem?: string },

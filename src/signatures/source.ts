@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { SignaturesConfig } from '../config/index.js';
+import { coversRepository, type SignaturesConfig } from '../config/index.js';
 import { errorMessage } from '../errors/index.js';
 import type { FactAnswer, FactSource } from '../facts/index.js';
 import { parseDigest, type Digest } from '../images/index.js';
@@ -8,7 +8,7 @@ import type { ArtifactReader, ArtifactTarget } from '../registry/index.js';
 import { discover } from './discover.js';
 import { signatureError } from './errors.js';
 import { judgeCandidate, type JudgeContext, type VerifiedSigner } from './judge.js';
-import { covers, loadPolicies, type Policy } from './policy.js';
+import { loadPolicies, type Policy } from './policy.js';
 import { sigstoreTrustFromJson, type SigstoreTrust } from './sigstore/trust.js';
 import { verifyBundle, verifyKeylessLayer } from './sigstore/verify.js';
 import { matchIdentity } from './sigstore/identity.js';
@@ -175,7 +175,7 @@ export function createSignatureSource<T extends TrustLike>(opts: SignatureSource
     ttlMs: config.cacheTtlMs,
     async lookup({ digest: text, repository, signal, pullCredentials }): Promise<FactAnswer> {
       const digest = parseDigest(text);
-      const p = policies.find((q) => q.config.repositories.some((r) => covers(r, repository)));
+      const p = policies.find((q) => q.config.repositories.some((r) => coversRepository(r, repository)));
       if (p === undefined) return { value: NOT_REQUIRED };
       const job: Job = {
         repository,
@@ -185,7 +185,7 @@ export function createSignatureSource<T extends TrustLike>(opts: SignatureSource
       const failures = [...own.failures, ...children];
       const fact: SignaturesFact = {
         required: true,
-        policy: p.config.repositories.find((r) => covers(r, repository)) ?? null,
+        policy: p.config.repositories.find((r) => coversRepository(r, repository)) ?? null,
         threshold: p.config.threshold,
         verified: own.verified,
         attestations: own.attestations,
