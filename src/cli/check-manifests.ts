@@ -68,13 +68,12 @@ async function manifestFiles(path: string): Promise<string[]> {
   const entries = await readdir(path, { withFileTypes: true }).catch((err: unknown) => {
     throw unreadable(path, err);
   });
-  const names = entries.map((e) => e.name).sort();
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
-  for (const name of names) {
-    const entry = entries.find((e) => e.name === name);
-    const child = join(path, name);
-    if (entry?.isDirectory() === true) files.push(...(await manifestFiles(child)));
-    else if (MANIFEST_FILE.test(name)) files.push(child);
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) files.push(...(await manifestFiles(child)));
+    else if (MANIFEST_FILE.test(entry.name)) files.push(child);
   }
   return files;
 }
